@@ -1,0 +1,144 @@
+"""The command line: parse options, call one library function, print the result.
+
+Diagnostics go to stderr, results to stdout. Only BriefError is caught; anything else is
+a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from briefgen import __version__
+from briefgen.errors import BriefError, Diagnostic
+
+SHEETS_HELP = "Fact sheets (or their folders). Default: every seeds/*/facts.yaml."
+
+
+@contextmanager
+def reporting() -> Iterator[None]:
+    """Print a BriefError's diagnostics to stderr and exit with its code."""
+    try:
+        yield
+    except BriefError as error:
+        _print_diagnostics(error.diagnostics)
+        raise SystemExit(error.exit_code) from None
+
+
+def _print_diagnostics(found: Sequence[Diagnostic], fmt: str = "text") -> None:
+    if fmt == "json":
+        doc = {"diagnostics": [d.as_dict() for d in found]}
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
+        return
+    for d in found:
+        if fmt == "github":
+            kind = "error" if d.severity == "error" else "warning"
+            loc = f"file={d.where.file},line={d.where.line or 1},col={d.where.col or 1}"
+            click.echo(f"::{kind} {loc},title={d.code}::{d.message}", err=True)
+        else:
+            click.echo(str(d), err=True)
+
+
+def _summary(found: Sequence[Diagnostic], sheets: int) -> str:
+    errors = sum(d.severity == "error" for d in found)
+    warnings = len(found) - errors
+    noun = "sheet" if sheets == 1 else "sheets"
+    return f"checked {sheets} {noun}: {errors} error(s), {warnings} warning(s)"
+
+
+strict_option = click.option("--strict", is_flag=True, envvar="BRIEFGEN_STRICT",
+                             help="Treat warnings as errors (use it in scheduled builds).")
+format_option = click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]),
+                             default="text", show_default=True,
+                             help="How to print diagnostics: for people, tools or GitHub CI.")
+sheets_argument = click.argument("sheets", nargs=-1,
+                                 type=click.Path(exists=True, path_type=Path))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="briefgen")
+def cli() -> None:
+    """Turn source-checked YAML fact sheets into one-page briefings.
+
+    \b
+    Quick start:
+        briefgen new my-brief --source article.txt   # scaffold seeds/my-brief/
+        briefgen check                               # every seeds/*/facts.yaml
+        briefgen build                               # out/<slug>/<slug>.{md,html,pdf}
+
+    Exit codes: 0 ok, 1 content errors, 2 usage errors, 3 I/O errors,
+    4 another build is running.
+    """
+
+
+@cli.command()
+@sheets_argument
+@strict_option
+@format_option
+def check(sheets: tuple[Path, ...], strict: bool, fmt: str) -> None:
+    """Check fact sheets: YAML, schema, references, budgets and quotes against sources.
+
+    Every problem of every sheet is reported at once as file:line:col.
+
+    \b
+    Examples:
+        briefgen check
+        briefgen check seeds/helsinki-summit-2018/facts.yaml --strict
+        briefgen check --format json > report.json
+    """
+    from briefgen import pipeline
+
+    with reporting():
+        report = pipeline.check_sheets(pipeline.resolve_sheets(sheets, Path()), strict=strict)
+    _print_diagnostics(report.diagnostics, fmt)
+    if fmt == "text":
+        click.echo(_summary(report.diagnostics, len(report.sheets)), err=True)
+    if report.failed:
+        raise SystemExit(1)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the fact-sheet JSON Schema (what schema/fact-sheet.schema.json holds).
+
+    \b
+    Example:
+        briefgen schema > schema/fact-sheet.schema.json
+    """
+    from briefgen.jsonschema import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--source", "sources", multiple=True, required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A source text to store with the sheet (repeat for several).")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path(),
+              show_default=True, help="Project folder that holds seeds/.")
+def new(slug: str, sources: tuple[Path, ...], root: Path) -> None:
+    """Scaffold seeds/SLUG/facts.yaml with its sources copied and hashed.
+
+    \b
+    Example:
+        briefgen new geneva-talks-2025 --source notes/article1.txt --source a2.txt
+    """
+    from briefgen.scaffold import scaffold
+
+    with reporting():
+        sheet = scaffold(slug, list(sources), root=root)
+    click.echo(sheet)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point for the `briefgen` script."""
+    try:
+        cli.main(args=argv, prog_name="briefgen")
+    except KeyboardInterrupt:  # click would exit 1; the shell convention is 130
+        sys.exit(130)

@@ -1,0 +1,52 @@
+"""The fact-sheet JSON Schema, generated from the models (never written by hand).
+
+Why the post-processing: editors' YAML tooling (yaml-language-server, check-jsonschema)
+handles draft-07 best and ignores keywords next to `$ref` there, so the schema declares
+draft-07 and wraps such `$ref`s in `allOf`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+
+from briefgen.model import SCHEMA_VERSION, Brief
+
+SCHEMA_ID = f"https://briefgen.invalid/schema/v{SCHEMA_VERSION}/fact-sheet.schema.json"
+
+
+class _Draft07(GenerateJsonSchema):
+    def generate(self, schema: Any, mode: Any = "validation") -> JsonSchemaValue:
+        result = super().generate(schema, mode=mode)
+        result = _wrap_refs(result)
+        return {
+            "$schema": "http://json-schema.org/draft-07/schema#",
+            "$id": SCHEMA_ID,
+            "title": "briefgen fact sheet",
+            "description": "A curated fact sheet for a one-page briefing (seeds/<slug>/facts.yaml).",
+            **{k: v for k, v in result.items() if k not in {"title", "description"}},
+        }
+
+
+def _wrap_refs(node: Any) -> Any:
+    if isinstance(node, dict):
+        node = {k: _wrap_refs(v) for k, v in node.items()}
+        if "$ref" in node and len(node) > 1:
+            ref = node.pop("$ref")
+            node["allOf"] = [{"$ref": ref}]
+        return node
+    if isinstance(node, list):
+        return [_wrap_refs(v) for v in node]
+    return node
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of a fact sheet, as a dict."""
+    return Brief.model_json_schema(schema_generator=_Draft07)
+
+
+def schema_text() -> str:
+    """The schema as the committed file holds it: sorted keys, two-space indent, newline."""
+    return json.dumps(schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"

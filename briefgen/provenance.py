@@ -1,0 +1,180 @@
+"""Stage 3b, provenance: every cite resolves and every quoted passage is in its source.
+
+Why: trust is the product. A quote or excerpt must appear in the stored source text
+(after normalising whitespace, quote marks, dashes and case), and the stored text must
+be the one the facts were curated from (its sha256). When a passage is not found, the
+closest passage of the source is shown so the editor can fix the wording.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.errors import Diagnostic
+from briefgen.load import Path_, SourceMap, dotted
+from briefgen.model import Brief, Excerpt, Source
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+_QUOTES = str.maketrans({c: '"' for c in "“”„‟«»″"} | {c: "'" for c in "‘’‚‛′`´"}
+                        | {c: "-" for c in "‐‑‒–—―−"})
+
+
+@dataclass(frozen=True)
+class StoredText:
+    """A source's stored text, read once per check; `text` is None when unreadable."""
+
+    text: str | None
+    sha256: str = ""
+    problem: str = ""
+
+
+def normalise(text: str) -> str:
+    """Fold what editors and web pages vary: quotes, dashes, whitespace, case, compat forms."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def read_sources(brief: Brief, folder: Path) -> dict[str, StoredText]:
+    """Read every source's stored file (inside FOLDER only), keyed by source id."""
+    return {s.id: _read(s, folder) for s in brief.sources if s.file is not None}
+
+
+def _read(source: Source, folder: Path) -> StoredText:
+    assert source.file is not None
+    root = folder.resolve()
+    path = (root / source.file).resolve()
+    if not path.is_relative_to(root):
+        return StoredText(None, problem="outside the fact sheet's folder")
+    try:
+        if not path.is_file():
+            return StoredText(None, problem="not found" if not path.exists() else "not a regular file")
+        raw = path.read_bytes()[: MAX_SOURCE_BYTES + 1]
+    except OSError as error:
+        return StoredText(None, problem=error.strerror or "unreadable")
+    if len(raw) > MAX_SOURCE_BYTES:
+        return StoredText(None, problem=f"larger than {MAX_SOURCE_BYTES >> 20} MiB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return StoredText(None, problem="not UTF-8 text")
+    return StoredText(text, hashlib.sha256(raw).hexdigest())
+
+
+def verify(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> list[Diagnostic]:
+    """Every provenance finding for BRIEF, given the stored texts of its sources."""
+    return [*_files(brief, where, stored), *_cites(brief, where, stored),
+            *_quotes(brief, where, stored), *_dates(brief, where)]
+
+
+def cites(brief: Brief) -> Iterator[tuple[Path_, str | Excerpt]]:
+    """Every cite entry of the sheet with its document path, in document order."""
+    sections = ("bottom_line", "key_facts", "agenda", "obstacles", "positions", "assessments", "watch")
+    for section in sections:
+        value = getattr(brief, section)
+        for i, item in enumerate(value if isinstance(value, list) else [value]):
+            base: Path_ = (section, i) if isinstance(value, list) else (section,)
+            for j, ref in enumerate(item.cite):
+                yield (*base, "cite", j), ref
+
+
+def _files(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Iterator[Diagnostic]:
+    for i, source in enumerate(brief.sources):
+        got = stored.get(source.id)
+        if got is None:
+            continue
+        at = where.at(("sources", i, "file"))
+        if got.text is None:
+            yield Diagnostic(at, "BG405", f"source file '{source.file}' is {got.problem}",
+                             "store the source text next to facts.yaml, under sources/")
+        elif source.sha256 is None:
+            yield Diagnostic(at, "BG410", f"source {source.id} has no sha256",
+                             f"add `sha256: {got.sha256}` to pin the text", "warning")
+        elif source.sha256 != got.sha256:
+            yield Diagnostic(where.at(("sources", i, "sha256")), "BG406",
+                             f"source file '{source.file}' changed since the facts were curated",
+                             f"re-check the facts against it, then set sha256: {got.sha256}")
+
+
+def _cites(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Iterator[Diagnostic]:
+    known = [s.id for s in brief.sources]
+    used = set()
+    for path, ref in cites(brief):
+        ident = ref if isinstance(ref, str) else ref.source
+        used.add(ident)
+        if ident not in known:
+            close = difflib.get_close_matches(ident, known, n=1, cutoff=0.5)
+            yield Diagnostic(where.at(path if isinstance(ref, str) else (*path, "source")), "BG403",
+                             f"cite names unknown source '{ident}'",
+                             f"did you mean '{close[0]}'?" if close else "add it to sources")
+        elif isinstance(ref, Excerpt):
+            yield from _passage(ref.excerpt, [ident], (*path, "excerpt"), where, stored, "BG402")
+    for i, source in enumerate(brief.sources):
+        if source.id not in used:
+            yield Diagnostic(where.at(("sources", i, "id")), "BG404",
+                             f"source {source.id} is never cited",
+                             "cite it from an item, or remove it", "warning")
+
+
+def _quotes(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Iterator[Diagnostic]:
+    for i, position in enumerate(brief.positions):
+        if position.quote is None:
+            continue
+        ids = [r if isinstance(r, str) else r.source for r in position.cite]
+        yield from _passage(position.quote, ids, ("positions", i, "quote"), where, stored, "BG401")
+
+
+def _passage(passage: str, ids: list[str], path: Path_, where: SourceMap,
+             stored: dict[str, StoredText], code: str) -> Iterator[Diagnostic]:
+    texts = {i: stored[i].text for i in ids if i in stored and stored[i].text is not None}
+    if not texts:
+        if not any(i in stored for i in ids):
+            yield Diagnostic(where.at(path), "BG409",
+                             f"{dotted(path)} cannot be checked: no cited source has a stored file",
+                             "store the source text and set its 'file'", "warning")
+        return
+    needle = normalise(passage)
+    if any(needle in normalise(t) for t in texts.values() if t is not None):
+        return
+    best = max((closest(needle, t) + (i,) for i, t in texts.items() if t is not None),
+               key=lambda found: found[1])
+    shown, ratio, line, source_id = best
+    what = "quote" if code == "BG401" else "excerpt"
+    yield Diagnostic(where.at(path), code,
+                     f"{what} not found in {', '.join(sorted(texts))}",
+                     f"closest passage in {source_id} (line {line}, {ratio:.0%} alike): \"{shown}\"")
+
+
+def closest(needle: str, text: str) -> tuple[str, float, int]:
+    """The passage of TEXT most like NEEDLE (already normalised): (passage, ratio, line)."""
+    words = list(re.finditer(r"\S+", text))
+    size = max(1, len(needle.split()))
+    best = ("", 0.0, 1)
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(needle)
+    for k in range(max(1, len(words) - size + 1)):
+        chunk = words[k : k + size]
+        start, end = chunk[0].start(), chunk[-1].end()
+        matcher.set_seq1(normalise(text[start:end]))
+        if matcher.real_quick_ratio() <= best[1] or matcher.quick_ratio() <= best[1]:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best[1]:
+            best = (re.sub(r"\s+", " ", text[start:end]), ratio, text.count("\n", 0, start) + 1)
+    return best
+
+
+def _dates(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
+    as_of = brief.briefing.prepared.as_of
+    if as_of is None:
+        return
+    for i, source in enumerate(brief.sources):
+        if source.published != "unknown" and source.published[: len(as_of)] > as_of:
+            yield Diagnostic(where.at(("sources", i, "published")), "BG408",
+                             f"source {source.id} was published after the as-of date {as_of}",
+                             "move prepared.as_of, or drop facts taken from it", "warning")

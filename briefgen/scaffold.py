@@ -1,0 +1,130 @@
+"""`briefgen new`: scaffold seeds/<slug>/ with the sources stored and hashed.
+
+The sheet is written from a template, not by PyYAML's emitter (which folds U+0085 and
+friends inside quoted scalars); every value is a JSON string, which is valid YAML.
+Placeholders say TODO, and `check` refuses TODO, so nothing half-written gets published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
+from briefgen.jsonschema import schema_text
+
+SCHEMA_FILE = Path("schema/fact-sheet.schema.json")
+
+_SOURCE = """\
+  - id: S{n}
+    title: {title}
+    publisher: unknown          # the outlet, when the text names it
+    published: unknown          # YYYY-MM-DD, YYYY-MM or YYYY when the text says
+    type: news-article
+    file: {file}
+    sha256: {sha256}
+"""
+
+_BODY = """\
+bottom_line:
+  text: "TODO: what happens, the main judgment with its likelihood word, so what."
+  cite: [S1]
+
+key_facts:                      # 3-4 dated, reported facts; no hedging
+  - id: F1
+    text: "TODO: one reported fact, at most 18 words."
+    cite:
+      - {{source: S1, excerpt: "TODO: the verbatim passage it rests on"}}
+
+agenda: []                      # {{id, topic, detail, raised_by: [actor], status, cite}}
+obstacles: []                   # {{id, issue, cite}}
+actors: []                      # {{id, name, role, affiliation, type}}
+positions: []                   # {{id, actor, speech: direct|indirect, summary, quote, cite}}
+
+assessments:
+  - id: J1
+    statement: "TODO: the summit is likely to ..."
+    likelihood: likely          # almost-no-chance ... almost-certain, or not-assessed
+    confidence: low             # low | moderate | high
+    basis: "TODO: why, in at most ten words."
+    cite: [S1]
+
+watch: []                       # {{id, indicator, signals: [J1], direction, cite}}
+"""
+
+
+def scaffold(slug: str, sources: list[Path], *, root: Path) -> Path:
+    """Create ROOT/seeds/SLUG/facts.yaml and sources/; return the sheet's path."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", slug):
+        raise _usage(slug, f"'{slug}' is not a slug", "use lower-case letters, digits and '-'")
+    folder = root / "seeds" / slug
+    if folder.exists():
+        raise _usage(str(folder), "that briefing already exists", "choose another slug")
+    stored = _store_sources(sources, folder / "sources")
+    entries = "".join(
+        _SOURCE.format(n=n, title=_q(_title_of(text, path)), file=_q(f"sources/{path.name}"),
+                       sha256=hashlib.sha256(text).hexdigest())
+        for n, (path, text) in enumerate(stored, start=1))
+    sheet = folder / "facts.yaml"
+    sheet.write_text(_header(slug) + entries + "\n" + _BODY.format(), encoding="utf-8")
+    schema = root / SCHEMA_FILE
+    if not schema.exists():
+        schema.parent.mkdir(parents=True, exist_ok=True)
+        schema.write_text(schema_text(), encoding="utf-8")
+    return sheet
+
+
+def _header(slug: str) -> str:
+    return f"""\
+# yaml-language-server: $schema=../../{SCHEMA_FILE.as_posix()}
+schema_version: "1"
+
+briefing:
+  id: {slug}
+  title: "TODO: at most twelve words"
+  event:
+    name: "TODO: the event"
+    type: summit                # summit|meeting|visit|conference|negotiation|election|other
+    start_date: "TODO"          # YYYY-MM-DD
+    location: {{city: "TODO"}}
+  prepared: {{date: "TODO"}}      # YYYY-MM-DD; add as_of for the information cut-off
+  handling: {{classification: "PUBLIC SOURCES"}}
+
+sources:
+"""
+
+
+def _store_sources(sources: list[Path], target: Path) -> list[tuple[Path, bytes]]:
+    target.mkdir(parents=True)
+    stored = []
+    for source in sources:
+        name = target / source.name
+        if name.exists():
+            name = target / f"{source.stem}-{len(stored) + 1}{source.suffix}"
+        try:
+            shutil.copyfile(source, name)
+            stored.append((name, name.read_bytes()))
+        except OSError as error:
+            raise BriefError(Diagnostic(Location(str(source)), "BG601",
+                                        f"cannot copy the source: {error.strerror}"),
+                             exit_code=EXIT_IO) from None
+    return stored
+
+
+def _title_of(raw: bytes, path: Path) -> str:
+    first = next((line.strip() for line in raw.decode("utf-8", "replace").splitlines()
+                  if line.strip()), path.stem)
+    return first[:200]
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar that survives U+0085, U+2028 and U+2029."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return quoted.replace("\x85", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
+
+
+def _usage(where: str, message: str, hint: str) -> BriefError:
+    return BriefError(Diagnostic(Location(where), "BG002", message, hint), exit_code=EXIT_USAGE)
