@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -134,6 +135,64 @@ def new(slug: str, sources: tuple[Path, ...], root: Path) -> None:
     with reporting():
         sheet = scaffold(slug, list(sources), root=root)
     click.echo(sheet)
+
+
+@cli.command()
+@sheets_argument
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Output folder; each briefing goes to OUT/<slug>/.")
+@click.option("--format", "formats", default="md,html,pdf", show_default=True,
+              help="Comma-separated formats to write: md, html, pdf.")
+@click.option("--paper", type=click.Choice(["A4", "Letter"]), default="A4", show_default=True,
+              help="Paper for sheets that do not set render.paper themselves.")
+@strict_option
+def build(sheets: tuple[Path, ...], out: Path, formats: str, paper: str, strict: bool) -> None:
+    """Check each fact sheet and build its one-page briefing in Markdown, HTML and PDF.
+
+    A sheet with errors is reported and nothing of it is written; the PDF must fit one
+    page (the layout is tightened in small reported steps if needed, never below 9 pt).
+
+    \b
+    Examples:
+        briefgen build                         # every seeds/*/facts.yaml → out/
+        briefgen build seeds/helsinki-summit-2018 --paper Letter
+        briefgen build --strict -o public/     # what a scheduled job should run
+    """
+    from briefgen import pipeline
+
+    chosen = _formats(formats)
+    with reporting():
+        report = pipeline.build(pipeline.resolve_sheets(sheets, Path()), out, formats=chosen,
+                                paper=paper, strict=strict, project=Path())
+    for built in report.built:
+        _print_diagnostics(built.warnings)
+        click.echo(_built_line(built, out))
+    for _, found in report.failed:
+        _print_diagnostics(found)
+    click.echo(f"built {len(report.built)} briefing(s), {len(report.failed)} failed; "
+               f"output in {out}/", err=True)
+    if report.failed:
+        raise SystemExit(1)
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    chosen = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in ("md", "html", "pdf")]
+    if unknown or not chosen:
+        raise click.BadParameter(f"unknown format {', '.join(unknown) or '(none)'}; "
+                                 "use md, html and/or pdf", param_hint="--format")
+    return chosen
+
+
+def _built_line(built: Any, out: Path) -> str:
+    where = out / built.slug
+    page = ""
+    if built.fill is not None:
+        page = f", page {built.fill:.0%} full"
+        if built.step != "as designed":
+            page += f" after tightening: {built.step}"
+    warn = f", {len(built.warnings)} warning(s)" if built.warnings else ""
+    return f"{built.slug}: {where}/{page}{warn}"
 
 
 def main(argv: Sequence[str] | None = None) -> None:

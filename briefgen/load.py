@@ -128,7 +128,8 @@ def load_bytes(raw: bytes, name: str) -> tuple[object, SourceMap]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line, col = _line_col(raw[: error.start].decode("utf-8", "replace"), error.start)
+        before = raw[: error.start].decode("utf-8", "replace").removeprefix("\ufeff")
+        line, col = _line_col(before, len(before))  # columns count characters, not bytes
         raise BriefError(_diag(name, line, col, "BG108",
                                f"invalid UTF-8 byte 0x{raw[error.start]:02x}",
                                "save the file as UTF-8")) from None
@@ -232,15 +233,21 @@ def _node_event_problems(event: yaml.NodeEvent, name: str, at: tuple[int, int]) 
 
 def _yaml_error(error: yaml.YAMLError, text: str, name: str) -> Diagnostic:
     if isinstance(error, yaml.reader.ReaderError):
-        line, col = _line_col(text, error.position)
+        index = error.position
+        if getattr(yaml, "__with_libyaml__", False):  # libyaml counts UTF-8 bytes
+            index = len(text.encode("utf-8")[:index].decode("utf-8", "ignore"))
+        line, col = _line_col(text, index)
         char = error.character
         code_point = ord(char) if isinstance(char, str) else char
         return _diag(name, line, col, "BG108",
                      f"character U+{code_point:04X} is not allowed in YAML",
                      "remove control characters from the file")
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    context_mark = getattr(error, "context_mark", None)
+    mark = getattr(error, "problem_mark", None) or context_mark
     problem = getattr(error, "problem", None) or str(error)
+    if "end of stream" in problem and context_mark:
+        mark = context_mark  # the end of the file says nothing; where the quote opened does
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     context = getattr(error, "context", None)
     message = f"YAML syntax: {problem}" + (f" ({context})" if context else "")
     return _diag(name, line, col, "BG100", message, _syntax_hint(problem))

@@ -276,7 +276,8 @@ class Indicator(_Model):
 class RenderSettings(_Model):
     """Page settings for this brief."""
 
-    paper: Literal["A4", "Letter"] = "A4"
+    paper: Literal["A4", "Letter"] | None = Field(
+        None, description="Paper size; default: the build's --paper (A4).")
 
 
 class Brief(_Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from briefgen import provenance, rules
 from briefgen.errors import EXIT_USAGE, BriefError, Diagnostic, Location, errors_in, sort_diagnostics
@@ -80,3 +81,82 @@ def check_sheets(sheets: Iterable[Path], *, strict: bool = False) -> CheckReport
         except BriefError as error:
             found += error.diagnostics
     return CheckReport(paths, tuple(found), strict)
+
+
+FORMATS = ("md", "html", "pdf")
+
+
+@dataclass(frozen=True)
+class Built:
+    """One briefing rendered in memory: file name → bytes, and how the page was fitted."""
+
+    sheet: Path
+    slug: str
+    files: dict[str, bytes]
+    fill: float | None = None
+    step: str | None = None
+    layouts: int = 0
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build made and what failed; nothing of a failed sheet is written."""
+
+    out: Path
+    built: tuple[Built, ...]
+    failed: tuple[tuple[Path, tuple[Diagnostic, ...]], ...]
+    written: tuple[Path, ...]
+
+
+def make(sheet: Path, *, formats: tuple[str, ...] = FORMATS, paper: str = "A4",
+         strict: bool = False, project: Path | None = None) -> Built:
+    """Check SHEET and render the requested formats in memory; BriefError if anything fails."""
+    from briefgen.render import render_html, render_markdown
+
+    checked = check(sheet, strict=strict)
+    brief, slug = checked.brief, checked.brief.briefing.id
+    files: dict[str, bytes] = {}
+    html = render_html(brief, project=project, paper=paper)
+    if "md" in formats:
+        files[f"{slug}.md"] = render_markdown(brief, project=project).encode()
+    if "html" in formats:
+        files[f"{slug}.html"] = html.encode()
+    if "pdf" not in formats:
+        return Built(sheet, slug, files, warnings=checked.warnings)
+    result = _pdf_renderer(project).one_page(html, name=str(sheet))
+    files[f"{slug}.pdf"] = result.data
+    layout_warnings = tuple(Diagnostic(Location(str(sheet)), "BG320", f"PDF: {w}",
+                                       severity="warning") for w in result.warnings)
+    if errors_in(layout_warnings, strict=strict):
+        raise BriefError(*checked.warnings, *layout_warnings)
+    return Built(sheet, slug, files, result.fill, result.step.name, result.layouts,
+                 checked.warnings + layout_warnings)
+
+
+def build(sheets: Iterable[Path], out: Path, *, formats: tuple[str, ...] = FORMATS,
+          paper: str = "A4", strict: bool = False, project: Path | None = None) -> BuildReport:
+    """Make every sheet and write each briefing's files to OUT/<slug>/."""
+    from briefgen import publish
+
+    built: list[Built] = []
+    failed: list[tuple[Path, tuple[Diagnostic, ...]]] = []
+    for sheet in sheets:
+        try:
+            built.append(make(sheet, formats=formats, paper=paper, strict=strict, project=project))
+        except BriefError as error:
+            failed.append((sheet, error.diagnostics))
+    files = {out / b.slug / name: data for b in built for name, data in b.files.items()}
+    written = publish.write_files(files)
+    return BuildReport(out, tuple(built), tuple(failed), tuple(written))
+
+
+def _pdf_renderer(project: Path | None) -> Any:
+    from briefgen import pdf
+    from briefgen.render import builtin_templates, read_template
+
+    own = project / "templates" if project is not None else None
+    roots = [builtin_templates()]
+    if own is not None and own.is_dir():
+        roots.insert(0 if (own / "fonts.css").is_file() else 1, own)
+    return pdf.renderer(tuple(roots), read_template("fonts.css", project=project))

@@ -1,0 +1,234 @@
+"""Stage 5, pdf: the brief's HTML → exactly one PDF page, via WeasyPrint.
+
+Why this shape: importing WeasyPrint costs most of a second, so it is imported here, on
+first use, never on the path of `--help` or `check`. The page is laid out once at the
+designed size; only if it overflows is the natural height read from the layout and the
+one ladder step predicted that makes it fit (spacing, then margins, then type down to a
+9 pt floor), so a tight sheet costs one extra layout, not a search. One page is checked
+two ways: the page count, and the end-of-content marker found on that page (CSS can clip
+content without adding a page). Every resource goes through `AssetFetcher`: bundled
+files only, no network, no file outside the asset folders (symlinks resolved).
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from briefgen.errors import BriefError, Diagnostic, Location
+
+END_MARKER = "briefgen-end"
+MAX_ASSET_BYTES = 5 << 20
+PX_PER_MM = 96 / 25.4
+LINE_PX = 12 * 96 / 72  # one 10/12 pt body line
+WORDS_PER_LINE = 12  # a short bullet line at 10 pt; used only to size the overflow report
+
+
+@dataclass(frozen=True)
+class Step:
+    """One rung of the tightening ladder; each rung keeps the ones below it."""
+
+    name: str
+    css: str
+    margin_mm: float
+    capacity: float  # how much more content than step 0 it holds (measured, conservative)
+
+
+_SPACING = ("h2{margin-top:.3rem!important;margin-bottom:.05rem!important}"
+            "p{margin:.1rem 0!important}li{margin:0!important}"
+            ".bottom-line{margin-top:.2rem!important}.legend{margin-top:.1rem!important}")
+LADDER = (
+    Step("as designed", "", 15, 1.0),
+    Step("tighter spacing", _SPACING, 15, 1.04),
+    Step("margins 10 mm", _SPACING + "@page{margin:10mm!important}", 10, 1.13),
+    Step("type 9.5 pt", _SPACING + "@page{margin:10mm!important}html{font-size:9.5pt!important}",
+         10, 1.22),
+    Step("type 9 pt (floor)", _SPACING + "@page{margin:10mm!important}html{font-size:9pt!important}",
+         10, 1.33),
+)
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """A one-page PDF and how it was fitted."""
+
+    data: bytes
+    fill: float  # share of the page's content height used
+    step: Step
+    layouts: int
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Overflow:
+    """Why a brief does not fit: how far over, at the last rung tried."""
+
+    over_px: float
+    pages: int
+
+
+def _fetcher_class() -> Any:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AssetFetcher(URLFetcher):  # type: ignore[misc]
+        """data: URLs and regular files under the asset folders; nothing else."""
+
+        def __init__(self, roots: tuple[Path, ...]) -> None:
+            super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, timeout=5)
+            self.roots = tuple(r.resolve() for r in roots)
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                if len(url) > 2 * MAX_ASSET_BYTES:
+                    msg = "data URL too large"
+                    raise ValueError(msg)
+                return super().fetch(url, headers)
+            parts = urlsplit(url)
+            if scheme != "file" or parts.netloc not in ("", "localhost"):
+                msg = f"refused {scheme}: URL (briefgen fetches nothing from outside)"
+                raise ValueError(msg)
+            path = Path(url2pathname(unquote(parts.path))).resolve()
+            if not any(path.is_relative_to(r) for r in self.roots) or not path.is_file():
+                msg = "refused: outside the bundled assets or not a regular file"
+                raise ValueError(msg)
+            if path.stat().st_size > MAX_ASSET_BYTES:
+                msg = "refused: asset too large"
+                raise ValueError(msg)
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
+
+    return AssetFetcher
+
+
+class Renderer:
+    """One per process: keeps WeasyPrint's font set-up and parsed stylesheets warm."""
+
+    def __init__(self, assets: tuple[Path, ...], fonts_css: str) -> None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.assets = assets
+        self.base_url = assets[0].resolve().as_uri() + "/"
+        self.fetcher = _fetcher_class()(assets)
+        self.font_config = FontConfiguration()
+        self.fonts = CSS(string=fonts_css, base_url=self.base_url, url_fetcher=self.fetcher,
+                         font_config=self.font_config)
+        self._steps: dict[str, Any] = {}
+
+    def _step_css(self, step: Step) -> Any:
+        if step.name not in self._steps:
+            from weasyprint import CSS
+
+            self._steps[step.name] = CSS(string=step.css or "html{}", base_url=self.base_url,
+                                         url_fetcher=self.fetcher, font_config=self.font_config)
+        return self._steps[step.name]
+
+    def layout(self, html: str, step: Step) -> Any:
+        """Lay HTML out at STEP; return WeasyPrint's Document."""
+        from weasyprint import HTML
+
+        document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        return document.render(stylesheets=[self.fonts, self._step_css(step)],
+                               font_config=self.font_config, pdf_variant="pdf/ua-1",
+                               presentational_hints=False)
+
+    def one_page(self, html: str, *, name: str) -> PdfResult:
+        """Fit HTML on one page and write it; BriefError BG310 if it cannot fit."""
+        with _captured_warnings() as warnings:
+            document = self.layout(html, LADDER[0])
+            layouts, step = 1, LADDER[0]
+            natural = _natural_height(document, LADDER[0])
+            for candidate in _plan(natural):
+                if _fits(document):
+                    break
+                document, step = self.layout(html, candidate), candidate
+                layouts += 1
+            if not _fits(document):
+                raise BriefError(_overflow_diagnostic(name, document, step))
+            data = document.write_pdf(pdf_variant="pdf/ua-1")
+        return PdfResult(data, _fill(document, step), step, layouts, tuple(warnings))
+
+
+def _plan(natural: float) -> list[Step]:
+    """The ladder rungs to try, starting at the one predicted to hold NATURAL × the page."""
+    if natural <= 1.0:
+        return list(LADDER[1:])
+    first = next((i for i, s in enumerate(LADDER) if s.capacity >= natural), len(LADDER) - 1)
+    return list(LADDER[max(first, 1):])
+
+
+def _fits(document: Any) -> bool:
+    return len(document.pages) == 1 and END_MARKER in document.pages[0].anchors
+
+
+def _content_px(page: Any, step: Step) -> float:
+    return float(page.height) - 2 * step.margin_mm * PX_PER_MM
+
+
+def _end_y(document: Any) -> tuple[int, float] | None:
+    for number, page in enumerate(document.pages):
+        if END_MARKER in page.anchors:
+            return number, float(page.anchors[END_MARKER][1])
+    return None
+
+
+def _natural_height(document: Any, step: Step) -> float:
+    """Content height as a share of one page, read off the (possibly multi-page) layout."""
+    page = document.pages[0]
+    content = _content_px(page, step)
+    found = _end_y(document)
+    if found is None:  # the marker was clipped away: assume one page more than laid out
+        return len(document.pages) + 1.0
+    number, y = found
+    return (number * content + y - step.margin_mm * PX_PER_MM) / content
+
+
+def _fill(document: Any, step: Step) -> float:
+    return _natural_height(document, step)
+
+
+def _overflow_diagnostic(name: str, document: Any, step: Step) -> Diagnostic:
+    share = _natural_height(document, step) - 1.0
+    lines = max(1, round(share * _content_px(document.pages[0], step) / LINE_PX))
+    return Diagnostic(
+        Location(name), "BG310",
+        f"the brief does not fit on one page even at '{step.name}': over by about "
+        f"{lines} line(s) (≈{lines * WORDS_PER_LINE} words, {share:.0%} of a page)",
+        "cut that much; sections over their word budget are listed by `briefgen check`")
+
+
+@contextmanager
+def _captured_warnings() -> Iterator[list[str]]:
+    """Collect WeasyPrint's warnings and errors (refused fetches, missing glyphs)."""
+    found: list[str] = []
+
+    class _Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            found.append(record.getMessage())
+
+    logger = logging.getLogger("weasyprint")
+    handler = _Handler(level=logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield found
+    finally:
+        logger.removeHandler(handler)
+
+
+_RENDERERS: dict[tuple[Path, ...], Renderer] = {}
+
+
+def renderer(assets: tuple[Path, ...], fonts_css: str) -> Renderer:
+    """The process's Renderer for these asset folders (created on first use)."""
+    key = tuple(a.resolve() for a in assets)
+    if key not in _RENDERERS:
+        _RENDERERS[key] = Renderer(assets, fonts_css)
+    return _RENDERERS[key]

@@ -1,0 +1,135 @@
+"""Stage 4, render: Brief → Markdown and HTML strings through Jinja2 templates. Pure.
+
+Why siblings, not parent and child: the HTML needs section classes, ids and a legend that
+Markdown cannot express, so both formats render from the same view of the Brief and share
+its citation numbering. Data is never rendered as a template: `{{ 7*7 }}` in a fact stays
+text. HTML autoescapes; inline Markdown goes through markdown-it-py with raw HTML off,
+no images and only http(s)/mailto links.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from briefgen.errors import BriefError, Diagnostic, Location
+from briefgen.model import Brief
+from briefgen.view import Item, View, make_view
+
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_MD_SPECIAL = re.compile(r"([\\`<>|])")
+
+
+def builtin_templates() -> Path:
+    """The default templates: inside the installed package, or the checkout's templates/."""
+    packaged = Path(__file__).parent / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+def render_html(brief: Brief, *, project: Path | None = None, paper: str = "A4") -> str:
+    """The one HTML document that serves as web page and PDF source."""
+    return _render("brief.html", make_view(brief, paper=paper), project, html=True)
+
+
+def render_markdown(brief: Brief, *, project: Path | None = None) -> str:
+    """The Markdown briefing (reads as plain text, renders on GitHub)."""
+    return _render("brief.md", make_view(brief), project, html=False)
+
+
+def read_template(name: str, *, project: Path | None = None) -> str:
+    """The text of one template file (project first, then built in), e.g. fonts.css."""
+    env = _environment(True, _dirs(project))
+    try:
+        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+    except jinja2.TemplateNotFound:
+        raise BriefError(Diagnostic(Location(name), "BG503", "template not found",
+                                    f"looked in: {', '.join(map(str, _dirs(project)))}")) from None
+    return source
+
+
+def _dirs(project: Path | None) -> tuple[str, ...]:
+    own = project / "templates" if project is not None else None
+    dirs = [own] if own is not None and own.is_dir() else []
+    return tuple(str(d) for d in [*dirs, builtin_templates()])
+
+
+def _render(name: str, view: View, project: Path | None, *, html: bool) -> str:
+    env = _environment(html, _dirs(project))
+    try:
+        text = env.get_template(name).render(brief=view)
+    except jinja2.TemplateSyntaxError as error:
+        raise BriefError(Diagnostic(Location(error.filename or error.name or name, error.lineno),
+                                    "BG501", f"template syntax: {error.message}")) from None
+    except jinja2.UndefinedError as error:
+        raise BriefError(Diagnostic(Location(*_template_frame(error, name)), "BG502",
+                                    f"template uses an undefined value: {error.message}",
+                                    "check the spelling against the fact-sheet fields")) from None
+    except jinja2.TemplateNotFound as error:
+        raise BriefError(Diagnostic(Location(str(error.name)), "BG503", "template not found",
+                                    "project templates/ files override the built-in ones")) from None
+    return text.rstrip("\n") + "\n"
+
+
+def _template_frame(error: BaseException, fallback: str) -> tuple[str, int | None]:
+    """The template file and line an UndefinedError came from (Jinja keeps that frame)."""
+    tb = error.__traceback__
+    found: tuple[str, int | None] = (fallback, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".md", ".xml", ".css")):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(html: bool, dirs: tuple[str, ...]) -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(list(dirs)),
+        jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin_templates()))}),
+    ])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=html, default=html),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(inline_md=inline_md, md=md_text, cites_md=cites_md, plain=plain)
+    return env
+
+
+@functools.lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("js-default", {"linkify": False, "typographer": False})
+    md.disable(["image", "html_inline", "entity"], ignoreInvalid=True)
+    md.validateLink = lambda url: url.strip().lower().startswith(("http://", "https://", "mailto:"))
+    return md
+
+
+def plain(text: str) -> str:
+    """Show bidi controls as visible text so they cannot reorder the page."""
+    return _BIDI.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", text)
+
+
+def inline_md(text: str) -> Markup:
+    """One text field as inline HTML: emphasis and safe links; everything else escaped."""
+    rendered = _markdown().renderInline(plain(text))
+    return Markup(rendered.replace("<a href=", '<a rel="nofollow noopener" href='))  # noqa: S704
+
+
+def md_text(text: str) -> str:
+    """One text field for the Markdown output: HTML and code metacharacters escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(plain(text).split()))
+
+
+def cites_md(item: Item) -> str:
+    """The `[n]` markers of one item as plain text, e.g. ' [1, 2]'."""
+    return f" [{', '.join(str(c.n) for c in item.cites)}]" if item.cites else ""

@@ -1,0 +1,218 @@
+"""Between verify and render: the Brief as the page shows it. Pure.
+
+Everything the templates would otherwise compute lives here, once, for every format:
+citation numbers (in order of first citation, so `[n]` is identical in Markdown, HTML
+and PDF), likelihood terms with their ranges, dates written out, actor names resolved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from briefgen.model import (
+    LIKELIHOOD,
+    UNKNOWN,
+    Actor,
+    Assessment,
+    Brief,
+    Excerpt,
+    Position,
+    Source,
+)
+from briefgen.provenance import cites
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_SECTIONS = ("key_facts", "agenda", "obstacles", "positions", "assessments", "watch")
+
+
+@dataclass(frozen=True)
+class Cite:
+    """One `[n]` marker: the number, the source id, and the excerpt it points at, if any."""
+
+    n: int
+    source: str
+    excerpt: str = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One bullet or row, whatever the section: its id, texts and citation markers."""
+
+    id: str
+    text: str
+    cites: tuple[Cite, ...]
+    lead: str = ""  # bold lead-in: agenda topic, actor name
+    note: str = ""  # secondary text: role, status, confidence sentence
+    extra: tuple[str, ...] = ()  # further lines: quote, via, assumptions, alternatives
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One numbered entry of the source list."""
+
+    n: int
+    id: str
+    text: str  # Publisher. “Title.” Date (note). Type, reliability.
+    url: str | None
+    file: str | None
+
+
+@dataclass(frozen=True)
+class View:
+    """The whole page as the templates see it."""
+
+    id: str
+    lang: str
+    title: str
+    subtitle: str
+    marking: str
+    meta: tuple[str, ...]
+    paper: str
+    author: str
+    created: str
+    keywords: str
+    bottom_line: Item
+    sections: dict[str, tuple[Item, ...]] = field(default_factory=dict)
+    sources: tuple[SourceEntry, ...] = ()
+    gaps: tuple[str, ...] = ()
+    legend: str = ""
+
+
+def make_view(brief: Brief, *, paper: str = "A4") -> View:
+    """Compute the page view of BRIEF; the sheet's own paper setting wins over PAPER."""
+    numbers = _numbering(brief)
+    b = brief.briefing
+    actors = {a.id: a for a in brief.actors}
+
+    def marks(refs: list[str | Excerpt]) -> tuple[Cite, ...]:
+        seen: dict[str, Cite] = {}
+        for r in refs:
+            sid, excerpt = (r, "") if isinstance(r, str) else (r.source, r.excerpt)
+            if sid in numbers and sid not in seen:
+                seen[sid] = Cite(numbers[sid], sid, excerpt)
+        return tuple(sorted(seen.values(), key=lambda c: c.n))
+
+    def names(ids: list[str]) -> str:
+        return ", ".join(actors[i].name if i in actors else i for i in ids)
+
+    sections: dict[str, tuple[Item, ...]] = {
+        "key_facts": tuple(Item(f.id, f.text, marks(f.cite), note=format_date(f.date))
+                           for f in brief.key_facts),
+        "agenda": tuple(Item(a.id, a.detail or "", marks(a.cite), lead=a.topic,
+                             note=_join(f"per {names(a.raised_by)}" if a.raised_by else "", a.status))
+                        for a in brief.agenda),
+        "obstacles": tuple(Item(o.id, o.issue, marks(o.cite), note=_join(
+            o.detail or "", names(o.parties), f"since {format_date(o.since)}" if o.since else ""))
+            for o in brief.obstacles),
+        "positions": tuple(_position(p, actors, marks(p.cite)) for p in brief.positions),
+        "assessments": tuple(_assessment(a, marks(a.cite)) for a in brief.assessments),
+        "watch": tuple(Item(w.id, w.indicator, marks(w.cite),
+                            note=f"would {'raise or lower' if w.direction == 'either' else w.direction[:-1]} "
+                                 f"{', '.join(w.signals)}"
+                                 + (f" · by {format_date(w.by)}" if w.by else ""))
+                       for w in brief.watch),
+    }
+    return View(
+        id=b.id, lang=b.language, title=b.title, subtitle=b.subtitle or "",
+        marking=" // ".join([b.handling.classification,
+                             *([f"TLP:{b.handling.tlp}"] if b.handling.tlp else []),
+                             *b.handling.caveats]),
+        meta=_meta(brief), paper=brief.render.paper or paper, author=b.prepared.by or "",
+        created=b.prepared.date, keywords=", ".join([b.event.name, *(
+            actors[p].name for p in b.event.participants if p in actors)]),
+        bottom_line=Item("bottom-line", brief.bottom_line.text, marks(brief.bottom_line.cite)),
+        sections=sections,
+        sources=tuple(_source_entry(s, numbers[s.id]) for s in
+                      sorted(brief.sources, key=lambda s: numbers[s.id])),
+        gaps=tuple(brief.gaps),
+        legend=_legend(brief),
+    )
+
+
+def _numbering(brief: Brief) -> dict[str, int]:
+    """Source id → n, in order of first citation; uncited sources follow, in list order."""
+    order: dict[str, int] = {}
+    known = {s.id for s in brief.sources}
+    for _, ref in cites(brief):
+        sid = ref if isinstance(ref, str) else ref.source
+        if sid in known:
+            order.setdefault(sid, len(order) + 1)
+    for s in brief.sources:
+        order.setdefault(s.id, len(order) + 1)
+    return order
+
+
+def _position(p: Position, actors: dict[str, Actor], marks: tuple[Cite, ...]) -> Item:
+    actor = actors.get(p.actor)
+    name = actor.name if actor else p.actor
+    role = _join(actor.role or "", actor.affiliation or "") if actor else ""
+    said = _join(p.venue or "", format_date(p.said_on), f"via {p.via}" if p.via else "")
+    extra = ([f"— “{p.quote}”"] if p.quote else []) + ([f"({said})"] if said else [])
+    return Item(p.id, p.summary, marks, lead=name, note=role, extra=tuple(extra))
+
+
+def _assessment(a: Assessment, marks: tuple[Cite, ...]) -> Item:
+    statement = a.statement
+    if a.likelihood != "not-assessed":
+        term, span = LIKELIHOOD[a.likelihood]
+        m = re.search(rf"\b{re.escape(term)}\b", statement, re.IGNORECASE)
+        statement = (f"{statement[:m.end()]} ({span}){statement[m.end():]}" if m
+                     else f"{statement} ({term}, {span})")
+    extra = (*(f"Assumes: {x}" for x in a.assumptions),
+             *(f"Alternative: {x}" for x in a.alternatives),
+             *([f"Horizon: {a.horizon}"] if a.horizon else []))
+    note = f"{a.confidence.capitalize()} confidence: {a.basis.rstrip('.')}."
+    return Item(a.id, statement, marks, note=note, extra=extra)
+
+
+def _source_entry(s: Source, n: int) -> SourceEntry:
+    publisher = "Publisher unknown" if s.publisher == UNKNOWN else s.publisher
+    date = "Undated" if s.published == UNKNOWN else format_date(s.published)
+    if s.published == UNKNOWN and s.accessed:
+        date += f", accessed {format_date(s.accessed)}"
+    title = s.title if s.title.endswith(("?", "!", ".")) else f"{s.title}."
+    parts = [f"{publisher}.", f"“{title}”"]
+    if s.author:
+        parts.insert(0, f"{s.author}.")
+    parts.append(f"{date}" + (f" ({s.date_note.rstrip('.')})" if s.date_note else "") + ".")
+    detail = _join(s.type.replace("-", " "), f"reliability {s.reliability}" if s.reliability else "",
+                   s.language or "", s.notes or "")
+    parts.append(detail[0].upper() + detail[1:] + "." if detail else "")
+    return SourceEntry(n, s.id, " ".join(p for p in parts if p), s.url, s.file)
+
+
+def _meta(brief: Brief) -> tuple[str, ...]:
+    b = brief.briefing
+    place = _join(b.event.location.venue or "", b.event.location.city or "",
+                  b.event.location.country or "")
+    when = format_date(b.event.start_date)
+    if b.event.end_date:
+        when += f" – {format_date(b.event.end_date)}"
+    prepared = f"Prepared {format_date(b.prepared.date)}" + (f" by {b.prepared.by}" if b.prepared.by else "")
+    return tuple(p for p in (f"Event: {b.event.name}", when, place, prepared,
+                             f"As of {format_date(b.prepared.as_of)}" if b.prepared.as_of else "",
+                             f"For {b.audience}" if b.audience else "") if p)
+
+
+def _legend(brief: Brief) -> str:
+    if not brief.assessments:
+        return ""
+    terms = " · ".join(f"{term} {span}" for term, span in LIKELIHOOD.values())
+    return f"Likelihood (ICD 203): {terms}. Confidence rates the evidence, not the probability."
+
+
+def format_date(value: str | None) -> str:
+    """'2018-07-16' → '16 July 2018', '2018-07' → 'July 2018'; no locale involved."""
+    if not value or value == UNKNOWN:
+        return "undated" if value == UNKNOWN else ""
+    parts = value.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = _MONTHS[int(parts[1]) - 1]
+    return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
+
+
+def _join(*parts: str) -> str:
+    return ", ".join(p for p in parts if p)
