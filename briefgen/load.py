@@ -279,8 +279,9 @@ def _build(node: yaml.Node, path: Path_, loader: _Loader, where: SourceMap,
             km = key_node.start_mark
             at = (km.line + 1, km.column + 1)
             if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag == "tag:yaml.org,2002:str"):
-                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a collection"
-                found.append(_diag(where.file, *at, "BG102", f"key {shown!r} is not text",
+                shown = (repr(key_node.value) if isinstance(key_node, yaml.ScalarNode)
+                         else "[...]" if isinstance(key_node, yaml.SequenceNode) else "{...}")
+                found.append(_diag(where.file, *at, "BG102", f"key {shown} is not text",
                                    "keys are field names; quote it if it must be text"))
                 continue
             key = key_node.value

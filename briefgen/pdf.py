@@ -38,7 +38,7 @@ class Step:
     name: str
     css: str
     margin_mm: float
-    capacity: float  # how much more content than step 0 it holds (measured, conservative)
+    capacity: float  # content it holds relative to step 0 (measured on a near-full brief)
 
 
 _SPACING = ("h2{margin-top:.3rem!important;margin-bottom:.05rem!important}"
@@ -46,12 +46,12 @@ _SPACING = ("h2{margin-top:.3rem!important;margin-bottom:.05rem!important}"
             ".bottom-line{margin-top:.2rem!important}.legend{margin-top:.1rem!important}")
 LADDER = (
     Step("as designed", "", 15, 1.0),
-    Step("tighter spacing", _SPACING, 15, 1.04),
-    Step("margins 10 mm", _SPACING + "@page{margin:10mm!important}", 10, 1.13),
+    Step("tighter spacing", _SPACING, 15, 1.06),
+    Step("margins 10 mm", _SPACING + "@page{margin:10mm!important}", 10, 1.12),
     Step("type 9.5 pt", _SPACING + "@page{margin:10mm!important}html{font-size:9.5pt!important}",
-         10, 1.22),
+         10, 1.17),
     Step("type 9 pt (floor)", _SPACING + "@page{margin:10mm!important}html{font-size:9pt!important}",
-         10, 1.33),
+         10, 1.25),
 )
 
 
@@ -140,8 +140,8 @@ class Renderer:
                                font_config=self.font_config, pdf_variant="pdf/ua-1",
                                presentational_hints=False)
 
-    def one_page(self, html: str, *, name: str) -> PdfResult:
-        """Fit HTML on one page and write it; BriefError BG310 if it cannot fit."""
+    def one_page(self, html: str, *, name: str, advice: str = "") -> PdfResult:
+        """Fit HTML on one page and write it; BriefError BG310 (with ADVICE) if it cannot."""
         with _captured_warnings() as warnings:
             document = self.layout(html, LADDER[0])
             layouts, step = 1, LADDER[0]
@@ -152,7 +152,7 @@ class Renderer:
                 document, step = self.layout(html, candidate), candidate
                 layouts += 1
             if not _fits(document):
-                raise BriefError(_overflow_diagnostic(name, document, step))
+                raise BriefError(_overflow_diagnostic(name, document, step, advice))
             data = document.write_pdf(pdf_variant="pdf/ua-1")
         return PdfResult(data, _fill(document, step), step, layouts, tuple(warnings))
 
@@ -195,14 +195,14 @@ def _fill(document: Any, step: Step) -> float:
     return _natural_height(document, step)
 
 
-def _overflow_diagnostic(name: str, document: Any, step: Step) -> Diagnostic:
+def _overflow_diagnostic(name: str, document: Any, step: Step, advice: str) -> Diagnostic:
     share = _natural_height(document, step) - 1.0
     lines = max(1, round(share * _content_px(document.pages[0], step) / LINE_PX))
     return Diagnostic(
         Location(name), "BG310",
-        f"the brief does not fit on one page even at '{step.name}': over by about "
-        f"{lines} line(s) (≈{lines * WORDS_PER_LINE} words, {share:.0%} of a page)",
-        "cut that much; sections over their word budget are listed by `briefgen check`")
+        f"the brief does not fit on one page, even after tightening to '{step.name}': "
+        f"over by about {lines} line(s) (≈{lines * WORDS_PER_LINE} words, {share:.0%} of a page)",
+        f"cut about {lines} line(s); {advice or 'every section is within its word budget, so cut items'}")
 
 
 @contextmanager

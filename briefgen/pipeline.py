@@ -124,7 +124,7 @@ def make(sheet: Path, *, formats: tuple[str, ...] = FORMATS, paper: str = "A4",
         files[f"{slug}.html"] = html.encode()
     if "pdf" not in formats:
         return Built(sheet, slug, files, warnings=checked.warnings)
-    result = _pdf_renderer(project).one_page(html, name=str(sheet))
+    result = _pdf_renderer(project).one_page(html, name=str(sheet), advice=_advice(brief))
     files[f"{slug}.pdf"] = result.data
     layout_warnings = tuple(Diagnostic(Location(str(sheet)), "BG320", f"PDF: {w}",
                                        severity="warning") for w in result.warnings)
@@ -160,3 +160,12 @@ def _pdf_renderer(project: Path | None) -> Any:
     if own is not None and own.is_dir():
         roots.insert(0 if (own / "fonts.css").is_file() else 1, own)
     return pdf.renderer(tuple(roots), read_template("fonts.css", project=project))
+
+
+def _advice(brief: Brief) -> str:
+    """What to cut when the page overflows: the sections over budget, or the longest lists."""
+    over = rules.over_budget(brief)
+    words = sum(rules.section_words(brief).values())
+    if over:
+        return f"the body has {words} words; over budget: {', '.join(over)}"
+    return f"the body has {words} words, within budget; shorten or drop items in the longest lists"

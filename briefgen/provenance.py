@@ -141,6 +141,8 @@ def _passage(passage: str, ids: list[str], path: Path_, where: SourceMap,
     needle = normalise(passage)
     if any(needle in normalise(t) for t in texts.values() if t is not None):
         return
+    if any(i in stored and stored[i].text is None for i in ids):
+        return  # an unreadable source (already BG405) may hold it: "not found" would mislead
     best = max((closest(needle, t) + (i,) for i, t in texts.items() if t is not None),
                key=lambda found: found[1])
     shown, ratio, line, source_id = best
