@@ -7,6 +7,7 @@ a bug and keeps its traceback.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -140,39 +141,101 @@ def new(slug: str, sources: tuple[Path, ...], root: Path) -> None:
 @cli.command()
 @sheets_argument
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
-              show_default=True, help="Output folder; each briefing goes to OUT/<slug>/.")
+              show_default=True, help="The site folder briefgen owns and replaces atomically.")
 @click.option("--format", "formats", default="md,html,pdf", show_default=True,
               help="Comma-separated formats to write: md, html, pdf.")
 @click.option("--paper", type=click.Choice(["A4", "Letter"]), default="A4", show_default=True,
               help="Paper for sheets that do not set render.paper themselves.")
+@click.option("--base-url", envvar="BRIEFGEN_BASE_URL", metavar="URL",
+              help="Public URL of the site; enables canonical links, feed self link, sitemap.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Worker processes for PDFs (default: all cores).")
+@click.option("--force", is_flag=True, help="Rebuild every briefing, even unchanged ones.")
+@click.option("--keep-going", is_flag=True,
+              help="Publish the briefings that built; keep the last good version of failed ones.")
+@click.option("--wait", is_flag=True, help="Wait for a running build instead of exiting 4.")
 @strict_option
-def build(sheets: tuple[Path, ...], out: Path, formats: str, paper: str, strict: bool) -> None:
-    """Check each fact sheet and build its one-page briefing in Markdown, HTML and PDF.
+def build(sheets: tuple[Path, ...], out: Path, formats: str, paper: str, base_url: str | None,
+          jobs: int | None, force: bool, keep_going: bool, wait: bool, strict: bool) -> None:
+    """Check fact sheets and publish their one-page briefings as a static site.
 
-    A sheet with errors is reported and nothing of it is written; the PDF must fit one
-    page (the layout is tightened in small reported steps if needed, never below 9 pt).
+    Writes OUT/<slug>/<slug>.md, .html, .pdf and sources.html, plus index.html, feed.xml
+    and (with --base-url) sitemap.xml. Only briefings whose inputs changed are rebuilt; the
+    new site replaces the old one in one step, only if every briefing built. Each PDF must
+    fit one page: the layout is tightened in small reported steps, never below 9 pt.
 
     \b
     Examples:
         briefgen build                         # every seeds/*/facts.yaml → out/
         briefgen build seeds/helsinki-summit-2018 --paper Letter
-        briefgen build --strict -o public/     # what a scheduled job should run
+        briefgen build --strict --base-url https://example.org/briefs/   # scheduled job
     """
-    from briefgen import pipeline
+    from briefgen import pipeline, workers
 
     chosen = _formats(formats)
+    signal.signal(signal.SIGTERM, _terminate)  # clean up the staging folder on `kill`
     with reporting():
-        report = pipeline.build(pipeline.resolve_sheets(sheets, Path()), out, formats=chosen,
-                                paper=paper, strict=strict, project=Path())
+        chosen_sheets = pipeline.resolve_sheets(sheets, Path())
+        report = pipeline.build(chosen_sheets, out, formats=chosen, paper=paper, strict=strict,
+                                project=Path(), base_url=base_url, force=force,
+                                keep_going=keep_going, wait=wait,
+                                jobs=jobs or workers.default_jobs())
     for built in report.built:
         _print_diagnostics(built.warnings)
         click.echo(_built_line(built, out))
     for _, found in report.failed:
         _print_diagnostics(found)
-    click.echo(f"built {len(report.built)} briefing(s), {len(report.failed)} failed; "
-               f"output in {out}/", err=True)
+    click.echo(_build_summary(report), err=True)
     if report.failed:
         raise SystemExit(1)
+
+
+@cli.command()
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="The site folder to build and serve.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--paper", type=click.Choice(["A4", "Letter"]), default="A4", show_default=True)
+def serve(out: Path, host: str, port: int, paper: str) -> None:
+    """Preview: build, serve OUT on localhost, rebuild what changed when you save.
+
+    Watches seeds/ and templates/. A broken fact sheet does not stop the server: pages
+    show the problems in a banner and the last good version stays up.
+
+    \b
+    Example:
+        briefgen serve --port 8080    # then open http://127.0.0.1:8080/
+    """
+    from briefgen import pipeline, workers
+    from briefgen.serve import serve as run_server
+
+    def build() -> Any:
+        sheets = pipeline.resolve_sheets((), Path())
+        return pipeline.build(sheets, out, paper=paper, project=Path(), keep_going=True,
+                              wait=True, jobs=workers.default_jobs())
+
+    watch = [p for p in (Path("seeds"), Path("templates")) if p.is_dir()]
+    with reporting():
+        try:
+            run_server(build, out=out, watch=watch, host=host, port=port,
+                       report=lambda line: click.echo(line, err=True))
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _build_summary(report: Any) -> str:
+    if report.up_to_date:
+        return f"up to date: {len(report.kept)} briefing(s) in {report.out}/, nothing changed"
+    parts = [f"built {len(report.built)}", f"unchanged {len(report.kept)}"]
+    if report.failed:
+        parts.append(f"failed {len(report.failed)}")
+    done = "published" if report.published else "nothing published"
+    return f"{', '.join(parts)}; {done} to {report.out}/"
 
 
 def _formats(text: str) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from briefgen.errors import EXIT_IO, BriefError, Diagnostic, Location
 MAX_BYTES = 512 * 1024
 MAX_DEPTH = 64
 MAX_EVENTS = 200_000
+MAX_DIGITS = 1000  # Python refuses to print ints past 4300 digits
 
 Path_ = tuple[str | int, ...]
 
@@ -294,4 +295,9 @@ def _build(node: yaml.Node, path: Path_, loader: _Loader, where: SourceMap,
             where.keys[(*path, key)] = at
             result[key] = _build(value_node, (*path, key), loader, where, found)
         return result
+    if node.tag == "tag:yaml.org,2002:int" and len(node.value.lstrip("+-")) > MAX_DIGITS:
+        found.append(_diag(where.file, mark.line + 1, mark.column + 1, "BG109",
+                           f"a number longer than {MAX_DIGITS} digits",
+                           "quote it if it must stay text"))
+        return None
     return loader.construct_object(node, deep=True)

@@ -93,6 +93,7 @@ class Built:
     sheet: Path
     slug: str
     files: dict[str, bytes]
+    entry: dict[str, Any]
     fill: float | None = None
     step: str | None = None
     layouts: int = 0
@@ -101,54 +102,132 @@ class Built:
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build made and what failed; nothing of a failed sheet is written."""
+    """What a build made, kept and failed; nothing of a failed sheet is written."""
 
     out: Path
-    built: tuple[Built, ...]
-    failed: tuple[tuple[Path, tuple[Diagnostic, ...]], ...]
-    written: tuple[Path, ...]
+    built: tuple[Built, ...] = ()
+    kept: tuple[str, ...] = ()
+    failed: tuple[tuple[Path, tuple[Diagnostic, ...]], ...] = ()
+    up_to_date: bool = False
+    published: bool = False
 
 
 def make(sheet: Path, *, formats: tuple[str, ...] = FORMATS, paper: str = "A4",
-         strict: bool = False, project: Path | None = None) -> Built:
-    """Check SHEET and render the requested formats in memory; BriefError if anything fails."""
+         strict: bool = False, project: Path | None = None, base_url: str | None = None) -> Built:
+    """Check SHEET and render its briefing files in memory; BriefError if anything fails."""
+    from briefgen import site
     from briefgen.render import render_html, render_markdown
 
     checked = check(sheet, strict=strict)
     brief, slug = checked.brief, checked.brief.briefing.id
     files: dict[str, bytes] = {}
-    html = render_html(brief, project=project, paper=paper)
     if "md" in formats:
         files[f"{slug}.md"] = render_markdown(brief, project=project).encode()
     if "html" in formats:
-        files[f"{slug}.html"] = html.encode()
-    if "pdf" not in formats:
-        return Built(sheet, slug, files, warnings=checked.warnings)
-    result = _pdf_renderer(project).one_page(html, name=str(sheet), advice=_advice(brief))
-    files[f"{slug}.pdf"] = result.data
-    layout_warnings = tuple(Diagnostic(Location(str(sheet)), "BG320", f"PDF: {w}",
-                                       severity="warning") for w in result.warnings)
-    if errors_in(layout_warnings, strict=strict):
-        raise BriefError(*checked.warnings, *layout_warnings)
-    return Built(sheet, slug, files, result.fill, result.step.name, result.layouts,
-                 checked.warnings + layout_warnings)
+        files[f"{slug}.html"] = render_html(brief, project=project, paper=paper,
+                                            link=site.paragraph_linker(checked.stored),
+                                            nav=site.page_nav(slug, formats)).encode()
+        files["sources.html"] = site.sources_page(brief, checked.stored, base_url=base_url,
+                                                  project=project)
+    fitted: tuple[float | None, str | None, int] = (None, None, 0)
+    warnings = checked.warnings
+    if "pdf" in formats:
+        html = render_html(brief, project=project, paper=paper)
+        result = _pdf_renderer(project).one_page(html, name=str(sheet), advice=_advice(brief))
+        files[f"{slug}.pdf"] = result.data
+        fitted = (result.fill, result.step.name, result.layouts)
+        warnings += tuple(Diagnostic(Location(str(sheet)), "BG320", f"PDF renderer: {w}",
+                                     severity="warning") for w in result.warnings)
+        if errors_in(warnings, strict=strict):
+            raise BriefError(*warnings)
+    entry = site.entry(brief, {name: len(data) for name, data in files.items()}).as_dict()
+    return Built(sheet, slug, files, entry, *fitted, warnings=warnings)
 
 
 def build(sheets: Iterable[Path], out: Path, *, formats: tuple[str, ...] = FORMATS,
-          paper: str = "A4", strict: bool = False, project: Path | None = None) -> BuildReport:
-    """Make every sheet and write each briefing's files to OUT/<slug>/."""
-    from briefgen import publish
+          paper: str = "A4", strict: bool = False, project: Path | None = None,
+          base_url: str | None = None, force: bool = False, keep_going: bool = False,
+          wait: bool = False, jobs: int = 1) -> BuildReport:
+    """Build every sheet into the static site OUT: incremental, atomic, one build at a time."""
+    from briefgen import manifest, publish, workers
+
+    paths = list(sheets)
+    options = {"formats": formats, "paper": paper, "strict": strict, "project": project,
+               "base_url": base_url}
+    with publish.locked(out, wait=wait):
+        settings = manifest.settings_key(template_dirs=_template_dirs(project),
+                                         **{k: v for k, v in options.items() if k != "project"})
+        keys = {sheet: manifest.sheet_key(sheet, settings) for sheet in paths}
+        old = publish.read_manifest(out)
+        plan = manifest.plan(old, keys, out, force=force or old.get("settings") != settings)
+        if plan.up_to_date:
+            return BuildReport(out, kept=tuple(r["slug"] for r in plan.keep.values()), up_to_date=True)
+        with publish.staged(out) as stage:
+            built, failed = _render_into(stage, workers.run(make, list(plan.rebuild),
+                                                            jobs=jobs, options=options))
+            if failed and not keep_going:
+                raise BriefError(*(d for _, found in failed for d in found))
+            records = {s.as_posix(): r for s, r in plan.keep.items()}
+            records |= {s.as_posix(): _old_record(old, s) for s, _ in failed if _old_record(old, s)}
+            for record in records.values():
+                for name in record["entry"]["files"]:
+                    stage.keep(f"{record['slug']}/{name}")
+            records |= {b.sheet.as_posix(): {"key": keys[b.sheet], "slug": b.slug, "entry": b.entry}
+                        for b in built}
+            _write_site(stage, records, settings, base_url=base_url, project=project)
+            stage.commit()
+    kept = tuple(r["slug"] for s, r in sorted(plan.keep.items()))
+    return BuildReport(out, tuple(built), kept, tuple(failed), published=True)
+
+
+def _render_into(stage: Any, outcomes: Iterable[tuple[Path, Any]]) -> tuple[list[Built], list[Any]]:
+    """Write each built briefing into the stage as it arrives; collect the failures."""
+    from briefgen.workers import failed as is_failure
 
     built: list[Built] = []
     failed: list[tuple[Path, tuple[Diagnostic, ...]]] = []
-    for sheet in sheets:
-        try:
-            built.append(make(sheet, formats=formats, paper=paper, strict=strict, project=project))
-        except BriefError as error:
-            failed.append((sheet, error.diagnostics))
-    files = {out / b.slug / name: data for b in built for name, data in b.files.items()}
-    written = publish.write_files(files)
-    return BuildReport(out, tuple(built), tuple(failed), tuple(written))
+    slugs: dict[str, Path] = {}
+    for sheet, result in outcomes:
+        if is_failure(result):
+            failed.append((sheet, result))
+            continue
+        if result.slug in slugs:
+            failed.append((sheet, (Diagnostic(Location(str(sheet)), "BG606",
+                                              f"briefing id '{result.slug}' is also used by "
+                                              f"{slugs[result.slug]}", "ids name output folders; "
+                                              "make them unique"),)))
+            continue
+        slugs[result.slug] = sheet
+        for name, data in result.files.items():
+            stage.write(f"{result.slug}/{name}", data)
+        built.append(Built(result.sheet, result.slug, {}, result.entry, result.fill, result.step,
+                           result.layouts, result.warnings))  # drop the bytes: they are staged
+    return built, failed
+
+
+def _old_record(old: dict[str, Any], sheet: Path) -> dict[str, Any] | None:
+    record = old.get("briefings", {}).get(sheet.as_posix())
+    return record if isinstance(record, dict) else None
+
+
+def _write_site(stage: Any, records: dict[str, dict[str, Any]], settings: str, *,
+                base_url: str | None, project: Path | None) -> None:
+    import json
+
+    from briefgen import publish, site
+
+    entries = [site.Entry(**r["entry"]) for r in records.values()]
+    for name, data in site.plan(entries, base_url=base_url, project=project).items():
+        stage.write(name, data)
+    doc = {"briefgen": 1, "settings": settings, "briefings": dict(sorted(records.items()))}
+    stage.write(publish.MANIFEST, (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode())
+
+
+def _template_dirs(project: Path | None) -> list[Path]:
+    from briefgen.render import builtin_templates
+
+    own = project / "templates" if project is not None else None
+    return [*([own] if own is not None and own.is_dir() else []), builtin_templates()]
 
 
 def _pdf_renderer(project: Path | None) -> Any:

@@ -48,7 +48,10 @@ def read_sources(brief: Brief, folder: Path) -> dict[str, StoredText]:
 def _read(source: Source, folder: Path) -> StoredText:
     assert source.file is not None
     root = folder.resolve()
-    path = (root / source.file).resolve()
+    try:
+        path = (root / source.file).resolve()
+    except (OSError, ValueError):  # ValueError: a NUL written as "\0" in the sheet
+        return StoredText(None, problem="not a usable file name")
     if not path.is_relative_to(root):
         return StoredText(None, problem="outside the fact sheet's folder")
     try:
@@ -150,6 +153,18 @@ def _passage(passage: str, ids: list[str], path: Path_, where: SourceMap,
     yield Diagnostic(where.at(path), code,
                      f"{what} not found in {', '.join(sorted(texts))}",
                      f"closest passage in {source_id} (line {line}, {ratio:.0%} alike): \"{shown}\"")
+
+
+def paragraphs(text: str) -> list[str]:
+    """A stored text's paragraphs as the sources page numbers them: its non-empty lines."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def locate(passage: str, text: str) -> int | None:
+    """The 1-based paragraph of TEXT that holds PASSAGE, if one does."""
+    needle = normalise(passage)
+    return next((n for n, p in enumerate(paragraphs(text), start=1) if needle in normalise(p)),
+                None)
 
 
 def closest(needle: str, text: str) -> tuple[str, float, int]:

@@ -1,44 +1,180 @@
-"""Stage 7, publish: write finished files so a reader never sees half of one.
+"""Stage 7, publish: swap a fully built site in, or leave the old one untouched.
 
-Each file is written to a temporary name in the same folder and renamed over the old
-one (atomic on POSIX). A file whose bytes did not change is not touched, so its mtime
-stays and a rebuild with nothing changed rewrites nothing.
+Why this way: a scheduled rebuild runs with nobody watching. The new site is assembled in
+a staging folder beside OUT (same file system), files whose bytes did not change are
+hard-linked from the live site (their mtimes stay), and only when everything is written
+is the staging folder exchanged with OUT in one `renameat2(RENAME_EXCHANGE)` call. A
+failed, killed or out-of-disk run leaves OUT as it was; its leftovers are removed by the
+next run. A lock file makes a second concurrent build wait or exit 4, and a marker file
+stops briefgen from ever replacing a folder it did not create (`-o ~`).
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
+import json
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from briefgen.errors import EXIT_IO, BriefError, Diagnostic, Location
+from briefgen.errors import EXIT_IO, EXIT_LOCKED, EXIT_USAGE, BriefError, Diagnostic, Location
 
-
-def write_files(files: dict[Path, bytes]) -> list[Path]:
-    """Write every file atomically (skipping unchanged ones); return the paths in order."""
-    for path in sorted(files):
-        write_file(path, files[path])
-    return sorted(files)
+MARKER = ".briefgen-site"
+MANIFEST = ".briefgen-manifest.json"
+_RENAME_EXCHANGE = 2
 
 
-def write_file(path: Path, data: bytes) -> bool:
-    """Atomically write DATA to PATH with mode 0644; False when it was already there."""
+def _fail(where: Path, code: str, message: str, hint: str = "", exit_code: int = EXIT_IO) -> BriefError:
+    return BriefError(Diagnostic(Location(str(where)), code, message, hint), exit_code=exit_code)
+
+
+@contextmanager
+def locked(out: Path, *, wait: bool = False) -> Iterator[None]:
+    """Hold the build lock for OUT; BriefError (exit 4) if another build has it."""
+    lock = out.parent / f".{out.name}.briefgen.lock"
     try:
-        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".briefgen-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(temp, 0o644)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        out.parent.mkdir(parents=True, exist_ok=True)
+        handle = lock.open("a")
     except OSError as error:
-        raise BriefError(Diagnostic(Location(str(path)), "BG601",
-                                    f"cannot write: {error.strerror or error}",
-                                    "check the output folder's permissions and free space"),
-                         exit_code=EXIT_IO) from None
-    return True
+        raise _fail(lock, "BG602", f"cannot create the lock file: {error.strerror}") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise _fail(out, "BG603", "another build is running for this output folder",
+                        "wait for it, or pass --wait", exit_code=EXIT_LOCKED) from None
+        yield
+    finally:
+        handle.close()
+
+
+def read_manifest(out: Path) -> dict[str, Any]:
+    """The live site's manifest, or {} when there is none (or it is not ours)."""
+    try:
+        if not (out / MARKER).is_file():
+            return {}
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+class Stage:
+    """A staging folder for the next version of OUT."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        _refuse_foreign(out)
+        _clean_leftovers(out)
+        try:
+            self.path = Path(tempfile.mkdtemp(prefix=f".{out.name}.briefgen-staging-",
+                                              dir=out.parent))
+        except OSError as error:
+            raise _fail(out.parent, "BG601", f"cannot create a staging folder: {error.strerror}") from None
+
+    def write(self, rel: str, data: bytes) -> None:
+        """Stage REL with DATA; if the live file already holds DATA, link it instead."""
+        live, staged = self.out / rel, self.path / rel
+        try:
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            if live.is_file() and live.stat().st_size == len(data) and live.read_bytes() == data:
+                os.link(live, staged)
+                return
+            staged.write_bytes(data)
+            staged.chmod(0o644)
+        except OSError as error:
+            raise _fail(staged, "BG601", f"cannot write: {error.strerror}",
+                        "check free space and permissions") from None
+
+    def keep(self, rel: str) -> bool:
+        """Carry REL over from the live site unchanged; False if it is not there."""
+        live, staged = self.out / rel, self.path / rel
+        if not live.is_file():
+            return False
+        try:
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            os.link(live, staged)
+        except OSError as error:
+            raise _fail(staged, "BG601", f"cannot link: {error.strerror}") from None
+        return True
+
+    def commit(self) -> None:
+        """Mark, fix permissions, and exchange the staging folder with OUT."""
+        self.write(MARKER, b"This folder is written by briefgen; it replaces it on every build.\n")
+        for folder, _, _ in os.walk(self.path):
+            Path(folder).chmod(0o755)
+        _fsync_dir(self.path)
+        try:
+            if self.out.exists():
+                _exchange(self.path, self.out)
+                shutil.rmtree(self.path, ignore_errors=True)  # now the previous site
+            else:
+                os.rename(self.path, self.out)
+            _fsync_dir(self.out.parent)
+        except OSError as error:
+            raise _fail(self.out, "BG604", f"cannot swap the new site in: {error.strerror}") from None
+
+    def abort(self) -> None:
+        """Throw the staging folder away; OUT is untouched."""
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+@contextmanager
+def staged(out: Path) -> Iterator[Stage]:
+    """A Stage that is removed again unless it was committed."""
+    stage = Stage(out)
+    try:
+        yield stage
+    finally:
+        if stage.path.exists():
+            stage.abort()
+
+
+def _refuse_foreign(out: Path) -> None:
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise _fail(out, "BG605", "the output path is not a plain folder",
+                    "point -o at a folder briefgen may own", exit_code=EXIT_USAGE)
+    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+        raise _fail(out, "BG605", "the output folder is not empty and was not made by briefgen",
+                    f"briefgen replaces its output folder; choose an empty or new one "
+                    f"(it looks for {MARKER})", exit_code=EXIT_USAGE)
+
+
+def _clean_leftovers(out: Path) -> None:
+    """Remove staging folders of builds that were killed (we hold the lock)."""
+    for stale in sorted(out.parent.glob(f".{out.name}.briefgen-staging-*")):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Atomically swap two folders (Linux renameat2); a two-step rename elsewhere."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        at_fdcwd = -100
+        if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+            return
+        if ctypes.get_errno() not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+    old = a.with_name(a.name + "-old")
+    os.rename(b, old)
+    os.rename(a, b)
+    os.rename(old, a)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

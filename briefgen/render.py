@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from briefgen.errors import BriefError, Diagnostic, Location
 from briefgen.model import Brief
-from briefgen.view import Item, View, make_view
+from briefgen.view import Item, Linker, View, in_page, make_view
 
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _MD_SPECIAL = re.compile(r"([\\`<>|])")
@@ -32,14 +32,24 @@ def builtin_templates() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
 
 
-def render_html(brief: Brief, *, project: Path | None = None, paper: str = "A4") -> str:
-    """The one HTML document that serves as web page and PDF source."""
-    return _render("brief.html", make_view(brief, paper=paper), project, html=True)
+def render_html(brief: Brief, *, project: Path | None = None, paper: str = "A4",
+                link: Linker = in_page, nav: tuple[tuple[str, str], ...] = ()) -> str:
+    """The one HTML document that serves as web page and PDF source.
+
+    LINK sets where citations point; NAV adds the site's links (the PDF has none).
+    """
+    view = make_view(brief, paper=paper, link=link, nav=nav)
+    return _render("brief.html", view, project, html=True)
 
 
 def render_markdown(brief: Brief, *, project: Path | None = None) -> str:
     """The Markdown briefing (reads as plain text, renders on GitHub)."""
     return _render("brief.md", make_view(brief), project, html=False)
+
+
+def render_template(name: str, project: Path | None = None, **context: Any) -> str:
+    """Render any named template (the site's pages) with autoescape by file type."""
+    return _render(name, None, project, html=name.endswith((".html", ".xml")), **context)
 
 
 def read_template(name: str, *, project: Path | None = None) -> str:
@@ -59,10 +69,11 @@ def _dirs(project: Path | None) -> tuple[str, ...]:
     return tuple(str(d) for d in [*dirs, builtin_templates()])
 
 
-def _render(name: str, view: View, project: Path | None, *, html: bool) -> str:
+def _render(name: str, view: View | None, project: Path | None, *, html: bool,
+            **context: Any) -> str:
     env = _environment(html, _dirs(project))
     try:
-        text = env.get_template(name).render(brief=view)
+        text = env.get_template(name).render(**({"brief": view} if view else {}), **context)
     except jinja2.TemplateSyntaxError as error:
         raise BriefError(Diagnostic(Location(error.filename or error.name or name, error.lineno),
                                     "BG501", f"template syntax: {error.message}")) from None

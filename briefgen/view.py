@@ -8,6 +8,7 @@ and PDF), likelihood terms with their ranges, dates written out, actor names res
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from briefgen.model import (
@@ -34,6 +35,7 @@ class Cite:
     n: int
     source: str
     excerpt: str = ""
+    href: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,10 +80,24 @@ class View:
     sources: tuple[SourceEntry, ...] = ()
     gaps: tuple[str, ...] = ()
     legend: str = ""
+    nav: tuple[tuple[str, str], ...] = ()  # (label, href) links of the site page
 
 
-def make_view(brief: Brief, *, paper: str = "A4") -> View:
-    """Compute the page view of BRIEF; the sheet's own paper setting wins over PAPER."""
+Linker = Callable[[str, str], str]
+
+
+def in_page(source: str, _excerpt: str) -> str:
+    """Cite links of the standalone page and the PDF: the entry in the source list."""
+    return f"#src-{source}"
+
+
+def make_view(brief: Brief, *, paper: str = "A4", link: Linker = in_page,
+              nav: tuple[tuple[str, str], ...] = ()) -> View:
+    """Compute the page view of BRIEF; the sheet's own paper setting wins over PAPER.
+
+    LINK turns (source id, excerpt) into a citation's href: the in-page source list for
+    the PDF, the exact paragraph of the sources page on the site.
+    """
     numbers = _numbering(brief)
     b = brief.briefing
     actors = {a.id: a for a in brief.actors}
@@ -91,7 +107,7 @@ def make_view(brief: Brief, *, paper: str = "A4") -> View:
         for r in refs:
             sid, excerpt = (r, "") if isinstance(r, str) else (r.source, r.excerpt)
             if sid in numbers and sid not in seen:
-                seen[sid] = Cite(numbers[sid], sid, excerpt)
+                seen[sid] = Cite(numbers[sid], sid, excerpt, link(sid, excerpt))
         return tuple(sorted(seen.values(), key=lambda c: c.n))
 
     def names(ids: list[str]) -> str:
@@ -128,6 +144,7 @@ def make_view(brief: Brief, *, paper: str = "A4") -> View:
                       sorted(brief.sources, key=lambda s: numbers[s.id])),
         gaps=tuple(brief.gaps),
         legend=_legend(brief),
+        nav=nav,
     )
 
 

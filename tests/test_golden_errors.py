@@ -59,3 +59,32 @@ def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "BRIEFGEN_STRICT"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
+
+
+# Too big to commit: generated at test time, checked the same two ways.
+GENERATED = {
+    "oversize-file": (b'schema_version: "1"\ngaps:\n' + b'  - "x"\n' * 80_000,
+                      "facts.yaml:1:1: error BG109: the file is larger than 512 KiB\n"
+                      "    hint: split long texts; a one-page brief needs far less\n"),
+    "nesting-100000-brackets": (b"[" * 100_000,
+                                "facts.yaml:1:65: error BG110: nesting deeper than 64 levels\n"
+                                "    hint: a fact sheet needs only a few levels\n"),
+    "nesting-100000-braces": (b"{a: " * 100_000,
+                              "facts.yaml:1:257: error BG110: nesting deeper than 64 levels\n"
+                              "    hint: a fact sheet needs only a few levels\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_generated_cases(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content, expected = GENERATED[name]
+    (tmp_path / "facts.yaml").write_bytes(content)
+    monkeypatch.chdir(tmp_path)
+    report = check_sheets([Path("facts.yaml")], strict=True)
+    assert report.failed
+    assert "\n".join(str(d) for d in report.diagnostics) + "\n" == expected
+    result = subprocess.run([sys.executable, "-m", "briefgen", "check", "--strict", "facts.yaml"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                            env=_env(), check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith(expected)
