@@ -12,12 +12,7 @@ import json
 import random
 from pathlib import Path
 
-WORDS = ("summit talks sanctions ministers delegation border security trade energy pipeline "
-         "ceasefire agreement envoy parliament election coalition treaty inspection reactor "
-         "exports tariffs grain corridor observers monitors region capital dialogue pressure "
-         "relief reform budget loan default currency reserves protest opposition court ruling "
-         "vote referendum frontier garrison navy drills airspace missile defence cyber outage "
-         "refugees aid convoy harbour port strait shipping insurance lenders bondholders").split()
+WORDS = ["summit", "talks", "sanctions", "ministers", "delegation", "border", "security", "trade", "energy", "pipeline", "ceasefire", "agreement", "envoy", "parliament", "election", "coalition", "treaty", "inspection", "reactor", "exports", "tariffs", "grain", "corridor", "observers", "monitors", "region", "capital", "dialogue", "pressure", "relief", "reform", "budget", "loan", "default", "currency", "reserves", "protest", "opposition", "court", "ruling", "vote", "referendum", "frontier", "garrison", "navy", "drills", "airspace", "missile", "defence", "cyber", "outage", "refugees", "aid", "convoy", "harbour", "port", "strait", "shipping", "insurance", "lenders", "bondholders"]
 ACTORS = [("alpha", "Ana Alvarez", "Foreign Minister"), ("bravo", "Boris Brandt", "President"),
           ("charlie", "Chen Cao", "Envoy"), ("delta", "Dara Diallo", "Prime Minister"),
           ("echo", "Eli Evans", "Secretary General")]

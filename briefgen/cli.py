@@ -53,13 +53,21 @@ def _summary(found: Sequence[Diagnostic], sheets: int) -> str:
     return f"checked {sheets} {noun}: {errors} error(s), {warnings} warning(s)"
 
 
-strict_option = click.option("--strict", is_flag=True, envvar="BRIEFGEN_STRICT",
-                             help="Treat warnings as errors (use it in scheduled builds).")
-format_option = click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]),
-                             default="text", show_default=True,
-                             help="How to print diagnostics: for people, tools or GitHub CI.")
-sheets_argument = click.argument("sheets", nargs=-1,
-                                 type=click.Path(exists=True, path_type=Path))
+strict_option = click.option(
+    "--strict",
+    is_flag=True,
+    envvar="BRIEFGEN_STRICT",
+    help="Treat warnings as errors (use it in scheduled builds).",
+)
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="How to print diagnostics: for people, tools or GitHub CI.",
+)
+sheets_argument = click.argument("sheets", nargs=-1, type=click.Path(exists=True, path_type=Path))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -119,11 +127,21 @@ def schema() -> None:
 
 @cli.command()
 @click.argument("slug")
-@click.option("--source", "sources", multiple=True, required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A source text to store with the sheet (repeat for several).")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path(),
-              show_default=True, help="Project folder that holds seeds/.")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A source text to store with the sheet (repeat for several).",
+)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(),
+    show_default=True,
+    help="Project folder that holds seeds/.",
+)
 def new(slug: str, sources: tuple[Path, ...], root: Path) -> None:
     """Scaffold seeds/SLUG/facts.yaml with its sources copied and hashed.
 
@@ -140,23 +158,61 @@ def new(slug: str, sources: tuple[Path, ...], root: Path) -> None:
 
 @cli.command()
 @sheets_argument
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
-              show_default=True, help="The site folder briefgen owns and replaces atomically.")
-@click.option("--format", "formats", default="md,html,pdf", show_default=True,
-              help="Comma-separated formats to write: md, html, pdf.")
-@click.option("--paper", type=click.Choice(["A4", "Letter"]), default="A4", show_default=True,
-              help="Paper for sheets that do not set render.paper themselves.")
-@click.option("--base-url", envvar="BRIEFGEN_BASE_URL", metavar="URL",
-              help="Public URL of the site; enables canonical links, feed self link, sitemap.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
-              help="Worker processes for PDFs (default: all cores).")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="The site folder briefgen owns and replaces atomically.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="md,html,pdf",
+    show_default=True,
+    help="Comma-separated formats to write: md, html, pdf.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["A4", "Letter"]),
+    default="A4",
+    show_default=True,
+    help="Paper for sheets that do not set render.paper themselves.",
+)
+@click.option(
+    "--base-url",
+    envvar="BRIEFGEN_BASE_URL",
+    metavar="URL",
+    help="Public URL of the site; enables canonical links, feed self link, sitemap.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes for PDFs (default: all cores).",
+)
 @click.option("--force", is_flag=True, help="Rebuild every briefing, even unchanged ones.")
-@click.option("--keep-going", is_flag=True,
-              help="Publish the briefings that built; keep the last good version of failed ones.")
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Publish the briefings that built; keep the last good version of failed ones.",
+)
 @click.option("--wait", is_flag=True, help="Wait for a running build instead of exiting 4.")
 @strict_option
-def build(sheets: tuple[Path, ...], out: Path, formats: str, paper: str, base_url: str | None,
-          jobs: int | None, force: bool, keep_going: bool, wait: bool, strict: bool) -> None:
+def build(
+    sheets: tuple[Path, ...],
+    out: Path,
+    formats: str,
+    paper: str,
+    base_url: str | None,
+    jobs: int | None,
+    force: bool,
+    keep_going: bool,
+    wait: bool,
+    strict: bool,
+) -> None:
     """Check fact sheets and publish their one-page briefings as a static site.
 
     Writes OUT/<slug>/<slug>.md, .html, .pdf and sources.html, plus index.html, feed.xml
@@ -176,10 +232,19 @@ def build(sheets: tuple[Path, ...], out: Path, formats: str, paper: str, base_ur
     signal.signal(signal.SIGTERM, _terminate)  # clean up the staging folder on `kill`
     with reporting():
         chosen_sheets = pipeline.resolve_sheets(sheets, Path())
-        report = pipeline.build(chosen_sheets, out, formats=chosen, paper=paper, strict=strict,
-                                project=Path(), base_url=base_url, force=force,
-                                keep_going=keep_going, wait=wait,
-                                jobs=jobs or workers.default_jobs())
+        report = pipeline.build(
+            chosen_sheets,
+            out,
+            formats=chosen,
+            paper=paper,
+            strict=strict,
+            project=Path(),
+            base_url=base_url,
+            force=force,
+            keep_going=keep_going,
+            wait=wait,
+            jobs=jobs or workers.default_jobs(),
+        )
     for built in report.built:
         _print_diagnostics(built.warnings)
         click.echo(_built_line(built, out))
@@ -191,11 +256,22 @@ def build(sheets: tuple[Path, ...], out: Path, formats: str, paper: str, base_ur
 
 
 @cli.command()
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
-              show_default=True, help="The site folder to build and serve.")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="The site folder to build and serve.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port to listen on (0: any free port).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
 @click.option("--paper", type=click.Choice(["A4", "Letter"]), default="A4", show_default=True)
 def serve(out: Path, host: str, port: int, paper: str) -> None:
     """Preview: build, serve OUT on localhost, rebuild what changed when you save.
@@ -212,16 +288,50 @@ def serve(out: Path, host: str, port: int, paper: str) -> None:
 
     def build() -> Any:
         sheets = pipeline.resolve_sheets((), Path())
-        return pipeline.build(sheets, out, paper=paper, project=Path(), keep_going=True,
-                              wait=True, jobs=workers.default_jobs())
+        return pipeline.build(
+            sheets,
+            out,
+            paper=paper,
+            project=Path(),
+            keep_going=True,
+            wait=True,
+            jobs=workers.default_jobs(),
+        )
 
     watch = [p for p in (Path("seeds"), Path("templates")) if p.is_dir()]
     with reporting():
         try:
-            run_server(build, out=out, watch=watch, host=host, port=port,
-                       report=lambda line: click.echo(line, err=True))
+            run_server(
+                build,
+                out=out,
+                watch=watch,
+                host=host,
+                port=port,
+                report=lambda line: click.echo(line, err=True),
+            )
         except KeyboardInterrupt:
             click.echo("stopped", err=True)
+
+
+@cli.command()
+def doctor() -> None:
+    """Report what the PDF stage runs with (WeasyPrint, Pango, HarfBuzz, fonts) and fixes.
+
+    Exits 1 when something needed for fast, reproducible PDFs is missing.
+
+    \b
+    Example:
+        briefgen doctor
+    """
+    from briefgen.doctor import diagnose
+
+    findings = diagnose()
+    for f in findings:
+        click.echo(f"{'ok ' if f.ok else 'BAD'}  {f.name:<20} {f.detail}")
+        if not f.ok and f.fix:
+            click.echo(f"     fix: {f.fix}")
+    if not all(f.ok for f in findings):
+        raise SystemExit(1)
 
 
 def _terminate(signum: int, _frame: object) -> None:
@@ -242,8 +352,8 @@ def _formats(text: str) -> tuple[str, ...]:
     chosen = tuple(f.strip().lower() for f in text.split(",") if f.strip())
     unknown = [f for f in chosen if f not in ("md", "html", "pdf")]
     if unknown or not chosen:
-        raise click.BadParameter(f"unknown format {', '.join(unknown) or '(none)'}; "
-                                 "use md, html and/or pdf", param_hint="--format")
+        msg = f"unknown format {', '.join(unknown) or '(none)'}; use md, html and/or pdf"
+        raise click.BadParameter(msg, param_hint="--format")
     return chosen
 
 

@@ -25,7 +25,7 @@ class _Draft07(GenerateJsonSchema):
             "$schema": "http://json-schema.org/draft-07/schema#",
             "$id": SCHEMA_ID,
             "title": "briefgen fact sheet",
-            "description": "A curated fact sheet for a one-page briefing (seeds/<slug>/facts.yaml).",
+            "description": "A curated fact sheet for a one-page briefing: seeds/<slug>/facts.yaml.",
             **{k: v for k, v in result.items() if k not in {"title", "description"}},
         }
 

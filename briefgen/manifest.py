@@ -31,8 +31,12 @@ class Plan:
 def settings_key(*, template_dirs: list[Path], **settings: object) -> str:
     """Hash of everything that affects every briefing: settings, templates, versions."""
     digest = hashlib.sha256()
-    versions = {"briefgen": __version__, "weasyprint": _version("weasyprint"),
-                "jinja2": _version("jinja2"), "markdown-it-py": _version("markdown-it-py")}
+    versions = {
+        "briefgen": __version__,
+        "weasyprint": _version("weasyprint"),
+        "jinja2": _version("jinja2"),
+        "markdown-it-py": _version("markdown-it-py"),
+    }
     digest.update(json.dumps([versions, settings], sort_keys=True, default=str).encode())
     for folder in template_dirs:
         _hash_tree(digest, folder)
@@ -53,7 +57,12 @@ def plan(old: dict[str, Any], keys: dict[Path, str], out: Path, *, force: bool) 
     rebuild, keep = [], {}
     for sheet, key in keys.items():
         record = records.get(sheet.as_posix())
-        if not force and isinstance(record, dict) and record.get("key") == key and _present(out, record):
+        if (
+            not force
+            and isinstance(record, dict)
+            and record.get("key") == key
+            and _present(out, record)
+        ):
             keep[sheet] = record
         else:
             rebuild.append(sheet)

@@ -41,17 +41,27 @@ class Step:
     capacity: float  # content it holds relative to step 0 (measured on a near-full brief)
 
 
-_SPACING = ("h2{margin-top:.3rem!important;margin-bottom:.05rem!important}"
-            "p{margin:.1rem 0!important}li{margin:0!important}"
-            ".bottom-line{margin-top:.2rem!important}.legend{margin-top:.1rem!important}")
+_SPACING = (
+    "h2{margin-top:.3rem!important;margin-bottom:.05rem!important}"
+    "p{margin:.1rem 0!important}li{margin:0!important}"
+    ".bottom-line{margin-top:.2rem!important}.legend{margin-top:.1rem!important}"
+)
 LADDER = (
     Step("as designed", "", 15, 1.0),
     Step("tighter spacing", _SPACING, 15, 1.06),
     Step("margins 10 mm", _SPACING + "@page{margin:10mm!important}", 10, 1.12),
-    Step("type 9.5 pt", _SPACING + "@page{margin:10mm!important}html{font-size:9.5pt!important}",
-         10, 1.17),
-    Step("type 9 pt (floor)", _SPACING + "@page{margin:10mm!important}html{font-size:9pt!important}",
-         10, 1.25),
+    Step(
+        "type 9.5 pt",
+        _SPACING + "@page{margin:10mm!important}html{font-size:9.5pt!important}",
+        10,
+        1.17,
+    ),
+    Step(
+        "type 9 pt (floor)",
+        _SPACING + "@page{margin:10mm!important}html{font-size:9pt!important}",
+        10,
+        1.25,
+    ),
 )
 
 
@@ -119,16 +129,24 @@ class Renderer:
         self.base_url = assets[0].resolve().as_uri() + "/"
         self.fetcher = _fetcher_class()(assets)
         self.font_config = FontConfiguration()
-        self.fonts = CSS(string=fonts_css, base_url=self.base_url, url_fetcher=self.fetcher,
-                         font_config=self.font_config)
+        self.fonts = CSS(
+            string=fonts_css,
+            base_url=self.base_url,
+            url_fetcher=self.fetcher,
+            font_config=self.font_config,
+        )
         self._steps: dict[str, Any] = {}
 
     def _step_css(self, step: Step) -> Any:
         if step.name not in self._steps:
             from weasyprint import CSS
 
-            self._steps[step.name] = CSS(string=step.css or "html{}", base_url=self.base_url,
-                                         url_fetcher=self.fetcher, font_config=self.font_config)
+            self._steps[step.name] = CSS(
+                string=step.css or "html{}",
+                base_url=self.base_url,
+                url_fetcher=self.fetcher,
+                font_config=self.font_config,
+            )
         return self._steps[step.name]
 
     def layout(self, html: str, step: Step) -> Any:
@@ -136,9 +154,12 @@ class Renderer:
         from weasyprint import HTML
 
         document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
-        return document.render(stylesheets=[self.fonts, self._step_css(step)],
-                               font_config=self.font_config, pdf_variant="pdf/ua-1",
-                               presentational_hints=False)
+        return document.render(
+            stylesheets=[self.fonts, self._step_css(step)],
+            font_config=self.font_config,
+            pdf_variant="pdf/ua-1",
+            presentational_hints=False,
+        )
 
     def one_page(self, html: str, *, name: str, advice: str = "") -> PdfResult:
         """Fit HTML on one page and write it; BriefError BG310 (with ADVICE) if it cannot."""
@@ -162,7 +183,7 @@ def _plan(natural: float) -> list[Step]:
     if natural <= 1.0:
         return list(LADDER[1:])
     first = next((i for i, s in enumerate(LADDER) if s.capacity >= natural), len(LADDER) - 1)
-    return list(LADDER[max(first, 1):])
+    return list(LADDER[max(first, 1) :])
 
 
 def _fits(document: Any) -> bool:
@@ -199,10 +220,12 @@ def _overflow_diagnostic(name: str, document: Any, step: Step, advice: str) -> D
     share = _natural_height(document, step) - 1.0
     lines = max(1, round(share * _content_px(document.pages[0], step) / LINE_PX))
     return Diagnostic(
-        Location(name), "BG310",
+        Location(name),
+        "BG310",
         f"the brief does not fit on one page, even after tightening to '{step.name}': "
         f"over by about {lines} line(s) (≈{lines * WORDS_PER_LINE} words, {share:.0%} of a page)",
-        f"cut about {lines} line(s); {advice or 'every section is within its word budget, so cut items'}")
+        f"cut about {lines} line(s); {advice or 'shorten or drop items'}",
+    )
 
 
 @contextmanager

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from briefgen import provenance, rules
-from briefgen.errors import EXIT_USAGE, BriefError, Diagnostic, Location, errors_in, sort_diagnostics
+from briefgen.errors import (
+    EXIT_USAGE,
+    BriefError,
+    Diagnostic,
+    Location,
+    errors_in,
+    sort_diagnostics,
+)
 from briefgen.load import SourceMap, read_sheet
 from briefgen.model import Brief
 from briefgen.validate import validate
@@ -52,10 +59,15 @@ def resolve_sheets(sheets: Iterable[Path], root: Path) -> list[Path]:
     """SHEETS as given (folders mean their facts.yaml), or the defaults; usage error if none."""
     chosen = [s / "facts.yaml" if s.is_dir() else s for s in sheets] or find_sheets(root)
     if not chosen:
-        raise BriefError(Diagnostic(Location(str(root / "seeds")), "BG001",
-                                    "no fact sheets found (looked for seeds/*/facts.yaml)",
-                                    "name a sheet, or create one with `briefgen new SLUG`"),
-                         exit_code=EXIT_USAGE)
+        raise BriefError(
+            Diagnostic(
+                Location(str(root / "seeds")),
+                "BG001",
+                "no fact sheets found (looked for seeds/*/facts.yaml)",
+                "name a sheet, or create one with `briefgen new SLUG`",
+            ),
+            exit_code=EXIT_USAGE,
+        )
     return chosen
 
 
@@ -64,8 +76,7 @@ def check(sheet: Path, *, strict: bool = False) -> Checked:
     data, where = read_sheet(sheet)
     brief = validate(data, where)
     stored = provenance.read_sources(brief, sheet.parent)
-    found = sort_diagnostics([*rules.check(brief, where),
-                              *provenance.verify(brief, where, stored)])
+    found = sort_diagnostics([*rules.check(brief, where), *provenance.verify(brief, where, stored)])
     if errors_in(found, strict=strict):
         raise BriefError(*found)
     return Checked(sheet, brief, where, stored, tuple(found))
@@ -112,8 +123,15 @@ class BuildReport:
     published: bool = False
 
 
-def make(sheet: Path, *, formats: tuple[str, ...] = FORMATS, paper: str = "A4",
-         strict: bool = False, project: Path | None = None, base_url: str | None = None) -> Built:
+def make(
+    sheet: Path,
+    *,
+    formats: tuple[str, ...] = FORMATS,
+    paper: str = "A4",
+    strict: bool = False,
+    project: Path | None = None,
+    base_url: str | None = None,
+) -> Built:
     """Check SHEET and render its briefing files in memory; BriefError if anything fails."""
     from briefgen import site
     from briefgen.render import render_html, render_markdown
@@ -124,11 +142,16 @@ def make(sheet: Path, *, formats: tuple[str, ...] = FORMATS, paper: str = "A4",
     if "md" in formats:
         files[f"{slug}.md"] = render_markdown(brief, project=project).encode()
     if "html" in formats:
-        files[f"{slug}.html"] = render_html(brief, project=project, paper=paper,
-                                            link=site.paragraph_linker(checked.stored),
-                                            nav=site.page_nav(slug, formats)).encode()
-        files["sources.html"] = site.sources_page(brief, checked.stored, base_url=base_url,
-                                                  project=project)
+        files[f"{slug}.html"] = render_html(
+            brief,
+            project=project,
+            paper=paper,
+            link=site.paragraph_linker(checked.stored),
+            nav=site.page_nav(slug, formats),
+        ).encode()
+        files["sources.html"] = site.sources_page(
+            brief, checked.stored, base_url=base_url, project=project
+        )
     fitted: tuple[float | None, str | None, int] = (None, None, 0)
     warnings = checked.warnings
     if "pdf" in formats:
@@ -136,35 +159,57 @@ def make(sheet: Path, *, formats: tuple[str, ...] = FORMATS, paper: str = "A4",
         result = _pdf_renderer(project).one_page(html, name=str(sheet), advice=_advice(brief))
         files[f"{slug}.pdf"] = result.data
         fitted = (result.fill, result.step.name, result.layouts)
-        warnings += tuple(Diagnostic(Location(str(sheet)), "BG320", f"PDF renderer: {w}",
-                                     severity="warning") for w in result.warnings)
+        warnings += tuple(
+            Diagnostic(Location(str(sheet)), "BG320", f"PDF renderer: {w}", severity="warning")
+            for w in result.warnings
+        )
         if errors_in(warnings, strict=strict):
             raise BriefError(*warnings)
     entry = site.entry(brief, {name: len(data) for name, data in files.items()}).as_dict()
     return Built(sheet, slug, files, entry, *fitted, warnings=warnings)
 
 
-def build(sheets: Iterable[Path], out: Path, *, formats: tuple[str, ...] = FORMATS,
-          paper: str = "A4", strict: bool = False, project: Path | None = None,
-          base_url: str | None = None, force: bool = False, keep_going: bool = False,
-          wait: bool = False, jobs: int = 1) -> BuildReport:
+def build(
+    sheets: Iterable[Path],
+    out: Path,
+    *,
+    formats: tuple[str, ...] = FORMATS,
+    paper: str = "A4",
+    strict: bool = False,
+    project: Path | None = None,
+    base_url: str | None = None,
+    force: bool = False,
+    keep_going: bool = False,
+    wait: bool = False,
+    jobs: int = 1,
+) -> BuildReport:
     """Build every sheet into the static site OUT: incremental, atomic, one build at a time."""
     from briefgen import manifest, publish, workers
 
     paths = list(sheets)
-    options = {"formats": formats, "paper": paper, "strict": strict, "project": project,
-               "base_url": base_url}
+    options = {
+        "formats": formats,
+        "paper": paper,
+        "strict": strict,
+        "project": project,
+        "base_url": base_url,
+    }
     with publish.locked(out, wait=wait):
-        settings = manifest.settings_key(template_dirs=_template_dirs(project),
-                                         **{k: v for k, v in options.items() if k != "project"})
+        settings = manifest.settings_key(
+            template_dirs=_template_dirs(project),
+            **{k: v for k, v in options.items() if k != "project"},
+        )
         keys = {sheet: manifest.sheet_key(sheet, settings) for sheet in paths}
         old = publish.read_manifest(out)
         plan = manifest.plan(old, keys, out, force=force or old.get("settings") != settings)
         if plan.up_to_date:
-            return BuildReport(out, kept=tuple(r["slug"] for r in plan.keep.values()), up_to_date=True)
+            return BuildReport(
+                out, kept=tuple(r["slug"] for r in plan.keep.values()), up_to_date=True
+            )
         with publish.staged(out) as stage:
-            built, failed = _render_into(stage, workers.run(make, list(plan.rebuild),
-                                                            jobs=jobs, options=options))
+            built, failed = _render_into(
+                stage, workers.run(make, list(plan.rebuild), jobs=jobs, options=options)
+            )
             if failed and not keep_going:
                 raise BriefError(*(d for _, found in failed for d in found))
             records = {s.as_posix(): r for s, r in plan.keep.items()}
@@ -172,8 +217,10 @@ def build(sheets: Iterable[Path], out: Path, *, formats: tuple[str, ...] = FORMA
             for record in records.values():
                 for name in record["entry"]["files"]:
                     stage.keep(f"{record['slug']}/{name}")
-            records |= {b.sheet.as_posix(): {"key": keys[b.sheet], "slug": b.slug, "entry": b.entry}
-                        for b in built}
+            records |= {
+                b.sheet.as_posix(): {"key": keys[b.sheet], "slug": b.slug, "entry": b.entry}
+                for b in built
+            }
             _write_site(stage, records, settings, base_url=base_url, project=project)
             stage.commit()
     kept = tuple(r["slug"] for s, r in sorted(plan.keep.items()))
@@ -192,16 +239,35 @@ def _render_into(stage: Any, outcomes: Iterable[tuple[Path, Any]]) -> tuple[list
             failed.append((sheet, result))
             continue
         if result.slug in slugs:
-            failed.append((sheet, (Diagnostic(Location(str(sheet)), "BG606",
-                                              f"briefing id '{result.slug}' is also used by "
-                                              f"{slugs[result.slug]}", "ids name output folders; "
-                                              "make them unique"),)))
+            failed.append(
+                (
+                    sheet,
+                    (
+                        Diagnostic(
+                            Location(str(sheet)),
+                            "BG606",
+                            f"briefing id '{result.slug}' is also used by {slugs[result.slug]}",
+                            "ids name output folders; make them unique",
+                        ),
+                    ),
+                )
+            )
             continue
         slugs[result.slug] = sheet
         for name, data in result.files.items():
             stage.write(f"{result.slug}/{name}", data)
-        built.append(Built(result.sheet, result.slug, {}, result.entry, result.fill, result.step,
-                           result.layouts, result.warnings))  # drop the bytes: they are staged
+        built.append(
+            Built(
+                result.sheet,
+                result.slug,
+                {},
+                result.entry,
+                result.fill,
+                result.step,
+                result.layouts,
+                result.warnings,
+            )
+        )  # drop the bytes: they are staged
     return built, failed
 
 
@@ -210,8 +276,14 @@ def _old_record(old: dict[str, Any], sheet: Path) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
-def _write_site(stage: Any, records: dict[str, dict[str, Any]], settings: str, *,
-                base_url: str | None, project: Path | None) -> None:
+def _write_site(
+    stage: Any,
+    records: dict[str, dict[str, Any]],
+    settings: str,
+    *,
+    base_url: str | None,
+    project: Path | None,
+) -> None:
     import json
 
     from briefgen import publish, site

@@ -30,7 +30,9 @@ MANIFEST = ".briefgen-manifest.json"
 _RENAME_EXCHANGE = 2
 
 
-def _fail(where: Path, code: str, message: str, hint: str = "", exit_code: int = EXIT_IO) -> BriefError:
+def _fail(
+    where: Path, code: str, message: str, hint: str = "", exit_code: int = EXIT_IO
+) -> BriefError:
     return BriefError(Diagnostic(Location(str(where)), code, message, hint), exit_code=exit_code)
 
 
@@ -47,8 +49,13 @@ def locked(out: Path, *, wait: bool = False) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            raise _fail(out, "BG603", "another build is running for this output folder",
-                        "wait for it, or pass --wait", exit_code=EXIT_LOCKED) from None
+            raise _fail(
+                out,
+                "BG603",
+                "another build is running for this output folder",
+                "wait for it, or pass --wait",
+                exit_code=EXIT_LOCKED,
+            ) from None
         yield
     finally:
         handle.close()
@@ -73,10 +80,13 @@ class Stage:
         _refuse_foreign(out)
         _clean_leftovers(out)
         try:
-            self.path = Path(tempfile.mkdtemp(prefix=f".{out.name}.briefgen-staging-",
-                                              dir=out.parent))
+            self.path = Path(
+                tempfile.mkdtemp(prefix=f".{out.name}.briefgen-staging-", dir=out.parent)
+            )
         except OSError as error:
-            raise _fail(out.parent, "BG601", f"cannot create a staging folder: {error.strerror}") from None
+            raise _fail(
+                out.parent, "BG601", f"cannot create a staging folder: {error.strerror}"
+            ) from None
 
     def write(self, rel: str, data: bytes) -> None:
         """Stage REL with DATA; if the live file already holds DATA, link it instead."""
@@ -89,8 +99,12 @@ class Stage:
             staged.write_bytes(data)
             staged.chmod(0o644)
         except OSError as error:
-            raise _fail(staged, "BG601", f"cannot write: {error.strerror}",
-                        "check free space and permissions") from None
+            raise _fail(
+                staged,
+                "BG601",
+                f"cannot write: {error.strerror}",
+                "check free space and permissions",
+            ) from None
 
     def keep(self, rel: str) -> bool:
         """Carry REL over from the live site unchanged; False if it is not there."""
@@ -115,10 +129,12 @@ class Stage:
                 _exchange(self.path, self.out)
                 shutil.rmtree(self.path, ignore_errors=True)  # now the previous site
             else:
-                os.rename(self.path, self.out)
+                self.path.rename(self.out)
             _fsync_dir(self.out.parent)
         except OSError as error:
-            raise _fail(self.out, "BG604", f"cannot swap the new site in: {error.strerror}") from None
+            raise _fail(
+                self.out, "BG604", f"cannot swap the new site in: {error.strerror}"
+            ) from None
 
     def abort(self) -> None:
         """Throw the staging folder away; OUT is untouched."""
@@ -138,12 +154,22 @@ def staged(out: Path) -> Iterator[Stage]:
 
 def _refuse_foreign(out: Path) -> None:
     if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise _fail(out, "BG605", "the output path is not a plain folder",
-                    "point -o at a folder briefgen may own", exit_code=EXIT_USAGE)
+        raise _fail(
+            out,
+            "BG605",
+            "the output path is not a plain folder",
+            "point -o at a folder briefgen may own",
+            exit_code=EXIT_USAGE,
+        )
     if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
-        raise _fail(out, "BG605", "the output folder is not empty and was not made by briefgen",
-                    f"briefgen replaces its output folder; choose an empty or new one "
-                    f"(it looks for {MARKER})", exit_code=EXIT_USAGE)
+        raise _fail(
+            out,
+            "BG605",
+            "the output folder is not empty and was not made by briefgen",
+            f"briefgen replaces its output folder; choose an empty or new one "
+            f"(it looks for {MARKER})",
+            exit_code=EXIT_USAGE,
+        )
 
 
 def _clean_leftovers(out: Path) -> None:
@@ -164,9 +190,9 @@ def _exchange(a: Path, b: Path) -> None:
         if ctypes.get_errno() not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
             raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
     old = a.with_name(a.name + "-old")
-    os.rename(b, old)
-    os.rename(a, b)
-    os.rename(old, a)
+    b.rename(old)
+    a.rename(b)
+    old.rename(a)
 
 
 def _fsync_dir(path: Path) -> None:

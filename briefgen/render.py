@@ -32,8 +32,14 @@ def builtin_templates() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
 
 
-def render_html(brief: Brief, *, project: Path | None = None, paper: str = "A4",
-                link: Linker = in_page, nav: tuple[tuple[str, str], ...] = ()) -> str:
+def render_html(
+    brief: Brief,
+    *,
+    project: Path | None = None,
+    paper: str = "A4",
+    link: Linker = in_page,
+    nav: tuple[tuple[str, str], ...] = (),
+) -> str:
     """The one HTML document that serves as web page and PDF source.
 
     LINK sets where citations point; NAV adds the site's links (the PDF has none).
@@ -58,8 +64,14 @@ def read_template(name: str, *, project: Path | None = None) -> str:
     try:
         source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
     except jinja2.TemplateNotFound:
-        raise BriefError(Diagnostic(Location(name), "BG503", "template not found",
-                                    f"looked in: {', '.join(map(str, _dirs(project)))}")) from None
+        raise BriefError(
+            Diagnostic(
+                Location(name),
+                "BG503",
+                "template not found",
+                f"looked in: {', '.join(map(str, _dirs(project)))}",
+            )
+        ) from None
     return source
 
 
@@ -69,21 +81,38 @@ def _dirs(project: Path | None) -> tuple[str, ...]:
     return tuple(str(d) for d in [*dirs, builtin_templates()])
 
 
-def _render(name: str, view: View | None, project: Path | None, *, html: bool,
-            **context: Any) -> str:
+def _render(
+    name: str, view: View | None, project: Path | None, *, html: bool, **context: Any
+) -> str:
     env = _environment(html, _dirs(project))
     try:
         text = env.get_template(name).render(**({"brief": view} if view else {}), **context)
     except jinja2.TemplateSyntaxError as error:
-        raise BriefError(Diagnostic(Location(error.filename or error.name or name, error.lineno),
-                                    "BG501", f"template syntax: {error.message}")) from None
+        raise BriefError(
+            Diagnostic(
+                Location(error.filename or error.name or name, error.lineno),
+                "BG501",
+                f"template syntax: {error.message}",
+            )
+        ) from None
     except jinja2.UndefinedError as error:
-        raise BriefError(Diagnostic(Location(*_template_frame(error, name)), "BG502",
-                                    f"template uses an undefined value: {error.message}",
-                                    "check the spelling against the fact-sheet fields")) from None
+        raise BriefError(
+            Diagnostic(
+                Location(*_template_frame(error, name)),
+                "BG502",
+                f"template uses an undefined value: {error.message}",
+                "check the spelling against the fact-sheet fields",
+            )
+        ) from None
     except jinja2.TemplateNotFound as error:
-        raise BriefError(Diagnostic(Location(str(error.name)), "BG503", "template not found",
-                                    "project templates/ files override the built-in ones")) from None
+        raise BriefError(
+            Diagnostic(
+                Location(str(error.name)),
+                "BG503",
+                "template not found",
+                "project templates/ files override the built-in ones",
+            )
+        ) from None
     return text.rstrip("\n") + "\n"
 
 
@@ -101,10 +130,12 @@ def _template_frame(error: BaseException, fallback: str) -> tuple[str, int | Non
 
 @functools.lru_cache(maxsize=8)
 def _environment(html: bool, dirs: tuple[str, ...]) -> jinja2.Environment:
-    loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader(list(dirs)),
-        jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin_templates()))}),
-    ])
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(list(dirs)),
+            jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin_templates()))}),
+        ]
+    )
     env = jinja2.Environment(
         loader=loader,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=html, default=html),
@@ -133,7 +164,7 @@ def plain(text: str) -> str:
 def inline_md(text: str) -> Markup:
     """One text field as inline HTML: emphasis and safe links; everything else escaped."""
     rendered = _markdown().renderInline(plain(text))
-    return Markup(rendered.replace("<a href=", '<a rel="nofollow noopener" href='))  # noqa: S704
+    return Markup(rendered.replace("<a href=", '<a rel="nofollow noopener" href='))
 
 
 def md_text(text: str) -> str:

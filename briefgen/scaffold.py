@@ -65,9 +65,14 @@ def scaffold(slug: str, sources: list[Path], *, root: Path) -> Path:
         raise _usage(str(folder), "that briefing already exists", "choose another slug")
     stored = _store_sources(sources, folder / "sources")
     entries = "".join(
-        _SOURCE.format(n=n, title=_q(_title_of(text, path)), file=_q(f"sources/{path.name}"),
-                       sha256=hashlib.sha256(text).hexdigest())
-        for n, (path, text) in enumerate(stored, start=1))
+        _SOURCE.format(
+            n=n,
+            title=_q(_title_of(text, path)),
+            file=_q(f"sources/{path.name}"),
+            sha256=hashlib.sha256(text).hexdigest(),
+        )
+        for n, (path, text) in enumerate(stored, start=1)
+    )
     sheet = folder / "facts.yaml"
     sheet.write_text(_header(slug) + entries + "\n" + _BODY.format(), encoding="utf-8")
     schema = root / SCHEMA_FILE
@@ -108,15 +113,20 @@ def _store_sources(sources: list[Path], target: Path) -> list[tuple[Path, bytes]
             shutil.copyfile(source, name)
             stored.append((name, name.read_bytes()))
         except OSError as error:
-            raise BriefError(Diagnostic(Location(str(source)), "BG601",
-                                        f"cannot copy the source: {error.strerror}"),
-                             exit_code=EXIT_IO) from None
+            raise BriefError(
+                Diagnostic(
+                    Location(str(source)), "BG601", f"cannot copy the source: {error.strerror}"
+                ),
+                exit_code=EXIT_IO,
+            ) from None
     return stored
 
 
 def _title_of(raw: bytes, path: Path) -> str:
-    first = next((line.strip() for line in raw.decode("utf-8", "replace").splitlines()
-                  if line.strip()), path.stem)
+    first = next(
+        (line.strip() for line in raw.decode("utf-8", "replace").splitlines() if line.strip()),
+        path.stem,
+    )
     return first[:200]
 
 

@@ -21,9 +21,11 @@ from typing import Any
 
 from briefgen.errors import EXIT_USAGE, BriefError, Diagnostic, Location
 
-_RELOAD = (b"<script>(function(){var v=null;setInterval(function(){fetch('/__briefgen__/version')"
-           b".then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v)"
-           b"location.reload();v=t}).catch(function(){})},700)})();</script>")
+_RELOAD = (
+    b"<script>(function(){var v=null;setInterval(function(){fetch('/__briefgen__/version')"
+    b".then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v)"
+    b"location.reload();v=t}).catch(function(){})},700)})();</script>"
+)
 
 
 @dataclass
@@ -35,8 +37,16 @@ class State:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def serve(build: Callable[[], Any], *, out: Path, watch: list[Path], host: str = "127.0.0.1",
-          port: int = 8000, report: Callable[[str], None] = print, interval: float = 0.5) -> None:
+def serve(
+    build: Callable[[], Any],
+    *,
+    out: Path,
+    watch: list[Path],
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    report: Callable[[str], None] = print,
+    interval: float = 0.5,
+) -> None:
     """Build once, serve OUT, and rebuild on changes under WATCH until interrupted."""
     state = State()
     _rebuild(build, state, report)
@@ -66,9 +76,9 @@ def fingerprint(folders: list[Path]) -> tuple[tuple[str, int, int], ...]:
         for root, dirs, files in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
-                path = os.path.join(root, name)
+                path = os.path.join(root, name)  # noqa: PTH118 - os.walk strings, hot loop
                 try:
-                    st = os.stat(path)
+                    st = os.stat(path)  # noqa: PTH116
                 except OSError:
                     continue
                 found.append((path, st.st_size, st.st_mtime_ns))
@@ -80,7 +90,9 @@ def _rebuild(build: Callable[[], Any], state: State, report: Callable[[str], Non
         result = build()
         problems = [d for _, found in result.failed for d in found]
         problems += [d for b in result.built for d in b.warnings]
-        report(f"built {len(result.built)}, unchanged {len(result.kept)}, failed {len(result.failed)}")
+        report(
+            f"built {len(result.built)}, unchanged {len(result.kept)}, failed {len(result.failed)}"
+        )
     except BriefError as error:
         problems = list(error.diagnostics)
         report("build failed; still serving the last good site")
@@ -97,9 +109,12 @@ def _server(out: Path, host: str, port: int, state: State) -> http.server.Thread
         return http.server.ThreadingHTTPServer((host, port), handler)
     except OSError as error:
         hint = f"try --port {port + 1}" if error.errno == errno.EADDRINUSE else ""
-        raise BriefError(Diagnostic(Location(f"{host}:{port}"), "BG607",
-                                    f"cannot listen: {error.strerror}", hint),
-                         exit_code=EXIT_USAGE) from None
+        raise BriefError(
+            Diagnostic(
+                Location(f"{host}:{port}"), "BG607", f"cannot listen: {error.strerror}", hint
+            ),
+            exit_code=EXIT_USAGE,
+        ) from None
 
 
 def _handler(out: Path, state: State) -> type[http.server.SimpleHTTPRequestHandler]:
@@ -107,10 +122,10 @@ def _handler(out: Path, state: State) -> type[http.server.SimpleHTTPRequestHandl
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(out), **kwargs)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
-        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        def do_GET(self) -> None:
             if self.path == "/__briefgen__/version":
                 self._send(str(state.version).encode(), "text/plain")
                 return
@@ -139,10 +154,11 @@ def _inject(page: bytes, state: State) -> bytes:
     banner = b""
     if problems:
         items = "".join(f"<li>{html.escape(str(d))}</li>" for d in problems)
-        banner = (f'<div style="background:#fde8e8;border:2px solid #b00;padding:8px;'
-                  f'font:13px monospace;white-space:pre-wrap"><strong>briefgen: the last build '
-                  f'had problems; showing the last good version.</strong><ul>{items}</ul></div>'
-                  ).encode()
+        banner = (
+            f'<div style="background:#fde8e8;border:2px solid #b00;padding:8px;'
+            f'font:13px monospace;white-space:pre-wrap"><strong>briefgen: the last build '
+            f"had problems; showing the last good version.</strong><ul>{items}</ul></div>"
+        ).encode()
     marker = page.find(b">", page.find(b"<body"))
     if marker < 0:
         return banner + page + _RELOAD

@@ -47,12 +47,18 @@ def entry(brief: Brief, files: dict[str, int]) -> Entry:
     b = brief.briefing
     loc = b.event.location
     return Entry(
-        slug=b.id, title=b.title, event=b.event.name, event_date=b.event.start_date,
+        slug=b.id,
+        title=b.title,
+        event=b.event.name,
+        event_date=b.event.start_date,
         when=format_date(b.event.start_date),
         place=", ".join(p for p in (loc.venue, loc.city, loc.country) if p),
         as_of=format_date(b.prepared.as_of or b.prepared.date),
-        updated=_rfc3339(b.prepared.date), summary=" ".join(brief.bottom_line.text.split()),
-        author=b.prepared.by or "briefgen", files=dict(sorted(files.items())))
+        updated=_rfc3339(b.prepared.date),
+        summary=" ".join(brief.bottom_line.text.split()),
+        author=b.prepared.by or "briefgen",
+        files=dict(sorted(files.items())),
+    )
 
 
 def plan(entries: list[Entry], *, base_url: str | None, project: Path | None) -> dict[str, bytes]:
@@ -60,9 +66,12 @@ def plan(entries: list[Entry], *, base_url: str | None, project: Path | None) ->
     ordered = sorted(entries, key=lambda e: e.slug)
     ordered.sort(key=lambda e: _sortable(e.event_date), reverse=True)  # newest event first
     base = base_url.rstrip("/") + "/" if base_url else None
-    context = {"entries": ordered, "base_url": base,
-               "updated": max((e.updated for e in ordered), default="1970-01-01T00:00:00Z"),
-               "tag": TAG}
+    context = {
+        "entries": ordered,
+        "base_url": base,
+        "updated": max((e.updated for e in ordered), default="1970-01-01T00:00:00Z"),
+        "tag": TAG,
+    }
     pages = {
         "index.html": render_template("site/index.html", project, **context),
         "feed.xml": render_template("site/feed.xml", project, **context),
@@ -73,18 +82,27 @@ def plan(entries: list[Entry], *, base_url: str | None, project: Path | None) ->
     return {name: text.encode() for name, text in pages.items()}
 
 
-def sources_page(brief: Brief, stored: dict[str, StoredText], *, base_url: str | None,
-                 project: Path | None) -> bytes:
+def sources_page(
+    brief: Brief, stored: dict[str, StoredText], *, base_url: str | None, project: Path | None
+) -> bytes:
     """<slug>/sources.html: each stored source text with numbered paragraphs."""
     texts = []
     for s in brief.sources:
         got = stored.get(s.id)
-        texts.append({"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url,
-                      "file": s.file,
-                      "paragraphs": paragraphs(got.text) if got and got.text else []})
+        texts.append(
+            {
+                "id": s.id,
+                "title": s.title,
+                "publisher": s.publisher,
+                "url": s.url,
+                "file": s.file,
+                "paragraphs": paragraphs(got.text) if got and got.text else [],
+            }
+        )
     base = base_url.rstrip("/") + "/" if base_url else None
-    return render_template("site/sources.html", project, brief=brief.briefing, sources=texts,
-                           base_url=base).encode()
+    return render_template(
+        "site/sources.html", project, brief=brief.briefing, sources=texts, base_url=base
+    ).encode()
 
 
 def paragraph_linker(stored: dict[str, StoredText]) -> Any:
@@ -106,7 +124,7 @@ def page_nav(slug: str, formats: tuple[str, ...]) -> tuple[tuple[str, str], ...]
 
 
 def _rfc3339(date: str) -> str:
-    parts = (date.split("-") + ["01", "01"])[:3]
+    parts = ([*date.split("-"), "01", "01"])[:3]
     return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"
 
 

@@ -23,8 +23,20 @@ from briefgen.model import (
 )
 from briefgen.provenance import cites
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _SECTIONS = ("key_facts", "agenda", "obstacles", "positions", "assessments", "watch")
 
 
@@ -91,8 +103,13 @@ def in_page(source: str, _excerpt: str) -> str:
     return f"#src-{source}"
 
 
-def make_view(brief: Brief, *, paper: str = "A4", link: Linker = in_page,
-              nav: tuple[tuple[str, str], ...] = ()) -> View:
+def make_view(
+    brief: Brief,
+    *,
+    paper: str = "A4",
+    link: Linker = in_page,
+    nav: tuple[tuple[str, str], ...] = (),
+) -> View:
     """Compute the page view of BRIEF; the sheet's own paper setting wins over PAPER.
 
     LINK turns (source id, excerpt) into a citation's href: the in-page source list for
@@ -114,34 +131,70 @@ def make_view(brief: Brief, *, paper: str = "A4", link: Linker = in_page,
         return ", ".join(actors[i].name if i in actors else i for i in ids)
 
     sections: dict[str, tuple[Item, ...]] = {
-        "key_facts": tuple(Item(f.id, f.text, marks(f.cite), note=format_date(f.date))
-                           for f in brief.key_facts),
-        "agenda": tuple(Item(a.id, a.detail or "", marks(a.cite), lead=a.topic,
-                             note=_join(f"per {names(a.raised_by)}" if a.raised_by else "", a.status))
-                        for a in brief.agenda),
-        "obstacles": tuple(Item(o.id, o.issue, marks(o.cite), note=_join(
-            o.detail or "", names(o.parties), f"since {format_date(o.since)}" if o.since else ""))
-            for o in brief.obstacles),
+        "key_facts": tuple(
+            Item(f.id, f.text, marks(f.cite), note=format_date(f.date)) for f in brief.key_facts
+        ),
+        "agenda": tuple(
+            Item(
+                a.id,
+                a.detail or "",
+                marks(a.cite),
+                lead=a.topic,
+                note=_join(f"per {names(a.raised_by)}" if a.raised_by else "", a.status),
+            )
+            for a in brief.agenda
+        ),
+        "obstacles": tuple(
+            Item(
+                o.id,
+                o.issue,
+                marks(o.cite),
+                note=_join(
+                    o.detail or "",
+                    names(o.parties),
+                    f"since {format_date(o.since)}" if o.since else "",
+                ),
+            )
+            for o in brief.obstacles
+        ),
         "positions": tuple(_position(p, actors, marks(p.cite)) for p in brief.positions),
         "assessments": tuple(_assessment(a, marks(a.cite)) for a in brief.assessments),
-        "watch": tuple(Item(w.id, w.indicator, marks(w.cite),
-                            note=f"would {'raise or lower' if w.direction == 'either' else w.direction[:-1]} "
-                                 f"{', '.join(w.signals)}"
-                                 + (f" · by {format_date(w.by)}" if w.by else ""))
-                       for w in brief.watch),
+        "watch": tuple(
+            Item(
+                w.id,
+                w.indicator,
+                marks(w.cite),
+                note=f"would {'raise or lower' if w.direction == 'either' else w.direction[:-1]} "
+                f"{', '.join(w.signals)}" + (f" · by {format_date(w.by)}" if w.by else ""),
+            )
+            for w in brief.watch
+        ),
     }
     return View(
-        id=b.id, lang=b.language, title=b.title, subtitle=b.subtitle or "",
-        marking=" // ".join([b.handling.classification,
-                             *([f"TLP:{b.handling.tlp}"] if b.handling.tlp else []),
-                             *b.handling.caveats]),
-        meta=_meta(brief), paper=brief.render.paper or paper, author=b.prepared.by or "",
-        created=b.prepared.date, keywords=", ".join([b.event.name, *(
-            actors[p].name for p in b.event.participants if p in actors)]),
+        id=b.id,
+        lang=b.language,
+        title=b.title,
+        subtitle=b.subtitle or "",
+        marking=" // ".join(
+            [
+                b.handling.classification,
+                *([f"TLP:{b.handling.tlp}"] if b.handling.tlp else []),
+                *b.handling.caveats,
+            ]
+        ),
+        meta=_meta(brief),
+        paper=brief.render.paper or paper,
+        author=b.prepared.by or "",
+        created=b.prepared.date,
+        keywords=", ".join(
+            [b.event.name, *(actors[p].name for p in b.event.participants if p in actors)]
+        ),
         bottom_line=Item("bottom-line", brief.bottom_line.text, marks(brief.bottom_line.cite)),
         sections=sections,
-        sources=tuple(_source_entry(s, numbers[s.id]) for s in
-                      sorted(brief.sources, key=lambda s: numbers[s.id])),
+        sources=tuple(
+            _source_entry(s, numbers[s.id])
+            for s in sorted(brief.sources, key=lambda s: numbers[s.id])
+        ),
         gaps=tuple(brief.gaps),
         legend=_legend(brief),
         nav=nav,
@@ -175,11 +228,16 @@ def _assessment(a: Assessment, marks: tuple[Cite, ...]) -> Item:
     if a.likelihood != "not-assessed":
         term, span = LIKELIHOOD[a.likelihood]
         m = re.search(rf"\b{re.escape(term)}\b", statement, re.IGNORECASE)
-        statement = (f"{statement[:m.end()]} ({span}){statement[m.end():]}" if m
-                     else f"{statement} ({term}, {span})")
-    extra = (*(f"Assumes: {x}" for x in a.assumptions),
-             *(f"Alternative: {x}" for x in a.alternatives),
-             *([f"Horizon: {a.horizon}"] if a.horizon else []))
+        statement = (
+            f"{statement[: m.end()]} ({span}){statement[m.end() :]}"
+            if m
+            else f"{statement} ({term}, {span})"
+        )
+    extra = (
+        *(f"Assumes: {x}" for x in a.assumptions),
+        *(f"Alternative: {x}" for x in a.alternatives),
+        *([f"Horizon: {a.horizon}"] if a.horizon else []),
+    )
     note = f"{a.confidence.capitalize()} confidence: {a.basis.rstrip('.')}."
     return Item(a.id, statement, marks, note=note, extra=extra)
 
@@ -194,23 +252,39 @@ def _source_entry(s: Source, n: int) -> SourceEntry:
     if s.author:
         parts.insert(0, f"{s.author}.")
     parts.append(f"{date}" + (f" ({s.date_note.rstrip('.')})" if s.date_note else "") + ".")
-    detail = _join(s.type.replace("-", " "), f"reliability {s.reliability}" if s.reliability else "",
-                   s.language or "", s.notes or "")
+    detail = _join(
+        s.type.replace("-", " "),
+        f"reliability {s.reliability}" if s.reliability else "",
+        s.language or "",
+        s.notes or "",
+    )
     parts.append(detail[0].upper() + detail[1:] + "." if detail else "")
     return SourceEntry(n, s.id, " ".join(p for p in parts if p), s.url, s.file)
 
 
 def _meta(brief: Brief) -> tuple[str, ...]:
     b = brief.briefing
-    place = _join(b.event.location.venue or "", b.event.location.city or "",
-                  b.event.location.country or "")
+    place = _join(
+        b.event.location.venue or "", b.event.location.city or "", b.event.location.country or ""
+    )
     when = format_date(b.event.start_date)
     if b.event.end_date:
         when += f" – {format_date(b.event.end_date)}"
-    prepared = f"Prepared {format_date(b.prepared.date)}" + (f" by {b.prepared.by}" if b.prepared.by else "")
-    return tuple(p for p in (f"Event: {b.event.name}", when, place, prepared,
-                             f"As of {format_date(b.prepared.as_of)}" if b.prepared.as_of else "",
-                             f"For {b.audience}" if b.audience else "") if p)
+    prepared = f"Prepared {format_date(b.prepared.date)}" + (
+        f" by {b.prepared.by}" if b.prepared.by else ""
+    )
+    return tuple(
+        p
+        for p in (
+            f"Event: {b.event.name}",
+            when,
+            place,
+            prepared,
+            f"As of {format_date(b.prepared.as_of)}" if b.prepared.as_of else "",
+            f"For {b.audience}" if b.audience else "",
+        )
+        if p
+    )
 
 
 def _legend(brief: Brief) -> str:

@@ -25,7 +25,9 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def run(task: Callable[..., Any], sheets: list[Path], *, jobs: int, options: dict[str, Any]) -> Iterator[Outcome]:
+def run(
+    task: Callable[..., Any], sheets: list[Path], *, jobs: int, options: dict[str, Any]
+) -> Iterator[Outcome]:
     """Yield (sheet, result) for every sheet, in order; errors become diagnostics."""
     if jobs <= 1 or len(sheets) <= 1:
         for sheet in sheets:
@@ -35,8 +37,9 @@ def run(task: Callable[..., Any], sheets: list[Path], *, jobs: int, options: dic
     workers = min(jobs, len(sheets))
     chunk = max(1, min(8, len(sheets) // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(_call, [task] * len(sheets), sheets, [options] * len(sheets),
-                           chunksize=chunk)
+        results = pool.map(
+            _call, [task] * len(sheets), sheets, [options] * len(sheets), chunksize=chunk
+        )
         yield from zip(sheets, results, strict=True)
 
 
