@@ -12,10 +12,76 @@ import json
 import random
 from pathlib import Path
 
-WORDS = ["summit", "talks", "sanctions", "ministers", "delegation", "border", "security", "trade", "energy", "pipeline", "ceasefire", "agreement", "envoy", "parliament", "election", "coalition", "treaty", "inspection", "reactor", "exports", "tariffs", "grain", "corridor", "observers", "monitors", "region", "capital", "dialogue", "pressure", "relief", "reform", "budget", "loan", "default", "currency", "reserves", "protest", "opposition", "court", "ruling", "vote", "referendum", "frontier", "garrison", "navy", "drills", "airspace", "missile", "defence", "cyber", "outage", "refugees", "aid", "convoy", "harbour", "port", "strait", "shipping", "insurance", "lenders", "bondholders"]
-ACTORS = [("alpha", "Ana Alvarez", "Foreign Minister"), ("bravo", "Boris Brandt", "President"),
-          ("charlie", "Chen Cao", "Envoy"), ("delta", "Dara Diallo", "Prime Minister"),
-          ("echo", "Eli Evans", "Secretary General")]
+WORDS = [
+    "summit",
+    "talks",
+    "sanctions",
+    "ministers",
+    "delegation",
+    "border",
+    "security",
+    "trade",
+    "energy",
+    "pipeline",
+    "ceasefire",
+    "agreement",
+    "envoy",
+    "parliament",
+    "election",
+    "coalition",
+    "treaty",
+    "inspection",
+    "reactor",
+    "exports",
+    "tariffs",
+    "grain",
+    "corridor",
+    "observers",
+    "monitors",
+    "region",
+    "capital",
+    "dialogue",
+    "pressure",
+    "relief",
+    "reform",
+    "budget",
+    "loan",
+    "default",
+    "currency",
+    "reserves",
+    "protest",
+    "opposition",
+    "court",
+    "ruling",
+    "vote",
+    "referendum",
+    "frontier",
+    "garrison",
+    "navy",
+    "drills",
+    "airspace",
+    "missile",
+    "defence",
+    "cyber",
+    "outage",
+    "refugees",
+    "aid",
+    "convoy",
+    "harbour",
+    "port",
+    "strait",
+    "shipping",
+    "insurance",
+    "lenders",
+    "bondholders",
+]
+ACTORS = [
+    ("alpha", "Ana Alvarez", "Foreign Minister"),
+    ("bravo", "Boris Brandt", "President"),
+    ("charlie", "Chen Cao", "Envoy"),
+    ("delta", "Dara Diallo", "Prime Minister"),
+    ("echo", "Eli Evans", "Secretary General"),
+]
 
 
 def _sentence(rng: random.Random, n: int) -> str:
@@ -45,51 +111,80 @@ def sheet(index: int, seed: int = 1) -> tuple[str, dict[str, str]]:
     month = 1 + (index // 28) % 12
     lines = [
         "# yaml-language-server: $schema=../../schema/fact-sheet.schema.json",
-        'schema_version: "1"', "briefing:", f"  id: {slug}",
+        'schema_version: "1"',
+        "briefing:",
+        f"  id: {slug}",
         f'  title: "Synthetic briefing {index}: {_phrase(rng, 4)}"',
-        "  event:", f'    name: "{_phrase(rng, 3)} meeting"', "    type: meeting",
+        "  event:",
+        f'    name: "{_phrase(rng, 3)} meeting"',
+        "    type: meeting",
         f"    start_date: {2020 + index % 5}-{month:02d}-{day:02d}",
-        "    location: {city: Geneva, country: Switzerland}", "    participants: [alpha, bravo]",
+        "    location: {city: Geneva, country: Switzerland}",
+        "    participants: [alpha, bravo]",
         f"  prepared: {{date: {2020 + index % 5}-{month:02d}-{day:02d}, by: synth}}",
         '  audience: "Benchmark readers"',
-        "  handling: {classification: PUBLIC SOURCES, tlp: CLEAR}", "actors:",
+        "  handling: {classification: PUBLIC SOURCES, tlp: CLEAR}",
+        "actors:",
         *(f"  - {{id: {a}, name: {n}, role: {r}, type: person}}" for a, n, r in ACTORS),
         "sources:",
     ]
     body = [
-        "bottom_line:", f'  text: "{_sentence(rng, 22)} {_sentence(rng, 16)} A deal is likely."',
-        f"  cite: {item_cite('S1')}", "  judgment: J1", "key_facts:",
-        *(f'  - {{id: F{i}, text: "{_sentence(rng, 13)}", cite: {item_cite("S1")}}}'
-          for i in range(1, 5)),
+        "bottom_line:",
+        f'  text: "{_sentence(rng, 22)} {_sentence(rng, 16)} A deal is likely."',
+        f"  cite: {item_cite('S1')}",
+        "  judgment: J1",
+        "key_facts:",
+        *(
+            f'  - {{id: F{i}, text: "{_sentence(rng, 13)}", cite: {item_cite("S1")}}}'
+            for i in range(1, 5)
+        ),
         "agenda:",
-        *(f'  - {{id: A{i}, topic: "{_phrase(rng, 2)}", detail: "{_phrase(rng, 8)}", '
-          f'raised_by: [alpha], status: expected, cite: {item_cite("S2")}}}' for i in range(1, 5)),
+        *(
+            f'  - {{id: A{i}, topic: "{_phrase(rng, 2)}", detail: "{_phrase(rng, 8)}", '
+            f"raised_by: [alpha], status: expected, cite: {item_cite('S2')}}}"
+            for i in range(1, 5)
+        ),
         "obstacles:",
-        *(f'  - {{id: O{i}, issue: "{_phrase(rng, 7)}", cite: {item_cite("S2")}}}'
-          for i in range(1, 5)),
+        *(
+            f'  - {{id: O{i}, issue: "{_phrase(rng, 7)}", cite: {item_cite("S2")}}}'
+            for i in range(1, 5)
+        ),
         "positions:",
-        *(f'  - {{id: P{i}, actor: {ACTORS[i - 1][0]}, speech: indirect, '
-          f'summary: "{_sentence(rng, 13)}", cite: {item_cite("S1")}}}' for i in range(1, 6)),
+        *(
+            f"  - {{id: P{i}, actor: {ACTORS[i - 1][0]}, speech: indirect, "
+            f'summary: "{_sentence(rng, 13)}", cite: {item_cite("S1")}}}'
+            for i in range(1, 6)
+        ),
         "assessments:",
         f'  - {{id: J1, statement: "A deal on {_phrase(rng, 4)} is likely.", likelihood: likely, '
         f'confidence: low, basis: "{_phrase(rng, 7)}", cite: {item_cite("S1")}}}',
         f'  - {{id: J2, statement: "Renewed {_phrase(rng, 3)} is unlikely.", likelihood: unlikely, '
         f'confidence: moderate, basis: "{_phrase(rng, 7)}", cite: {item_cite("S2")}}}',
         "watch:",
-        *(f'  - {{id: W{i}, indicator: "{_phrase(rng, 6)}", signals: [J1], direction: raises, '
-          f'cite: {item_cite("S2")}}}' for i in range(1, 4)),
+        *(
+            f'  - {{id: W{i}, indicator: "{_phrase(rng, 6)}", signals: [J1], direction: raises, '
+            f"cite: {item_cite('S2')}}}"
+            for i in range(1, 4)
+        ),
     ]
     sources = {}
     for sid in ("S1", "S2"):
-        paragraphs = [f"{_sentence(rng, 20)} {q.capitalize()} {_sentence(rng, 12)}"
-                      for q in quotes[sid]]
+        paragraphs = [
+            f"{_sentence(rng, 20)} {q.capitalize()} {_sentence(rng, 12)}" for q in quotes[sid]
+        ]
         text = f"Synthetic source {sid} for {slug}\n\n" + "\n\n".join(paragraphs) + "\n"
         name = f"{sid.lower()}.txt"
         sources[name] = text
         digest = hashlib.sha256(text.encode()).hexdigest()
-        lines += [f"  - id: {sid}", f'    title: "Synthetic source {sid} for {slug}"',
-                  "    publisher: Synthetic Wire", "    published: unknown",
-                  "    type: wire", f"    file: sources/{name}", f"    sha256: {digest}"]
+        lines += [
+            f"  - id: {sid}",
+            f'    title: "Synthetic source {sid} for {slug}"',
+            "    publisher: Synthetic Wire",
+            "    published: unknown",
+            "    type: wire",
+            f"    file: sources/{name}",
+            f"    sha256: {digest}",
+        ]
     return "\n".join(lines + body) + "\n", sources
 
 
