@@ -244,10 +244,8 @@ def build(
             keep_going=keep_going,
             wait=wait,
             jobs=jobs or workers.default_jobs(),
+            on_built=lambda built: _report_built(built, out),
         )
-    for built in report.built:
-        _print_diagnostics(built.warnings)
-        click.echo(_built_line(built, out))
     for _, found in report.failed:
         _print_diagnostics(found)
     click.echo(_build_summary(report), err=True)
@@ -334,6 +332,11 @@ def doctor() -> None:
         raise SystemExit(1)
 
 
+def _report_built(built: Any, out: Path) -> None:
+    _print_diagnostics(built.warnings)
+    click.echo(_built_line(built, out))
+
+
 def _terminate(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
@@ -371,6 +374,14 @@ def _built_line(built: Any, out: Path) -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point for the `briefgen` script."""
     try:
-        cli.main(args=argv, prog_name="briefgen")
-    except KeyboardInterrupt:  # click would exit 1; the shell convention is 130
+        code = cli.main(args=argv, prog_name="briefgen", standalone_mode=False)
+    except click.exceptions.Abort:  # Ctrl-C: click would exit 1; the convention is 130
+        click.echo("interrupted", err=True)
         sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except BrokenPipeError:  # `briefgen check --format json | head`
+        sys.stderr.close()
+        sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

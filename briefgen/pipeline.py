@@ -6,7 +6,8 @@ Each function takes values (paths, options, "today") and returns values; the CLI
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -182,8 +183,12 @@ def build(
     keep_going: bool = False,
     wait: bool = False,
     jobs: int = 1,
+    on_built: Callable[[Built], None] | None = None,
 ) -> BuildReport:
-    """Build every sheet into the static site OUT: incremental, atomic, one build at a time."""
+    """Build every sheet into the static site OUT: incremental, atomic, one build at a time.
+
+    ON_BUILT is called as each briefing finishes (the CLI prints its line then).
+    """
     from briefgen import manifest, publish, workers
 
     paths = list(sheets)
@@ -207,9 +212,9 @@ def build(
                 out, kept=tuple(r["slug"] for r in plan.keep.values()), up_to_date=True
             )
         with publish.staged(out) as stage:
-            built, failed = _render_into(
-                stage, workers.run(make, list(plan.rebuild), jobs=jobs, options=options)
-            )
+            taken = {r["slug"]: s for s, r in plan.keep.items()}
+            outcomes = workers.run(make, list(plan.rebuild), jobs=jobs, options=options)
+            built, failed = _render_into(stage, outcomes, taken, on_built)
             if failed and not keep_going:
                 raise BriefError(*(d for _, found in failed for d in found))
             records = {s.as_posix(): r for s, r in plan.keep.items()}
@@ -227,13 +232,17 @@ def build(
     return BuildReport(out, tuple(built), kept, tuple(failed), published=True)
 
 
-def _render_into(stage: Any, outcomes: Iterable[tuple[Path, Any]]) -> tuple[list[Built], list[Any]]:
+def _render_into(
+    stage: Any,
+    outcomes: Iterable[tuple[Path, Any]],
+    slugs: dict[str, Path],
+    on_built: Callable[[Built], None] | None,
+) -> tuple[list[Built], list[Any]]:
     """Write each built briefing into the stage as it arrives; collect the failures."""
     from briefgen.workers import failed as is_failure
 
     built: list[Built] = []
     failed: list[tuple[Path, tuple[Diagnostic, ...]]] = []
-    slugs: dict[str, Path] = {}
     for sheet, result in outcomes:
         if is_failure(result):
             failed.append((sheet, result))
@@ -256,18 +265,10 @@ def _render_into(stage: Any, outcomes: Iterable[tuple[Path, Any]]) -> tuple[list
         slugs[result.slug] = sheet
         for name, data in result.files.items():
             stage.write(f"{result.slug}/{name}", data)
-        built.append(
-            Built(
-                result.sheet,
-                result.slug,
-                {},
-                result.entry,
-                result.fill,
-                result.step,
-                result.layouts,
-                result.warnings,
-            )
-        )  # drop the bytes: they are staged
+        done = dataclasses.replace(result, files={})  # the bytes are staged; do not hold them
+        built.append(done)
+        if on_built is not None:
+            on_built(done)
     return built, failed
 
 
