@@ -88,7 +88,7 @@ def _weasyprint() -> list[Finding]:
 
 
 def _fonts() -> Finding:
-    from briefgen.render import builtin_templates
+    from briefgen.assets import builtin_templates
 
     folder = builtin_templates() / "fonts"
     faces = sorted(p.name for p in folder.glob("*.ttf"))

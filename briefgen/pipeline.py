@@ -10,9 +10,9 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from briefgen import provenance, rules
+from briefgen.assets import template_dirs
 from briefgen.errors import (
     EXIT_USAGE,
     BriefError,
@@ -21,9 +21,11 @@ from briefgen.errors import (
     errors_in,
     sort_diagnostics,
 )
-from briefgen.load import SourceMap, read_sheet
-from briefgen.model import Brief
-from briefgen.validate import validate
+
+if TYPE_CHECKING:  # the models cost ~0.3 s to import: only `check` and `make` need them
+    from briefgen.load import SourceMap
+    from briefgen.model import Brief
+    from briefgen.provenance import StoredText
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class Checked:
     sheet: Path
     brief: Brief
     where: SourceMap
-    stored: dict[str, provenance.StoredText]
+    stored: dict[str, StoredText]
     warnings: tuple[Diagnostic, ...] = ()
 
 
@@ -74,6 +76,10 @@ def resolve_sheets(sheets: Iterable[Path], root: Path) -> list[Path]:
 
 def check(sheet: Path, *, strict: bool = False) -> Checked:
     """Load, validate and verify one sheet; raise BriefError (all findings) if it fails."""
+    from briefgen import provenance, rules
+    from briefgen.load import read_sheet
+    from briefgen.validate import validate
+
     data, where = read_sheet(sheet)
     brief = validate(data, where)
     stored = provenance.read_sources(brief, sheet.parent)
@@ -201,7 +207,7 @@ def build(
     }
     with publish.locked(out, wait=wait):
         settings = manifest.settings_key(
-            template_dirs=_template_dirs(project),
+            template_dirs=template_dirs(project),
             **{k: v for k, v in options.items() if k != "project"},
         )
         keys = {sheet: manifest.sheet_key(sheet, settings) for sheet in paths}
@@ -296,16 +302,10 @@ def _write_site(
     stage.write(publish.MANIFEST, (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode())
 
 
-def _template_dirs(project: Path | None) -> list[Path]:
-    from briefgen.render import builtin_templates
-
-    own = project / "templates" if project is not None else None
-    return [*([own] if own is not None and own.is_dir() else []), builtin_templates()]
-
-
 def _pdf_renderer(project: Path | None) -> Any:
     from briefgen import pdf
-    from briefgen.render import builtin_templates, read_template
+    from briefgen.assets import builtin_templates
+    from briefgen.render import read_template
 
     own = project / "templates" if project is not None else None
     roots = [builtin_templates()]
@@ -316,6 +316,8 @@ def _pdf_renderer(project: Path | None) -> Any:
 
 def _advice(brief: Brief) -> str:
     """What to cut when the page overflows: the sections over budget, or the longest lists."""
+    from briefgen import rules
+
     over = rules.over_budget(brief)
     words = sum(rules.section_words(brief).values())
     if over:

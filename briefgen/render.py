@@ -18,18 +18,13 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from briefgen.assets import builtin_templates, template_dirs
 from briefgen.errors import BriefError, Diagnostic, Location
 from briefgen.model import Brief
 from briefgen.view import Item, Linker, View, in_page, make_view
 
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _MD_SPECIAL = re.compile(r"([\\`<>|])")
-
-
-def builtin_templates() -> Path:
-    """The default templates: inside the installed package, or the checkout's templates/."""
-    packaged = Path(__file__).parent / "templates"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
 
 
 def render_html(
@@ -76,9 +71,7 @@ def read_template(name: str, *, project: Path | None = None) -> str:
 
 
 def _dirs(project: Path | None) -> tuple[str, ...]:
-    own = project / "templates" if project is not None else None
-    dirs = [own] if own is not None and own.is_dir() else []
-    return tuple(str(d) for d in [*dirs, builtin_templates()])
+    return tuple(str(d) for d in template_dirs(project))
 
 
 def _render(
