@@ -104,7 +104,7 @@ sources:
 
 def _store_sources(sources: list[Path], target: Path) -> list[tuple[Path, bytes]]:
     target.mkdir(parents=True)
-    stored = []
+    stored: list[tuple[Path, bytes]] = []
     for source in sources:
         name = target / source.name
         if name.exists():
