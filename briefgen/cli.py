@@ -108,8 +108,8 @@ def check(sheets: tuple[Path, ...], strict: bool, fmt: str) -> None:
     _print_diagnostics(report.diagnostics, fmt)
     if fmt == "text":
         click.echo(_summary(report.diagnostics, len(report.sheets)), err=True)
-    if report.failed:
-        raise SystemExit(1)
+    if report.exit_code:
+        raise SystemExit(report.exit_code)
 
 
 @cli.command()
@@ -244,7 +244,7 @@ def build(
             keep_going=keep_going,
             wait=wait,
             jobs=jobs or workers.default_jobs(),
-            on_built=lambda built: _report_built(built, out),
+            on_built=_report_built,
         )
     for _, found in report.failed:
         _print_diagnostics(found)
@@ -332,9 +332,9 @@ def doctor() -> None:
         raise SystemExit(1)
 
 
-def _report_built(built: Any, out: Path) -> None:
+def _report_built(built: Any) -> None:
     _print_diagnostics(built.warnings)
-    click.echo(_built_line(built, out))
+    click.echo(_built_line(built))
 
 
 def _terminate(signum: int, _frame: object) -> None:
@@ -347,8 +347,10 @@ def _build_summary(report: Any) -> str:
     parts = [f"built {len(report.built)}", f"unchanged {len(report.kept)}"]
     if report.failed:
         parts.append(f"failed {len(report.failed)}")
-    done = "published" if report.published else "nothing published"
-    return f"{', '.join(parts)}; {done} to {report.out}/"
+    if not report.published:
+        return (f"{', '.join(parts)}; nothing published, {report.out}/ is unchanged "
+                "(--keep-going publishes the briefings that built)")
+    return f"{', '.join(parts)}; published to {report.out}/"
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -360,15 +362,14 @@ def _formats(text: str) -> tuple[str, ...]:
     return chosen
 
 
-def _built_line(built: Any, out: Path) -> str:
-    where = out / built.slug
+def _built_line(built: Any) -> str:
     page = ""
     if built.fill is not None:
         page = f", page {built.fill:.0%} full"
         if built.step != "as designed":
             page += f" after tightening: {built.step}"
     warn = f", {len(built.warnings)} warning(s)" if built.warnings else ""
-    return f"{built.slug}: {where}/{page}{warn}"
+    return f"{built.slug}: built{page}{warn}"
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -51,12 +51,17 @@ def sheet_key(sheet: Path, settings: str) -> str:
     return digest.hexdigest()
 
 
-def plan(old: dict[str, Any], keys: dict[Path, str], out: Path, *, force: bool) -> Plan:
-    """Compare the live manifest OLD with the current KEYS (sheet → hash)."""
+def plan(
+    old: dict[str, Any], keys: dict[Path, str], names: dict[Path, str], out: Path, *, force: bool
+) -> Plan:
+    """Compare the live manifest OLD with the current KEYS (sheet → hash).
+
+    NAMES are the sheets' manifest names: paths relative to the project, never absolute.
+    """
     records = old.get("briefings", {}) if isinstance(old.get("briefings"), dict) else {}
     rebuild, keep = [], {}
     for sheet, key in keys.items():
-        record = records.get(sheet.as_posix())
+        record = records.get(names[sheet])
         if (
             not force
             and isinstance(record, dict)
@@ -66,7 +71,7 @@ def plan(old: dict[str, Any], keys: dict[Path, str], out: Path, *, force: bool) 
             keep[sheet] = record
         else:
             rebuild.append(sheet)
-    same_set = set(records) == {s.as_posix() for s in keys}
+    same_set = set(records) == set(names.values())
     return Plan(tuple(rebuild), keep, up_to_date=not rebuild and same_set and bool(records))
 
 

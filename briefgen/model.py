@@ -69,7 +69,9 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80,
 Line = Annotated[str, Field(min_length=1, max_length=300)]
 Text = Annotated[str, Field(min_length=1, max_length=2000,
                             description="Plain text; inline *emphasis* allowed, no links.")]
-Url = Annotated[str, Field(pattern=r"^https?://[^\s<>\"']+$", max_length=2000,
+# No `\"` in patterns: JSON Schema tools compile them as ECMA-262 with the u flag, where it is
+# an invalid escape (check-jsonschema crashed on every sheet with a url).
+Url = Annotated[str, Field(pattern=r"""^https?://[^\s<>"']+$""", max_length=2000,
                            description="An http(s) URL.")]
 
 

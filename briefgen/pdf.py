@@ -12,7 +12,9 @@ files only, no network, no file outside the asset folders (symlinks resolved).
 
 from __future__ import annotations
 
+import atexit
 import logging
+import math
 import mimetypes
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +29,7 @@ from briefgen.errors import BriefError, Diagnostic, Location
 END_MARKER = "briefgen-end"
 MAX_ASSET_BYTES = 5 << 20
 PX_PER_MM = 96 / 25.4
-LINE_PX = 12 * 96 / 72  # one 10/12 pt body line
+LINE_HEIGHT = 1.2  # body line height, in ems (brief.css)
 WORDS_PER_LINE = 12  # a short bullet line at 10 pt; used only to size the overflow report
 
 
@@ -38,6 +40,7 @@ class Step:
     name: str
     css: str
     margin_mm: float
+    font_pt: float
     capacity: float  # content it holds relative to step 0 (measured on a near-full brief)
 
 
@@ -47,19 +50,21 @@ _SPACING = (
     ".bottom-line{margin-top:.2rem!important}.legend{margin-top:.1rem!important}"
 )
 LADDER = (
-    Step("as designed", "", 15, 1.0),
-    Step("tighter spacing", _SPACING, 15, 1.06),
-    Step("margins 10 mm", _SPACING + "@page{margin:10mm!important}", 10, 1.12),
+    Step("as designed", "", 15, 10, 1.0),
+    Step("tighter spacing", _SPACING, 15, 10, 1.06),
+    Step("margins 10 mm", _SPACING + "@page{margin:10mm!important}", 10, 10, 1.12),
     Step(
         "type 9.5 pt",
         _SPACING + "@page{margin:10mm!important}html{font-size:9.5pt!important}",
         10,
-        1.17,
+        9.5,
+        1.16,
     ),
     Step(
         "type 9 pt (floor)",
         _SPACING + "@page{margin:10mm!important}html{font-size:9pt!important}",
         10,
+        9,
         1.25,
     ),
 )
@@ -218,7 +223,8 @@ def _fill(document: Any, step: Step) -> float:
 
 def _overflow_diagnostic(name: str, document: Any, step: Step, advice: str) -> Diagnostic:
     share = _natural_height(document, step) - 1.0
-    lines = max(1, round(share * _content_px(document.pages[0], step) / LINE_PX))
+    line_px = step.font_pt * LINE_HEIGHT * 96 / 72
+    lines = max(1, math.ceil(share * _content_px(document.pages[0], step) / line_px))
     return Diagnostic(
         Location(name),
         "BG310",
@@ -247,6 +253,7 @@ def _captured_warnings() -> Iterator[list[str]]:
 
 
 _RENDERERS: dict[tuple[Path, ...], Renderer] = {}
+atexit.register(_RENDERERS.clear)  # free WeasyPrint's fonts before interpreter teardown
 
 
 def renderer(assets: tuple[Path, ...], fonts_css: str) -> Renderer:

@@ -7,6 +7,7 @@ Each function takes values (paths, options, "today") and returns values; the CLI
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,7 @@ class CheckReport:
     sheets: tuple[Path, ...]
     diagnostics: tuple[Diagnostic, ...] = field(default_factory=tuple)
     strict: bool = False
+    exit_code: int = 0  # 0, 1 for content errors, 3 when a sheet could not be read
 
     @property
     def failed(self) -> bool:
@@ -93,12 +95,16 @@ def check_sheets(sheets: Iterable[Path], *, strict: bool = False) -> CheckReport
     """Check every sheet and collect all diagnostics instead of stopping at the first."""
     paths = tuple(sheets)
     found: list[Diagnostic] = []
+    codes = {0}
     for sheet in paths:
         try:
             found += check(sheet, strict=strict).warnings
         except BriefError as error:
             found += error.diagnostics
-    return CheckReport(paths, tuple(found), strict)
+            codes.add(error.exit_code)
+    if errors_in(found, strict=strict):
+        codes.add(1)
+    return CheckReport(paths, tuple(found), strict, max(codes))
 
 
 FORMATS = ("md", "html", "pdf")
@@ -155,6 +161,7 @@ def make(
             paper=paper,
             link=site.paragraph_linker(checked.stored),
             nav=site.page_nav(slug, formats),
+            canonical=f"{base_url.rstrip('/')}/{slug}/{slug}.html" if base_url else "",
         ).encode()
         files["sources.html"] = site.sources_page(
             brief, checked.stored, base_url=base_url, project=project
@@ -198,6 +205,7 @@ def build(
     from briefgen import manifest, publish, workers
 
     paths = list(sheets)
+    names = {sheet: _relative(sheet, project).as_posix() for sheet in paths}
     options = {
         "formats": formats,
         "paper": paper,
@@ -206,13 +214,14 @@ def build(
         "base_url": base_url,
     }
     with publish.locked(out, wait=wait):
+        publish.clean_leftovers(out)  # of killed runs, even when nothing else is to be done
         settings = manifest.settings_key(
             template_dirs=template_dirs(project),
             **{k: v for k, v in options.items() if k != "project"},
         )
         keys = {sheet: manifest.sheet_key(sheet, settings) for sheet in paths}
         old = publish.read_manifest(out)
-        plan = manifest.plan(old, keys, out, force=force or old.get("settings") != settings)
+        plan = manifest.plan(old, keys, names, out, force=force or old.get("settings") != settings)
         if plan.up_to_date:
             return BuildReport(
                 out, kept=tuple(r["slug"] for r in plan.keep.values()), up_to_date=True
@@ -221,15 +230,15 @@ def build(
             taken = {r["slug"]: s for s, r in plan.keep.items()}
             outcomes = workers.run(make, list(plan.rebuild), jobs=jobs, options=options)
             built, failed = _render_into(stage, outcomes, taken, on_built)
-            if failed and not keep_going:
-                raise BriefError(*(d for _, found in failed for d in found))
-            records = {s.as_posix(): r for s, r in plan.keep.items()}
-            records |= {s.as_posix(): _old_record(old, s) for s, _ in failed if _old_record(old, s)}
+            if failed and not keep_going:  # leaving the block throws the staging folder away
+                return BuildReport(out, tuple(built), (), tuple(failed), published=False)
+            records = {names[s]: r for s, r in plan.keep.items()}
+            records |= {names[s]: r for s, _ in failed if (r := _old_record(old, names[s]))}
             for record in records.values():
                 for name in record["entry"]["files"]:
                     stage.keep(f"{record['slug']}/{name}")
             records |= {
-                b.sheet.as_posix(): {"key": keys[b.sheet], "slug": b.slug, "entry": b.entry}
+                names[b.sheet]: {"key": keys[b.sheet], "slug": b.slug, "entry": b.entry}
                 for b in built
             }
             _write_site(stage, records, settings, base_url=base_url, project=project)
@@ -278,8 +287,17 @@ def _render_into(
     return built, failed
 
 
-def _old_record(old: dict[str, Any], sheet: Path) -> dict[str, Any] | None:
-    record = old.get("briefings", {}).get(sheet.as_posix())
+def _relative(sheet: Path, project: Path | None) -> Path:
+    """SHEET relative to the project folder, so no build path reaches the manifest."""
+    base = (project or Path()).resolve()
+    try:
+        return sheet.resolve().relative_to(base)
+    except ValueError:
+        return Path(os.path.relpath(sheet.resolve(), base))
+
+
+def _old_record(old: dict[str, Any], name: str) -> dict[str, Any] | None:
+    record = old.get("briefings", {}).get(name)
     return record if isinstance(record, dict) else None
 
 

@@ -36,7 +36,8 @@ class StoredText:
 
 def normalise(text: str) -> str:
     """Fold what editors and web pages vary: quotes, dashes, whitespace, case, compat forms."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    # fold quotes before NFKC too: it would split ″ into two primes and ´ into a space + accent
+    text = unicodedata.normalize("NFKC", text.translate(_QUOTES)).translate(_QUOTES)
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 

@@ -78,7 +78,7 @@ class Stage:
     def __init__(self, out: Path) -> None:
         self.out = out
         _refuse_foreign(out)
-        _clean_leftovers(out)
+        clean_leftovers(out)
         try:
             self.path = Path(
                 tempfile.mkdtemp(prefix=f".{out.name}.briefgen-staging-", dir=out.parent)
@@ -172,7 +172,7 @@ def _refuse_foreign(out: Path) -> None:
         )
 
 
-def _clean_leftovers(out: Path) -> None:
+def clean_leftovers(out: Path) -> None:
     """Remove staging folders of builds that were killed (we hold the lock)."""
     for stale in sorted(out.parent.glob(f".{out.name}.briefgen-staging-*")):
         if stale.is_dir() and not stale.is_symlink():

@@ -24,7 +24,8 @@ from briefgen.model import Brief
 from briefgen.view import Item, Linker, View, in_page, make_view
 
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-_MD_SPECIAL = re.compile(r"([\\`<>|])")
+_MD_SPECIAL = re.compile(r"([\\`<>|\[\]])")
+_MD_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^()\s]*)\)")
 
 
 def render_html(
@@ -34,12 +35,13 @@ def render_html(
     paper: str = "A4",
     link: Linker = in_page,
     nav: tuple[tuple[str, str], ...] = (),
+    canonical: str = "",
 ) -> str:
     """The one HTML document that serves as web page and PDF source.
 
-    LINK sets where citations point; NAV adds the site's links (the PDF has none).
+    LINK sets where citations point; NAV and CANONICAL are the site page's (the PDF has none).
     """
-    view = make_view(brief, paper=paper, link=link, nav=nav)
+    view = make_view(brief, paper=paper, link=link, nav=nav, canonical=canonical)
     return _render("brief.html", view, project, html=True)
 
 
@@ -136,6 +138,7 @@ def _environment(html: bool, dirs: tuple[str, ...]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_visible,
     )
     env.filters.update(inline_md=inline_md, md=md_text, cites_md=cites_md, plain=plain)
     return env
@@ -147,6 +150,11 @@ def _markdown() -> MarkdownIt:
     md.disable(["image", "html_inline", "entity"], ignoreInvalid=True)
     md.validateLink = _safe_link  # type: ignore[method-assign]
     return md
+
+
+def _visible(value: object) -> object:
+    """Applied to every `{{ … }}`: bidi controls become visible text in every field."""
+    return plain(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def _safe_link(url: str) -> bool:
@@ -166,8 +174,26 @@ def inline_md(text: str) -> Markup:
 
 
 def md_text(text: str) -> str:
-    """One text field for the Markdown output: HTML and code metacharacters escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(plain(text).split()))
+    """One text field for the Markdown output, with the same rules as the HTML.
+
+    HTML, code and bracket characters are escaped, so raw HTML, images and links with
+    other schemes stay visible text; an http(s) or mailto link is kept as a link.
+    """
+    text = " ".join(text.split())
+    parts, last = [], 0
+    for m in _MD_LINK.finditer(text):
+        parts.append(_md_escape(text[last : m.start()]))
+        if not m.group(1) and _safe_link(m.group(3)):
+            parts.append(f"[{_md_escape(m.group(2))}]({m.group(3)})")
+        else:
+            parts.append(_md_escape(m.group(0)))
+        last = m.end()
+    parts.append(_md_escape(text[last:]))
+    return plain("".join(parts))
+
+
+def _md_escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def cites_md(item: Item) -> str:

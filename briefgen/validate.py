@@ -31,7 +31,7 @@ _PATTERNS = {  # regex → (what was expected, hint)
     r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?|^unknown$": (
         "a date YYYY-MM-DD, YYYY-MM or YYYY, or 'unknown'",
         "write 'unknown' when the source does not say"),
-    r"^https?://[^\s<>\"']+$": ("an http:// or https:// URL", "other schemes are refused"),
+    r"""^https?://[^\s<>"']+$""": ("an http:// or https:// URL", "other schemes are refused"),
     r"^[0-9a-f]{64}$": ("a SHA-256 in 64 lower-case hex digits",
                         "run `sha256sum FILE`, or let `briefgen new` fill it in"),
     r"^[A-Z]{2}$": ("a two-letter ISO 3166 country code", "e.g. FI"),

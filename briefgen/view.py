@@ -93,6 +93,7 @@ class View:
     gaps: tuple[str, ...] = ()
     legend: str = ""
     nav: tuple[tuple[str, str], ...] = ()  # (label, href) links of the site page
+    canonical: str = ""  # the page's absolute URL, when the site has a base_url
 
 
 Linker = Callable[[str, str], str]
@@ -109,6 +110,7 @@ def make_view(
     paper: str = "A4",
     link: Linker = in_page,
     nav: tuple[tuple[str, str], ...] = (),
+    canonical: str = "",
 ) -> View:
     """Compute the page view of BRIEF; the sheet's own paper setting wins over PAPER.
 
@@ -198,6 +200,7 @@ def make_view(
         gaps=tuple(brief.gaps),
         legend=_legend(brief),
         nav=nav,
+        canonical=canonical,
     )
 
 

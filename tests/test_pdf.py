@@ -93,7 +93,8 @@ def test_text_matches_golden(pdf_files: dict[str, Path], request: pytest.Fixture
 def test_marking_is_printed_at_top_and_bottom(pdf_files: dict[str, Path]) -> None:
     text = run(need("pdftotext"), "-enc", "UTF-8", "-layout", str(pdf_files["A4"]), "-")
     lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
-    marking = "PUBLIC SOURCES // TLP:CLEAR // Open-source press reporting; not independently verified"
+    marking = ("PUBLIC SOURCES // TLP:CLEAR // Open-source press reporting; "
+               "not independently verified")
     assert lines[0] == marking
     assert lines[-1] == marking
 
@@ -105,7 +106,8 @@ def test_metadata_and_tags(made: dict[str, pipeline.Built]) -> None:
     assert meta.title == "Trump–Putin summit, Helsinki, 16 July 2018"
     assert meta.author == "briefgen example"
     assert meta.creator == "briefgen"
-    assert meta.subject and meta.subject.startswith("Trump and Putin hold their first")
+    assert meta.subject
+    assert meta.subject.startswith("Trump and Putin hold their first")
     assert "Russia–US summit" in (meta.get("/Keywords") or "")
     # dates come from the data (prepared 2026-11-23), never from the clock
     assert str(meta.get("/CreationDate", "")).startswith("D:20261123")
@@ -176,7 +178,8 @@ def test_ink_stays_inside_the_margins(pdf_files: dict[str, Path], paper: str) ->
     outside = [(x, y) for x, y in dark if x < edge or x >= width - edge]
     assert outside == [], f"ink within 8 mm of the left/right edge, e.g. at {outside[:5]}"
     rows = [y for _, y in dark]
-    assert min(rows) < height * 0.1 and max(rows) > height * 0.75  # top marking .. near the end
+    assert min(rows) < height * 0.1
+    assert max(rows) > height * 0.75
 
 
 def test_the_text_golden_is_not_empty() -> None:

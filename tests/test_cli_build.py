@@ -1,0 +1,186 @@
+"""`python -m briefgen build` as a user runs it, in a temporary copy of the project layout:
+the files it writes, what it prints, its exit codes, and what it leaves alone.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdf
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "seeds" / "helsinki-summit-2018"
+EXPECTED = Path(__file__).parent / "cases" / "helsinki" / "expected"
+SLUG = "helsinki-summit-2018"
+LINE = re.compile(rf"^{SLUG}: built, page (\d+)% full$")
+
+
+def briefgen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder holding seeds/helsinki-summit-2018 (sheet and stored sources)."""
+    shutil.copytree(EXAMPLE, tmp_path / "seeds" / SLUG)
+    return tmp_path
+
+
+@pytest.fixture
+def broken(project: Path) -> Path:
+    """A second sheet, seeds/broken/facts.yaml, with schema errors."""
+    sheet = project / "seeds" / "broken" / "facts.yaml"
+    sheet.parent.mkdir(parents=True)
+    sheet.write_text('schema_version: "1"\nbriefing: {}\n', encoding="utf-8")
+    return sheet
+
+
+def briefing_files(project: Path) -> dict[str, Path]:
+    folder = project / "out" / SLUG
+    return {p.name: p for p in sorted(folder.iterdir())} if folder.is_dir() else {}
+
+
+def test_build_writes_the_three_formats(project: Path) -> None:
+    result = briefgen("build", "-j", "1", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1, result.stdout  # one line per briefing
+    fill = LINE.match(lines[0])
+    assert fill, lines[0]
+    assert 50 <= int(fill.group(1)) <= 100
+    assert re.search(r"built 1\b.*published to out/", result.stderr), result.stderr
+    files = briefing_files(project)
+    assert {f"{SLUG}.md", f"{SLUG}.html", f"{SLUG}.pdf"} <= set(files)
+    # the written Markdown is the golden one; the PDF is one page
+    assert files[f"{SLUG}.md"].read_text(encoding="utf-8") == (
+        EXPECTED / f"{SLUG}.md").read_text(encoding="utf-8")
+    html = files[f"{SLUG}.html"].read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<title>Trump–Putin summit" in html
+    assert len(pypdf.PdfReader(io.BytesIO(files[f"{SLUG}.pdf"].read_bytes())).pages) == 1
+    assert all(oct(p.stat().st_mode & 0o777) == "0o644" for p in files.values())
+    assert not list(project.rglob(".briefgen-tmp*"))
+    assert not list(project.rglob("*.tmp"))
+
+
+def test_format_md_writes_only_markdown(project: Path) -> None:
+    result = briefgen("build", "--format", "md", "-j", "1", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert set(briefing_files(project)) == {f"{SLUG}.md"}
+    assert result.stdout.strip() == f"{SLUG}: built"  # no PDF, so no page fill
+
+
+def test_unknown_format_is_a_usage_error(project: Path) -> None:
+    result = briefgen("build", "--format", "docx", cwd=project)
+    assert result.returncode == 2
+    assert "--format" in result.stderr
+    assert "docx" in result.stderr
+    assert result.stdout == ""
+    assert not (project / "out").exists()
+
+
+def test_no_sheets_is_a_usage_error(tmp_path: Path) -> None:
+    result = briefgen("build", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "BG001" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture(scope="module")
+def aborted(
+        tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """`build` of the example and a broken sheet, without --keep-going."""
+    folder = tmp_path_factory.mktemp("aborted")
+    shutil.copytree(EXAMPLE, folder / "seeds" / SLUG)
+    (folder / "seeds" / "broken").mkdir()
+    (folder / "seeds" / "broken" / "facts.yaml").write_text('schema_version: "1"\nbriefing: {}\n',
+                                                            encoding="utf-8")
+    return folder, briefgen("build", "-j", "1", cwd=folder)
+
+
+def test_broken_sheet_fails_the_build_and_publishes_nothing(
+        aborted: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    folder, result = aborted
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert re.search(r"seeds/broken/facts\.yaml:\d+:\d+: error BG201: ", result.stderr)
+    assert not (folder / "out").exists()  # all or nothing: the good sheet is not published
+
+
+def test_aborted_build_does_not_claim_what_it_did_not_publish(
+        aborted: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    folder, result = aborted
+    assert result.returncode == 1
+    assert not (folder / "out").exists()
+    claims = [line for line in result.stdout.splitlines() if LINE.match(line)]
+    assert not claims or "nothing published" in result.stderr, (result.stdout, result.stderr)
+
+
+def test_keep_going_publishes_the_good_sheet_and_still_exits_1(project: Path,
+                                                               broken: Path) -> None:
+    result = briefgen("build", "--keep-going", "-j", "1", cwd=project)
+    assert result.returncode == 1
+    assert [line for line in result.stdout.splitlines() if LINE.match(line)] != []
+    assert "error BG201" in result.stderr
+    assert re.search(r"failed 1\b", result.stderr)
+    assert {f"{SLUG}.md", f"{SLUG}.html", f"{SLUG}.pdf"} <= set(briefing_files(project))
+    assert not (project / "out" / "broken").exists()
+
+
+def test_failing_build_leaves_the_published_site_untouched(project: Path) -> None:
+    assert briefgen("build", "-j", "1", cwd=project).returncode == 0
+    before = {name: (p.read_bytes(), p.stat().st_mtime_ns)
+              for name, p in briefing_files(project).items()}
+    sheet = project / "seeds" / SLUG / "facts.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("  - id: F1\n", "  - id: F2\n", 1),
+                     encoding="utf-8")  # duplicate id: BG301
+    result = briefgen("build", "-j", "1", cwd=project)
+    assert result.returncode == 1
+    assert "BG301" in result.stderr
+    after = {name: (p.read_bytes(), p.stat().st_mtime_ns)
+             for name, p in briefing_files(project).items()}
+    assert after == before
+
+
+def test_rebuilds_rewrite_only_changed_files(project: Path) -> None:
+    assert briefgen("build", "-j", "1", cwd=project).returncode == 0
+    files = briefing_files(project)
+    before = {name: (p.stat().st_mtime_ns, p.stat().st_ino) for name, p in files.items()}
+    os.utime(project / "seeds" / SLUG / "facts.yaml")  # touched, not changed
+    again = briefgen("build", "-j", "1", cwd=project)
+    assert again.returncode == 0, again.stderr
+    forced = briefgen("build", "--force", "-j", "1", cwd=project)
+    assert forced.returncode == 0, forced.stderr
+    assert LINE.match(forced.stdout.strip())  # --force did rebuild ...
+    after = {name: (p.stat().st_mtime_ns, p.stat().st_ino)
+             for name, p in briefing_files(project).items()}
+    assert after == before  # ... but identical bytes keep their files and mtimes
+
+    # a real change rewrites the formats that show it, and only files whose bytes changed
+    old = {name: (p.read_bytes(), p.stat().st_mtime_ns) for name, p in files.items()}
+    sheet = project / "seeds" / SLUG / "facts.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    sheet.write_text(text.replace("S1's publisher is unknown", "S1's outlet is unknown"),
+                     encoding="utf-8")
+    changed = briefgen("build", "-j", "1", cwd=project)
+    assert changed.returncode == 0, changed.stderr
+    new = {name: (p.read_bytes(), p.stat().st_mtime_ns)
+           for name, p in briefing_files(project).items()}
+    assert set(new) == set(old)
+    for name in (f"{SLUG}.md", f"{SLUG}.html", f"{SLUG}.pdf"):
+        assert new[name][0] != old[name][0], name
+    assert "S1's outlet is unknown" in new[f"{SLUG}.md"][0].decode()
+    for name, (data, mtime) in new.items():
+        if data == old[name][0]:
+            assert mtime == old[name][1], f"{name} was rewritten with the same bytes"

@@ -1,0 +1,243 @@
+"""The fitting ladder: a brief that overflows at the designed size is tightened by the one
+predicted step (one extra layout, not a search); one that cannot fit even at the 9 pt floor
+fails with BG310, says by how many lines, names the sections over budget, writes nothing.
+
+The sheets are the Helsinki example plus short items added by YAML text edits, each citing
+S2 without an excerpt (so provenance stays simple); budgets only warn, so make() runs with
+strict=False.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from briefgen import pdf, pipeline, rules
+from briefgen.errors import BriefError
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "seeds" / "helsinki-summit-2018"
+SLUG = "helsinki-summit-2018"
+WORDS = ("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november "  # noqa: SIM905
+         "oscar papa quebec romeo sierra tango uniform victor whiskey yankee zulu").split()
+
+
+@dataclass(frozen=True)
+class Extra:
+    """Items to add to the example: counts per section, and the words per key fact."""
+
+    facts: int = 0
+    fact_words: int = 4
+    agenda: int = 0
+    obstacles: int = 0
+    watch: int = 0
+    strip_details: bool = False
+    words: tuple[int, int, int] = (2, 4, 4)  # per agenda topic, obstacle, watch indicator
+
+
+def _phrase(seed: int, n: int) -> str:
+    return " ".join(WORDS[(seed * 3 + k) % len(WORDS)] for k in range(n)).capitalize()
+
+
+def _insert(text: str, before: str, lines: list[str]) -> str:
+    if not lines:
+        return text
+    marker = f"\n{before}:\n"
+    assert marker in text, before
+    return text.replace(marker, "\n" + "\n".join(lines) + "\n" + marker, 1)
+
+
+def make_sheet(root: Path, extra: Extra) -> Path:
+    """A copy of the example under ROOT/seeds/ with EXTRA's items added; returns facts.yaml."""
+    folder = root / "seeds" / EXAMPLE.name
+    shutil.copytree(EXAMPLE, folder)
+    sheet = folder / "facts.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    if extra.strip_details:
+        text = re.sub(r"\n    detail: .*", "", text)
+    text = _insert(text, "agenda", [
+        f'  - id: FX{i}\n    text: "{_phrase(i, extra.fact_words)}."\n    cite: [S2]'
+        for i in range(extra.facts)])
+    text = _insert(text, "obstacles", [
+        f'  - id: AX{i}\n    topic: "{_phrase(i + 40, extra.words[0])}"\n    cite: [S2]'
+        for i in range(extra.agenda)])
+    text = _insert(text, "positions", [
+        f'  - id: OX{i}\n    issue: "{_phrase(i + 80, extra.words[1])}"\n    cite: [S2]'
+        for i in range(extra.obstacles)])
+    text = _insert(text, "gaps", [
+        f'  - id: WX{i}\n    indicator: "{_phrase(i + 120, extra.words[2])}"\n'
+        "    signals: [J2]\n    cite: [S2]"
+        for i in range(extra.watch)])
+    sheet.write_text(text, encoding="utf-8")
+    return sheet
+
+
+TIGHT = Extra(facts=7, fact_words=10)
+OVERSIZED = Extra(facts=8, agenda=8, obstacles=7, watch=5, strip_details=True)
+
+
+@dataclass
+class Layout:
+    step: str
+    pages: int
+    fits: bool
+
+
+@pytest.fixture
+def layouts(monkeypatch: pytest.MonkeyPatch) -> list[Layout]:
+    """Every layout the PDF stage makes: its ladder step, page count and whether it fits."""
+    seen: list[Layout] = []
+    original = pdf.Renderer.layout
+
+    def spy(self: pdf.Renderer, html: str, step: pdf.Step) -> object:
+        document = original(self, html, step)
+        seen.append(Layout(step.name, len(document.pages), pdf._fits(document)))
+        return document
+
+    monkeypatch.setattr(pdf.Renderer, "layout", spy)
+    return seen
+
+
+def body_words(sheet: Path) -> int:
+    return sum(rules.section_words(pipeline.check(sheet).brief).values())
+
+
+def test_the_example_fits_as_designed(layouts: list[Layout]) -> None:
+    built = pipeline.make(EXAMPLE / "facts.yaml", formats=("pdf",))
+    assert built.step == "as designed"
+    assert built.layouts == 1
+    assert built.fill is not None
+    assert 0.5 < built.fill <= 1.0
+    assert [(x.step, x.pages, x.fits) for x in layouts] == [("as designed", 1, True)]
+
+
+def test_tight_sheet_is_fitted_with_one_predicted_step(tmp_path: Path,
+                                                        layouts: list[Layout]) -> None:
+    sheet = make_sheet(tmp_path, TIGHT)
+    built = pipeline.make(sheet, formats=("pdf",))
+    first, *rest = layouts
+    assert first.step == "as designed"
+    assert not first.fits, "the sheet must overflow as designed"
+    assert built.step != "as designed"
+    assert built.step == "tighter spacing"
+    assert built.layouts == 2 == len(layouts)  # predicted, not searched
+    assert rest[-1].fits
+    assert rest[-1].pages == 1
+    assert built.fill is not None
+    assert 0.5 < built.fill <= 1.0
+    assert len(pypdf.PdfReader(io.BytesIO(built.files[f"{SLUG}.pdf"])).pages) == 1
+
+
+RUNGS = [
+    pytest.param(Extra(facts=8, fact_words=10), "tighter spacing", id="spacing"),
+    pytest.param(Extra(facts=8, fact_words=10, obstacles=1), "margins 10 mm", id="margins"),
+    pytest.param(Extra(facts=8, fact_words=10, obstacles=3), "type 9.5 pt", id="type-9.5"),
+    pytest.param(Extra(agenda=7, obstacles=7, watch=5, strip_details=True), "type 9 pt (floor)",
+                 id="floor"),
+    pytest.param(Extra(facts=8, fact_words=10, obstacles=7), "type 9 pt (floor)",
+                 id="floor-mispredicted"),
+]
+
+
+@pytest.mark.parametrize(("extra", "rung"), RUNGS)
+def test_every_rung_is_reached_in_one_extra_layout(extra: Extra, rung: str, tmp_path: Path,
+                                                   layouts: list[Layout]) -> None:
+    built = pipeline.make(make_sheet(tmp_path, extra), formats=("pdf",))
+    assert built.step == rung
+    assert [x.step for x in layouts] == ["as designed", rung]
+    assert built.layouts == 2
+
+
+def test_oversized_sheet_fails_with_bg310(tmp_path: Path, layouts: list[Layout]) -> None:
+    sheet = make_sheet(tmp_path, OVERSIZED)
+    assert body_words(sheet) < rules.BODY_LIMIT  # the words are fine; the page is not
+    with pytest.raises(BriefError) as caught:
+        pipeline.make(sheet)
+    (d,) = [d for d in caught.value.diagnostics if d.severity == "error"]
+    assert d.code == "BG310"
+    assert "type 9 pt (floor)" in d.message
+    over = re.search(r"over by about (\d+) line\(s\)", d.message)
+    assert over, d.message
+    assert int(over.group(1)) >= 1
+    assert f"cut about {over.group(1)} line(s)" in d.hint
+    for section in ("key_facts (79/65 words)", "obstacles (59/45 words)", "watch (42/30 words)"):
+        assert section in d.hint
+    assert "over budget:" in d.hint
+    # straight to the floor: the designed layout and the 9 pt one, no search in between
+    assert [x.step for x in layouts] == ["as designed", "type 9 pt (floor)"]
+    assert not layouts[-1].fits
+
+
+def test_overflow_within_every_budget_says_to_cut_items(tmp_path: Path) -> None:
+    """Many one- and two-word items: every section within its word budget, still too long."""
+    sheet = make_sheet(tmp_path, Extra(facts=8, fact_words=2, agenda=8, obstacles=7, watch=5,
+                                       strip_details=True, words=(1, 2, 1)))
+    assert rules.over_budget(pipeline.check(sheet).brief) == []
+    with pytest.raises(BriefError) as caught:
+        pipeline.make(sheet, formats=("pdf",))
+    (d,) = caught.value.diagnostics
+    assert d.code == "BG310"
+    assert "over budget" not in d.hint
+    assert "within budget; shorten or drop items in the longest lists" in d.hint
+
+
+def _cut(extra: Extra, lines: int) -> Extra:
+    """EXTRA with LINES one-line items removed: key facts first, then agenda, obstacles."""
+    facts = max(0, extra.facts - lines)
+    lines -= extra.facts - facts
+    agenda = max(0, extra.agenda - lines)
+    lines -= extra.agenda - agenda
+    obstacles = max(0, extra.obstacles - lines)
+    return Extra(facts, extra.fact_words, agenda, obstacles, extra.watch, extra.strip_details,
+                 extra.words)
+
+
+def test_cutting_the_advised_lines_makes_it_fit(tmp_path: Path) -> None:
+    with pytest.raises(BriefError) as caught:
+        pipeline.make(make_sheet(tmp_path / "before", OVERSIZED), formats=("pdf",))
+    over = re.search(r"over by about (\d+) line", caught.value.diagnostics[0].message)
+    assert over
+    fitted = pipeline.make(make_sheet(tmp_path / "after", _cut(OVERSIZED, int(over.group(1)))),
+                           formats=("pdf",))
+    assert fitted.files
+
+
+# --- the command line -----------------------------------------------------------------------
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "BRIEFGEN_STRICT"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_cli_reports_the_tightening_step(tmp_path: Path) -> None:
+    make_sheet(tmp_path, TIGHT)
+    result = _cli("build", f"seeds/{SLUG}/facts.yaml", "-o", "out", "-j", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (line,) = [x for x in result.stdout.splitlines() if x.startswith(f"{SLUG}:")]
+    assert re.search(r"page \d+% full after tightening: tighter spacing", line), line
+    assert (tmp_path / "out" / SLUG / f"{SLUG}.pdf").is_file()
+
+
+def test_cli_overflow_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+    make_sheet(tmp_path, OVERSIZED)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = _cli("build", f"seeds/{SLUG}/facts.yaml", "-o", "out", "-j", "1", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert re.search(r"error BG310: .*over by about \d+ line\(s\)", result.stderr)
+    assert "hint: cut about" in result.stderr
+    assert not (tmp_path / "out" / SLUG).exists()
+    assert not list(tmp_path.rglob(f"{SLUG}.pdf")), "a half-built PDF was left behind"
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name not in before)
+    assert [p for p in left if not p.endswith(".lock")] == [], left
