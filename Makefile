@@ -21,6 +21,7 @@ test: system-deps test-deps $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check briefgen tests bench
+	$(BIN)/mypy briefgen
 
 bench: system-deps test-deps bench-deps $(VENV)/.installed
 	$(BIN)/python bench/run.py

@@ -25,6 +25,7 @@ MAX_DIGITS = 1000  # Python refuses to print ints past 4300 digits
 
 Path_ = tuple[str | int, ...]
 
+
 class _Resolver(yaml.resolver.BaseResolver):
     """YAML 1.2 core-schema scalars: true/false, null, decimal/hex ints, floats."""
 
@@ -41,7 +42,9 @@ _Resolver.add_implicit_resolver(
 )
 _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$"),
+    re.compile(
+        r"^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$"
+    ),
     list("-+0123456789."),
 )
 _Resolver.add_implicit_resolver(
@@ -51,19 +54,27 @@ _Resolver.add_implicit_resolver(
 
 if getattr(yaml, "__with_libyaml__", False):
 
-    class _Loader(yaml.cyaml.CParser, yaml.constructor.SafeConstructor, _Resolver):  # type: ignore[misc]
+    class _Loader(
+        yaml.cyaml.CParser,  # type: ignore[name-defined,misc]
+        yaml.constructor.SafeConstructor,
+        _Resolver,
+    ):
         """libyaml's parser and composer with the safe constructor and the 1.2 resolver."""
 
         def __init__(self, text: str) -> None:
-            yaml.cyaml.CParser.__init__(self, text)
+            yaml.cyaml.CParser.__init__(self, text)  # type: ignore[attr-defined]
             yaml.constructor.SafeConstructor.__init__(self)
             _Resolver.__init__(self)
 
 else:  # pragma: no cover - PyYAML built without libyaml
 
     class _Loader(  # type: ignore[no-redef]
-        yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
-        yaml.composer.Composer, yaml.constructor.SafeConstructor, _Resolver,
+        yaml.reader.Reader,
+        yaml.scanner.Scanner,
+        yaml.parser.Parser,
+        yaml.composer.Composer,
+        yaml.constructor.SafeConstructor,
+        _Resolver,
     ):
         """The pure-Python parser with the same rules."""
 
@@ -123,17 +134,31 @@ def read_sheet(path: Path, *, shown: str | None = None) -> tuple[object, SourceM
 def load_bytes(raw: bytes, name: str) -> tuple[object, SourceMap]:
     """Decode and load one fact sheet; raise BriefError listing every load problem."""
     if len(raw) > MAX_BYTES:
-        raise BriefError(_diag(name, 1, 1, "BG109",
-                               f"the file is larger than {MAX_BYTES // 1024} KiB",
-                               "split long texts; a one-page brief needs far less"))
+        raise BriefError(
+            _diag(
+                name,
+                1,
+                1,
+                "BG109",
+                f"the file is larger than {MAX_BYTES // 1024} KiB",
+                "split long texts; a one-page brief needs far less",
+            )
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         before = raw[: error.start].decode("utf-8", "replace").removeprefix("\ufeff")
         line, col = _line_col(before, len(before))  # columns count characters, not bytes
-        raise BriefError(_diag(name, line, col, "BG108",
-                               f"invalid UTF-8 byte 0x{raw[error.start]:02x}",
-                               "save the file as UTF-8")) from None
+        raise BriefError(
+            _diag(
+                name,
+                line,
+                col,
+                "BG108",
+                f"invalid UTF-8 byte 0x{raw[error.start]:02x}",
+                "save the file as UTF-8",
+            )
+        ) from None
     return load_text(text.removeprefix("\ufeff"), name)
 
 
@@ -141,8 +166,9 @@ def load_text(text: str, name: str) -> tuple[object, SourceMap]:
     """Load YAML TEXT strictly; return plain data and its SourceMap."""
     found = _check_tabs(text, name)
     tab_lines = {d.where.line for d in found}
-    found += [d for d in _prescan(text, name)
-              if not (d.code == "BG100" and d.where.line in tab_lines)]
+    found += [
+        d for d in _prescan(text, name) if not (d.code == "BG100" and d.where.line in tab_lines)
+    ]
     if found:
         raise BriefError(*sorted(found, key=Diagnostic.sort_key))
     loader = _Loader(text)
@@ -153,8 +179,16 @@ def load_text(text: str, name: str) -> tuple[object, SourceMap]:
     finally:
         loader.dispose()
     if node is None:
-        raise BriefError(_diag(name, 1, 1, "BG106", "the file holds no YAML document",
-                               "start from `briefgen new SLUG`"))
+        raise BriefError(
+            _diag(
+                name,
+                1,
+                1,
+                "BG106",
+                "the file holds no YAML document",
+                "start from `briefgen new SLUG`",
+            )
+        )
     where = SourceMap(name)
     found = []
     data = _build(node, (), loader, where, found)
@@ -178,9 +212,16 @@ def _check_tabs(text: str, name: str) -> list[Diagnostic]:
     for number, line in enumerate(text.split("\n"), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent and line.strip():
-            found.append(_diag(name, number, indent.index("\t") + 1, "BG107",
-                               "a tab is used for indentation",
-                               "indent with spaces; YAML does not allow tabs there"))
+            found.append(
+                _diag(
+                    name,
+                    number,
+                    indent.index("\t") + 1,
+                    "BG107",
+                    "a tab is used for indentation",
+                    "indent with spaces; YAML does not allow tabs there",
+                )
+            )
     return found
 
 
@@ -192,25 +233,48 @@ def _prescan(text: str, name: str) -> list[Diagnostic]:
         for event in yaml.parse(text, Loader=_Loader):
             events += 1
             mark = event.start_mark
-            at = (mark.line + 1, mark.column + 1)
+            at = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
             if events > MAX_EVENTS:
-                found.append(_diag(name, *at, "BG109", f"the file has more than {MAX_EVENTS} YAML nodes"))
+                found.append(
+                    _diag(name, *at, "BG109", f"the file has more than {MAX_EVENTS} YAML nodes")
+                )
                 break
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents == 2:
-                    found.append(_diag(name, *at, "BG105", "the file holds more than one YAML document",
-                                       "remove the `---` line; one fact sheet per file"))
+                    found.append(
+                        _diag(
+                            name,
+                            *at,
+                            "BG105",
+                            "the file holds more than one YAML document",
+                            "remove the `---` line; one fact sheet per file",
+                        )
+                    )
             elif isinstance(event, yaml.AliasEvent):
-                found.append(_diag(name, *at, "BG103", f"alias '*{event.anchor}' is not allowed",
-                                   "write the value out in full; fact sheets use no anchors or aliases"))
+                found.append(
+                    _diag(
+                        name,
+                        *at,
+                        "BG103",
+                        f"alias '*{event.anchor}' is not allowed",
+                        "write the value out in full; fact sheets use no anchors or aliases",
+                    )
+                )
             elif isinstance(event, yaml.NodeEvent):
                 found += _node_event_problems(event, name, at)
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    found.append(_diag(name, *at, "BG110", f"nesting deeper than {MAX_DEPTH} levels",
-                                       "a fact sheet needs only a few levels"))
+                    found.append(
+                        _diag(
+                            name,
+                            *at,
+                            "BG110",
+                            f"nesting deeper than {MAX_DEPTH} levels",
+                            "a fact sheet needs only a few levels",
+                        )
+                    )
                     break
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
@@ -222,13 +286,27 @@ def _prescan(text: str, name: str) -> list[Diagnostic]:
 def _node_event_problems(event: yaml.NodeEvent, name: str, at: tuple[int, int]) -> list[Diagnostic]:
     found = []
     if event.anchor is not None:
-        found.append(_diag(name, *at, "BG103", f"anchor '&{event.anchor}' is not allowed",
-                           "write the value out in full; fact sheets use no anchors or aliases"))
+        found.append(
+            _diag(
+                name,
+                *at,
+                "BG103",
+                f"anchor '&{event.anchor}' is not allowed",
+                "write the value out in full; fact sheets use no anchors or aliases",
+            )
+        )
     tag = getattr(event, "tag", None)
     if tag is not None:
         shown = tag.replace("tag:yaml.org,2002:", "!!")
-        found.append(_diag(name, *at, "BG104", f"explicit tag '{shown}' is not allowed",
-                           "remove the tag; quote the value if it must stay text"))
+        found.append(
+            _diag(
+                name,
+                *at,
+                "BG104",
+                f"explicit tag '{shown}' is not allowed",
+                "remove the tag; quote the value if it must stay text",
+            )
+        )
     return found
 
 
@@ -240,9 +318,14 @@ def _yaml_error(error: yaml.YAMLError, text: str, name: str) -> Diagnostic:
         line, col = _line_col(text, index)
         char = error.character
         code_point = ord(char) if isinstance(char, str) else char
-        return _diag(name, line, col, "BG108",
-                     f"character U+{code_point:04X} is not allowed in YAML",
-                     "remove control characters from the file")
+        return _diag(
+            name,
+            line,
+            col,
+            "BG108",
+            f"character U+{code_point:04X} is not allowed in YAML",
+            "remove control characters from the file",
+        )
     context_mark = getattr(error, "context_mark", None)
     mark = getattr(error, "problem_mark", None) or context_mark
     problem = getattr(error, "problem", None) or str(error)
@@ -266,8 +349,9 @@ def _syntax_hint(problem: str) -> str:
     return "check quoting and indentation around this position"
 
 
-def _build(node: yaml.Node, path: Path_, loader: _Loader, where: SourceMap,
-           found: list[Diagnostic]) -> object:
+def _build(
+    node: yaml.Node, path: Path_, loader: _Loader, where: SourceMap, found: list[Diagnostic]
+) -> object:
     """Turn the composed node tree into plain data, recording positions and key problems."""
     mark = node.start_mark
     where.values[path] = (mark.line + 1, mark.column + 1)
@@ -279,25 +363,52 @@ def _build(node: yaml.Node, path: Path_, loader: _Loader, where: SourceMap,
         for key_node, value_node in node.value:
             km = key_node.start_mark
             at = (km.line + 1, km.column + 1)
-            if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag == "tag:yaml.org,2002:str"):
-                shown = (repr(key_node.value) if isinstance(key_node, yaml.ScalarNode)
-                         else "[...]" if isinstance(key_node, yaml.SequenceNode) else "{...}")
-                found.append(_diag(where.file, *at, "BG102", f"key {shown} is not text",
-                                   "keys are field names; quote it if it must be text"))
+            if not (
+                isinstance(key_node, yaml.ScalarNode) and key_node.tag == "tag:yaml.org,2002:str"
+            ):
+                shown = (
+                    repr(key_node.value)
+                    if isinstance(key_node, yaml.ScalarNode)
+                    else "[...]"
+                    if isinstance(key_node, yaml.SequenceNode)
+                    else "{...}"
+                )
+                found.append(
+                    _diag(
+                        where.file,
+                        *at,
+                        "BG102",
+                        f"key {shown} is not text",
+                        "keys are field names; quote it if it must be text",
+                    )
+                )
                 continue
             key = key_node.value
             if key in first:
-                found.append(_diag(where.file, *at, "BG101",
-                                   f"duplicate key '{key}' (first at line {first[key][0]})",
-                                   "remove one of them; YAML would silently keep only the last"))
+                found.append(
+                    _diag(
+                        where.file,
+                        *at,
+                        "BG101",
+                        f"duplicate key '{key}' (first at line {first[key][0]})",
+                        "remove one of them; YAML would silently keep only the last",
+                    )
+                )
                 continue
             first[key] = at
             where.keys[(*path, key)] = at
             result[key] = _build(value_node, (*path, key), loader, where, found)
         return result
     if node.tag == "tag:yaml.org,2002:int" and len(node.value.lstrip("+-")) > MAX_DIGITS:
-        found.append(_diag(where.file, mark.line + 1, mark.column + 1, "BG109",
-                           f"a number longer than {MAX_DIGITS} digits",
-                           "quote it if it must stay text"))
+        found.append(
+            _diag(
+                where.file,
+                mark.line + 1,
+                mark.column + 1,
+                "BG109",
+                f"a number longer than {MAX_DIGITS} digits",
+                "quote it if it must stay text",
+            )
+        )
         return None
     return loader.construct_object(node, deep=True)

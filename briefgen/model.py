@@ -51,28 +51,53 @@ def _calendar_date(value: str) -> str:
 _DATE_RE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 Date = Annotated[
     str,
-    Field(pattern=_DATE_RE, description="ISO date YYYY-MM-DD, or partial YYYY-MM / YYYY.",
-          examples=["2018-07-16", "2018-07"]),
+    Field(
+        pattern=_DATE_RE,
+        description="ISO date YYYY-MM-DD, or partial YYYY-MM / YYYY.",
+        examples=["2018-07-16", "2018-07"],
+    ),
     AfterValidator(_calendar_date),
 ]
 MaybeDate = Annotated[
     str,
-    Field(pattern=_DATE_RE[:-1] + "|^unknown$",
-          description="ISO date (partial allowed), or 'unknown' when the source does not say.",
-          examples=["2018-07", "unknown"]),
+    Field(
+        pattern=_DATE_RE[:-1] + "|^unknown$",
+        description="ISO date (partial allowed), or 'unknown' when the source does not say.",
+        examples=["2018-07", "unknown"],
+    ),
     AfterValidator(lambda v: v if v == UNKNOWN else _calendar_date(v)),
 ]
-Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$", max_length=64,
-                          description="Identifier, unique in the file.", examples=["S1", "F2"])]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80,
-                            description="Lower-case slug used for file names.")]
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z][A-Za-z0-9_-]*$",
+        max_length=64,
+        description="Identifier, unique in the file.",
+        examples=["S1", "F2"],
+    ),
+]
+Slug = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        max_length=80,
+        description="Lower-case slug used for file names.",
+    ),
+]
 Line = Annotated[str, Field(min_length=1, max_length=300)]
-Text = Annotated[str, Field(min_length=1, max_length=2000,
-                            description="Plain text; inline *emphasis* allowed, no links.")]
+Text = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=2000,
+        description="Plain text; inline *emphasis* allowed, no links.",
+    ),
+]
 # No `\"` in patterns: JSON Schema tools compile them as ECMA-262 with the u flag, where it is
 # an invalid escape (check-jsonschema crashed on every sheet with a url).
-Url = Annotated[str, Field(pattern=r"""^https?://[^\s<>"']+$""", max_length=2000,
-                           description="An http(s) URL.")]
+Url = Annotated[
+    str, Field(pattern=r"""^https?://[^\s<>"']+$""", max_length=2000, description="An http(s) URL.")
+]
 
 
 class _Model(BaseModel):
@@ -84,13 +109,16 @@ class Excerpt(_Model):
 
     source: Id = Field(description="Source id, e.g. S1.")
     excerpt: Annotated[str, Field(min_length=3, max_length=1000)] = Field(
-        description="Verbatim text from the source's stored file; briefgen checks it.")
+        description="Verbatim text from the source's stored file; briefgen checks it."
+    )
     locator: Line | None = Field(None, description="Where in the source, e.g. '¶6'.")
 
 
 SourceRef = Annotated[Id | Excerpt, Field(description="A source id, or {source, excerpt}.")]
-Cite = Annotated[list[SourceRef], Field(min_length=1, max_length=10,
-                                        description="The sources this item rests on.")]
+Cite = Annotated[
+    list[SourceRef],
+    Field(min_length=1, max_length=10, description="The sources this item rests on."),
+]
 
 
 class Place(_Model):
@@ -113,8 +141,9 @@ class Event(_Model):
     """The event the brief is about."""
 
     name: Line
-    type: Literal["summit", "meeting", "visit", "conference", "negotiation",
-                  "election", "other"] = "other"
+    type: Literal[
+        "summit", "meeting", "visit", "conference", "negotiation", "election", "other"
+    ] = "other"
     start_date: Date
     end_date: Date | None = None
     location: Place
@@ -171,11 +200,21 @@ class Source(_Model):
     published: MaybeDate = Field(description="Publication date, or 'unknown'.")
     date_note: Line | None = None
     accessed: Date | None = None
-    type: Literal["news-article", "wire", "broadcast-transcript", "official-statement",
-                  "press-conference", "interview", "report", "social-media", "other"] = "other"
+    type: Literal[
+        "news-article",
+        "wire",
+        "broadcast-transcript",
+        "official-statement",
+        "press-conference",
+        "interview",
+        "report",
+        "social-media",
+        "other",
+    ] = "other"
     url: Url | None = None
     file: Annotated[str, Field(min_length=1, max_length=255)] | None = Field(
-        None, description="Stored text, relative to the fact sheet's folder.")
+        None, description="Stored text, relative to the fact sheet's folder."
+    )
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
     language: Line | None = None
     reliability: Literal["A", "B", "C", "D", "E", "F"] | None = None
@@ -279,7 +318,8 @@ class RenderSettings(_Model):
     """Page settings for this brief."""
 
     paper: Literal["A4", "Letter"] | None = Field(
-        None, description="Paper size; default: the build's --paper (A4).")
+        None, description="Paper size; default: the build's --paper (A4)."
+    )
 
 
 class Brief(_Model):

@@ -21,8 +21,9 @@ from briefgen.load import Path_, SourceMap, dotted
 from briefgen.model import Brief, Excerpt, Source
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
-_QUOTES = str.maketrans({c: '"' for c in "“”„‟«»″"} | {c: "'" for c in "‘’‚‛′`´"}
-                        | {c: "-" for c in "‐‑‒–—―−"})
+_QUOTES = str.maketrans(
+    dict.fromkeys("“”„‟«»″", '"') | dict.fromkeys("‘’‚‛′`´", "'") | dict.fromkeys("‐‑‒–—―−", "-")
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,9 @@ def _read(source: Source, folder: Path) -> StoredText:
         return StoredText(None, problem="outside the fact sheet's folder")
     try:
         if not path.is_file():
-            return StoredText(None, problem="not found" if not path.exists() else "not a regular file")
+            return StoredText(
+                None, problem="not found" if not path.exists() else "not a regular file"
+            )
         raw = path.read_bytes()[: MAX_SOURCE_BYTES + 1]
     except OSError as error:
         return StoredText(None, problem=error.strerror or "unreadable")
@@ -72,13 +75,25 @@ def _read(source: Source, folder: Path) -> StoredText:
 
 def verify(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> list[Diagnostic]:
     """Every provenance finding for BRIEF, given the stored texts of its sources."""
-    return [*_files(brief, where, stored), *_cites(brief, where, stored),
-            *_quotes(brief, where, stored), *_dates(brief, where)]
+    return [
+        *_files(brief, where, stored),
+        *_cites(brief, where, stored),
+        *_quotes(brief, where, stored),
+        *_dates(brief, where),
+    ]
 
 
 def cites(brief: Brief) -> Iterator[tuple[Path_, str | Excerpt]]:
     """Every cite entry of the sheet with its document path, in document order."""
-    sections = ("bottom_line", "key_facts", "agenda", "obstacles", "positions", "assessments", "watch")
+    sections = (
+        "bottom_line",
+        "key_facts",
+        "agenda",
+        "obstacles",
+        "positions",
+        "assessments",
+        "watch",
+    )
     for section in sections:
         value = getattr(brief, section)
         for i, item in enumerate(value if isinstance(value, list) else [value]):
@@ -94,15 +109,27 @@ def _files(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Ite
             continue
         at = where.at(("sources", i, "file"))
         if got.text is None:
-            yield Diagnostic(at, "BG405", f"source file '{source.file}' is {got.problem}",
-                             "store the source text next to facts.yaml, under sources/")
+            yield Diagnostic(
+                at,
+                "BG405",
+                f"source file '{source.file}' is {got.problem}",
+                "store the source text next to facts.yaml, under sources/",
+            )
         elif source.sha256 is None:
-            yield Diagnostic(at, "BG410", f"source {source.id} has no sha256",
-                             f"add `sha256: {got.sha256}` to pin the text", "warning")
+            yield Diagnostic(
+                at,
+                "BG410",
+                f"source {source.id} has no sha256",
+                f"add `sha256: {got.sha256}` to pin the text",
+                "warning",
+            )
         elif source.sha256 != got.sha256:
-            yield Diagnostic(where.at(("sources", i, "sha256")), "BG406",
-                             f"source file '{source.file}' changed since the facts were curated",
-                             f"re-check the facts against it, then set sha256: {got.sha256}")
+            yield Diagnostic(
+                where.at(("sources", i, "sha256")),
+                "BG406",
+                f"source file '{source.file}' changed since the facts were curated",
+                f"re-check the facts against it, then set sha256: {got.sha256}",
+            )
 
 
 def _cites(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Iterator[Diagnostic]:
@@ -113,16 +140,23 @@ def _cites(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Ite
         used.add(ident)
         if ident not in known:
             close = difflib.get_close_matches(ident, known, n=1, cutoff=0.5)
-            yield Diagnostic(where.at(path if isinstance(ref, str) else (*path, "source")), "BG403",
-                             f"cite names unknown source '{ident}'",
-                             f"did you mean '{close[0]}'?" if close else "add it to sources")
+            yield Diagnostic(
+                where.at(path if isinstance(ref, str) else (*path, "source")),
+                "BG403",
+                f"cite names unknown source '{ident}'",
+                f"did you mean '{close[0]}'?" if close else "add it to sources",
+            )
         elif isinstance(ref, Excerpt):
             yield from _passage(ref.excerpt, [ident], (*path, "excerpt"), where, stored, "BG402")
     for i, source in enumerate(brief.sources):
         if source.id not in used:
-            yield Diagnostic(where.at(("sources", i, "id")), "BG404",
-                             f"source {source.id} is never cited",
-                             "cite it from an item, or remove it", "warning")
+            yield Diagnostic(
+                where.at(("sources", i, "id")),
+                "BG404",
+                f"source {source.id} is never cited",
+                "cite it from an item, or remove it",
+                "warning",
+            )
 
 
 def _quotes(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Iterator[Diagnostic]:
@@ -133,27 +167,42 @@ def _quotes(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> It
         yield from _passage(position.quote, ids, ("positions", i, "quote"), where, stored, "BG401")
 
 
-def _passage(passage: str, ids: list[str], path: Path_, where: SourceMap,
-             stored: dict[str, StoredText], code: str) -> Iterator[Diagnostic]:
+def _passage(
+    passage: str,
+    ids: list[str],
+    path: Path_,
+    where: SourceMap,
+    stored: dict[str, StoredText],
+    code: str,
+) -> Iterator[Diagnostic]:
     texts = {i: stored[i].text for i in ids if i in stored and stored[i].text is not None}
     if not texts:
         if not any(i in stored for i in ids):
-            yield Diagnostic(where.at(path), "BG409",
-                             f"{dotted(path)} cannot be checked: no cited source has a stored file",
-                             "store the source text and set its 'file'", "warning")
+            yield Diagnostic(
+                where.at(path),
+                "BG409",
+                f"{dotted(path)} cannot be checked: no cited source has a stored file",
+                "store the source text and set its 'file'",
+                "warning",
+            )
         return
     needle = normalise(passage)
     if any(needle in normalise(t) for t in texts.values() if t is not None):
         return
     if any(i in stored and stored[i].text is None for i in ids):
         return  # an unreadable source (already BG405) may hold it: "not found" would mislead
-    best = max((closest(needle, t) + (i,) for i, t in texts.items() if t is not None),
-               key=lambda found: found[1])
+    best = max(
+        ((*closest(needle, t), i) for i, t in texts.items() if t is not None),
+        key=lambda found: found[1],
+    )
     shown, ratio, line, source_id = best
     what = "quote" if code == "BG401" else "excerpt"
-    yield Diagnostic(where.at(path), code,
-                     f"{what} not found in {', '.join(sorted(texts))}",
-                     f"closest passage in {source_id} (line {line}, {ratio:.0%} alike): \"{shown}\"")
+    yield Diagnostic(
+        where.at(path),
+        code,
+        f"{what} not found in {', '.join(sorted(texts))}",
+        f'closest passage in {source_id} (line {line}, {ratio:.0%} alike): "{shown}"',
+    )
 
 
 def paragraphs(text: str) -> list[str]:
@@ -164,8 +213,9 @@ def paragraphs(text: str) -> list[str]:
 def locate(passage: str, text: str) -> int | None:
     """The 1-based paragraph of TEXT that holds PASSAGE, if one does."""
     needle = normalise(passage)
-    return next((n for n, p in enumerate(paragraphs(text), start=1) if needle in normalise(p)),
-                None)
+    return next(
+        (n for n, p in enumerate(paragraphs(text), start=1) if needle in normalise(p)), None
+    )
 
 
 def closest(needle: str, text: str) -> tuple[str, float, int]:
@@ -193,6 +243,10 @@ def _dates(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
         return
     for i, source in enumerate(brief.sources):
         if source.published != "unknown" and source.published[: len(as_of)] > as_of:
-            yield Diagnostic(where.at(("sources", i, "published")), "BG408",
-                             f"source {source.id} was published after the as-of date {as_of}",
-                             "move prepared.as_of, or drop facts taken from it", "warning")
+            yield Diagnostic(
+                where.at(("sources", i, "published")),
+                "BG408",
+                f"source {source.id} was published after the as-of date {as_of}",
+                "move prepared.as_of, or drop facts taken from it",
+                "warning",
+            )

@@ -18,16 +18,29 @@ from briefgen.model import LIKELIHOOD, Brief, Words, words
 
 BODY_LIMIT = 400
 SECTION_BUDGETS = {  # words, items (briefing-format.md §2.2)
-    "bottom_line": (50, 1), "key_facts": (65, 4), "agenda": (50, 5), "obstacles": (45, 5),
-    "positions": (105, 6), "assessments": (55, 2), "watch": (30, 3),
+    "bottom_line": (50, 1),
+    "key_facts": (65, 4),
+    "agenda": (50, 5),
+    "obstacles": (45, 5),
+    "positions": (105, 6),
+    "assessments": (55, 2),
+    "watch": (30, 3),
 }
-_COUNTED = {"bottom_line": ("text",), "key_facts": ("text",), "agenda": ("topic", "detail"),
-            "obstacles": ("issue", "detail"), "positions": ("summary", "quote"),
-            "assessments": ("statement", "basis"), "watch": ("indicator",)}
+_COUNTED = {
+    "bottom_line": ("text",),
+    "key_facts": ("text",),
+    "agenda": ("topic", "detail"),
+    "obstacles": ("issue", "detail"),
+    "positions": ("summary", "quote"),
+    "assessments": ("statement", "basis"),
+    "watch": ("indicator",),
+}
 _SCALE_WORDS = re.compile(
     r"\b(almost no chance|very unlikely|unlikely|roughly even (chance|odds)|likely|very likely"
     r"|almost certain(ly)?|remote|highly improbable|improbabl[ey]|probabl[ey]|highly probable"
-    r"|nearly certain)\b", re.IGNORECASE)
+    r"|nearly certain)\b",
+    re.IGNORECASE,
+)
 _HEDGES = re.compile(r"\b(may|might|could|possibly|perhaps)\b", re.IGNORECASE)
 _CONFIDENCE = re.compile(r"\b(low|moderate|high)[- ]confidence\b|\bconfiden(t|ce)\b", re.IGNORECASE)
 _QUOTE_MARKS = re.compile(r"[\"“”„‟«»]|(?<!\w)['‘’](?=\w)[^'‘’]*\w['‘’](?!\w)")
@@ -35,8 +48,14 @@ _QUOTE_MARKS = re.compile(r"[\"“”„‟«»]|(?<!\w)['‘’](?=\w)[^'‘’
 
 def check(brief: Brief, where: SourceMap) -> list[Diagnostic]:
     """Every rule finding for BRIEF, errors and warnings, in no particular order."""
-    return [*_ids(brief, where), *_references(brief, where), *_speech(brief, where),
-            *_wording(brief, where), *_budgets(brief, where), *_placeholders(brief, where)]
+    return [
+        *_ids(brief, where),
+        *_references(brief, where),
+        *_speech(brief, where),
+        *_wording(brief, where),
+        *_budgets(brief, where),
+        *_placeholders(brief, where),
+    ]
 
 
 def section_words(brief: Brief) -> dict[str, int]:
@@ -52,8 +71,11 @@ def section_words(brief: Brief) -> dict[str, int]:
 def over_budget(brief: Brief) -> list[str]:
     """Sections whose words exceed their budget, as 'key_facts (72/65 words)'."""
     counts = section_words(brief)
-    return [f"{s} ({counts[s]}/{limit} words)" for s, (limit, _) in SECTION_BUDGETS.items()
-            if counts[s] > limit]
+    return [
+        f"{s} ({counts[s]}/{limit} words)"
+        for s, (limit, _) in SECTION_BUDGETS.items()
+        if counts[s] > limit
+    ]
 
 
 def _warn(where: SourceMap, path: Path_, code: str, message: str, hint: str = "") -> Diagnostic:
@@ -65,8 +87,16 @@ def _error(where: SourceMap, path: Path_, code: str, message: str, hint: str = "
 
 
 def _items(brief: Brief) -> Iterator[tuple[Path_, BaseModel]]:
-    for section in ("actors", "sources", "key_facts", "agenda", "obstacles", "positions",
-                    "assessments", "watch"):
+    for section in (
+        "actors",
+        "sources",
+        "key_facts",
+        "agenda",
+        "obstacles",
+        "positions",
+        "assessments",
+        "watch",
+    ):
         for i, item in enumerate(getattr(brief, section)):
             yield (section, i), item
 
@@ -77,9 +107,13 @@ def _ids(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
         ident = item.id  # type: ignore[attr-defined]
         if ident in first:
             line = where.at((*first[ident], "id")).line
-            yield _error(where, (*path, "id"), "BG301",
-                         f"duplicate id '{ident}' (first at line {line})",
-                         "ids must be unique across the whole sheet")
+            yield _error(
+                where,
+                (*path, "id"),
+                "BG301",
+                f"duplicate id '{ident}' (first at line {line})",
+                "ids must be unique across the whole sheet",
+            )
         else:
             first[ident] = path
 
@@ -88,16 +122,28 @@ def _references(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
     actors = [a.id for a in brief.actors]
     judgments = [a.id for a in brief.assessments]
     refs: list[tuple[Path_, str, list[str], str]] = []
-    refs += [(("briefing", "event", "participants", i), p, actors, "actor")
-             for i, p in enumerate(brief.briefing.event.participants)]
-    refs += [(("positions", i, "actor"), p.actor, actors, "actor") for i, p in enumerate(brief.positions)]
+    refs += [
+        (("briefing", "event", "participants", i), p, actors, "actor")
+        for i, p in enumerate(brief.briefing.event.participants)
+    ]
+    refs += [
+        (("positions", i, "actor"), p.actor, actors, "actor") for i, p in enumerate(brief.positions)
+    ]
     for section, name in (("agenda", "raised_by"), ("obstacles", "parties")):
         for i, item in enumerate(getattr(brief, section)):
-            refs += [((section, i, name, j), a, actors, "actor") for j, a in enumerate(getattr(item, name))]
+            refs += [
+                ((section, i, name, j), a, actors, "actor")
+                for j, a in enumerate(getattr(item, name))
+            ]
     for i, w in enumerate(brief.watch):
-        refs += [(("watch", i, "signals", j), s, judgments, "assessment") for j, s in enumerate(w.signals)]
+        refs += [
+            (("watch", i, "signals", j), s, judgments, "assessment")
+            for j, s in enumerate(w.signals)
+        ]
     if brief.bottom_line.judgment is not None:
-        refs.append((("bottom_line", "judgment"), brief.bottom_line.judgment, judgments, "assessment"))
+        refs.append(
+            (("bottom_line", "judgment"), brief.bottom_line.judgment, judgments, "assessment")
+        )
     for path, ident, known, kind in refs:
         if ident not in known:
             close = difflib.get_close_matches(ident, known, n=1, cutoff=0.5)
@@ -108,45 +154,81 @@ def _references(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
 def _speech(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
     for i, p in enumerate(brief.positions):
         if p.speech == "direct" and p.quote is None:
-            yield _error(where, ("positions", i, "speech"), "BG312",
-                         "direct speech needs a verbatim 'quote'",
-                         "add the quoted words from the source, or use speech: indirect")
+            yield _error(
+                where,
+                ("positions", i, "speech"),
+                "BG312",
+                "direct speech needs a verbatim 'quote'",
+                "add the quoted words from the source, or use speech: indirect",
+            )
         if p.speech == "indirect" and p.quote is not None:
-            yield _warn(where, ("positions", i, "quote"), "BG313",
-                        "a quote is given but speech is 'indirect'", "use speech: direct")
+            yield _warn(
+                where,
+                ("positions", i, "quote"),
+                "BG313",
+                "a quote is given but speech is 'indirect'",
+                "use speech: direct",
+            )
         if _QUOTE_MARKS.search(p.summary):
-            yield _warn(where, ("positions", i, "summary"), "BG306",
-                        "quotation marks inside a paraphrase",
-                        "put verbatim words in 'quote' (checked against the source)")
+            yield _warn(
+                where,
+                ("positions", i, "summary"),
+                "BG306",
+                "quotation marks inside a paraphrase",
+                "put verbatim words in 'quote' (checked against the source)",
+            )
 
 
 def _wording(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
     for i, fact in enumerate(brief.key_facts):
         if m := _SCALE_WORDS.search(fact.text):
-            yield _warn(where, ("key_facts", i, "text"), "BG305",
-                        f"likelihood word '{m.group(0)}' in a key fact",
-                        "facts are reported, not judged; move the judgment to assessments")
+            yield _warn(
+                where,
+                ("key_facts", i, "text"),
+                "BG305",
+                f"likelihood word '{m.group(0)}' in a key fact",
+                "facts are reported, not judged; move the judgment to assessments",
+            )
     for i, a in enumerate(brief.assessments):
         path = ("assessments", i, "statement")
         if a.likelihood != "not-assessed":
             term = LIKELIHOOD[a.likelihood][0]
             if not re.search(rf"\b{term}\b", a.statement, re.IGNORECASE):
-                yield _warn(where, path, "BG308", f"statement does not use its likelihood term '{term}'",
-                            "readers map the words to the printed range; use the term")
+                yield _warn(
+                    where,
+                    path,
+                    "BG308",
+                    f"statement does not use its likelihood term '{term}'",
+                    "readers map the words to the printed range; use the term",
+                )
         if m := _HEDGES.search(a.statement):
-            yield _warn(where, path, "BG307", f"hedge word '{m.group(0)}' in a judgment",
-                        "use a likelihood term, or likelihood: not-assessed")
+            yield _warn(
+                where,
+                path,
+                "BG307",
+                f"hedge word '{m.group(0)}' in a judgment",
+                "use a likelihood term, or likelihood: not-assessed",
+            )
         if m := _CONFIDENCE.search(a.statement):
-            yield _warn(where, path, "BG311", f"confidence wording '{m.group(0)}' in the statement",
-                        "confidence is printed in its own sentence from 'confidence'")
+            yield _warn(
+                where,
+                path,
+                "BG311",
+                f"confidence wording '{m.group(0)}' in the statement",
+                "confidence is printed in its own sentence from 'confidence'",
+            )
     if (j := brief.bottom_line.judgment) is not None:
         judged = next((a for a in brief.assessments if a.id == j), None)
         if judged and judged.likelihood != "not-assessed":
             term = LIKELIHOOD[judged.likelihood][0]
             if not re.search(rf"\b{term}\b", brief.bottom_line.text, re.IGNORECASE):
-                yield _warn(where, ("bottom_line", "text"), "BG314",
-                            f"the bottom line states {j} without its term '{term}'",
-                            "use the same likelihood word as the judgment")
+                yield _warn(
+                    where,
+                    ("bottom_line", "text"),
+                    "BG314",
+                    f"the bottom line states {j} without its term '{term}'",
+                    "use the same likelihood word as the judgment",
+                )
 
 
 def _budgets(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
@@ -155,17 +237,30 @@ def _budgets(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
     for section, (limit, most) in SECTION_BUDGETS.items():
         value = getattr(brief, section)
         if counts[section] > limit:
-            yield _warn(where, (section,), "BG303",
-                        f"{section} has {counts[section]} words; its budget is {limit}",
-                        "cut words here: the page holds about 400 body words")
+            yield _warn(
+                where,
+                (section,),
+                "BG303",
+                f"{section} has {counts[section]} words; its budget is {limit}",
+                "cut words here: the page holds about 400 body words",
+            )
         if isinstance(value, list) and len(value) > most:
-            yield _warn(where, (section,), "BG309",
-                        f"{section} has {len(value)} items; at most {most} fit the page",
-                        "keep the most important ones")
+            yield _warn(
+                where,
+                (section,),
+                "BG309",
+                f"{section} has {len(value)} items; at most {most} fit the page",
+                "keep the most important ones",
+            )
     total = sum(counts.values())
     if total > BODY_LIMIT:
-        yield _error(where, (), "BG304", f"the body has {total} words; the limit is {BODY_LIMIT}",
-                     "sections over budget: " + (", ".join(over_budget(brief)) or "none"))
+        yield _error(
+            where,
+            (),
+            "BG304",
+            f"the body has {total} words; the limit is {BODY_LIMIT}",
+            "sections over budget: " + (", ".join(over_budget(brief)) or "none"),
+        )
 
 
 def _field_budgets(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
@@ -176,9 +271,13 @@ def _field_budgets(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
             if limit is None:
                 limit = _words_in(info.annotation)
             if isinstance(value, str) and limit is not None and words(value) > limit:
-                yield _warn(where, (*path, name), "BG303",
-                            f"{dotted((*path, name))} has {words(value)} words; its budget is {limit}",
-                            "shorten it")
+                yield _warn(
+                    where,
+                    (*path, name),
+                    "BG303",
+                    f"{dotted((*path, name))} has {words(value)} words; its budget is {limit}",
+                    "shorten it",
+                )
             elif isinstance(value, BaseModel):
                 yield from walk(value, (*path, name))
             elif isinstance(value, list):
@@ -205,8 +304,13 @@ def _placeholders(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
 
     def walk(value: object, path: Path_) -> Iterator[Diagnostic]:
         if isinstance(value, str) and "TODO" in value:
-            yield _error(where, path, "BG315", f"{dotted(path)} still holds a TODO placeholder",
-                         "replace it with content from the sources")
+            yield _error(
+                where,
+                path,
+                "BG315",
+                f"{dotted(path)} still holds a TODO placeholder",
+                "replace it with content from the sources",
+            )
         elif isinstance(value, BaseModel):
             for name in type(value).model_fields:
                 yield from walk(getattr(value, name), (*path, name))

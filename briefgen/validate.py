@@ -22,25 +22,43 @@ from briefgen.load import Path_, SourceMap, dotted
 from briefgen.model import Brief
 
 _PATTERNS = {  # regex → (what was expected, hint)
-    r"^[A-Za-z][A-Za-z0-9_-]*$": ("an id: a letter, then letters, digits, '-' or '_'",
-                                  "ids look like S1, F2 or lavrov"),
-    r"^[a-z0-9][a-z0-9-]*$": ("a slug of lower-case letters, digits and '-'",
-                              "e.g. helsinki-summit-2018"),
-    r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$": ("a date YYYY-MM-DD, YYYY-MM or YYYY",
-                                            "e.g. 2018-07-16; put uncertainty in a date_note"),
+    r"^[A-Za-z][A-Za-z0-9_-]*$": (
+        "an id: a letter, then letters, digits, '-' or '_'",
+        "ids look like S1, F2 or lavrov",
+    ),
+    r"^[a-z0-9][a-z0-9-]*$": (
+        "a slug of lower-case letters, digits and '-'",
+        "e.g. helsinki-summit-2018",
+    ),
+    r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$": (
+        "a date YYYY-MM-DD, YYYY-MM or YYYY",
+        "e.g. 2018-07-16; put uncertainty in a date_note",
+    ),
     r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?|^unknown$": (
         "a date YYYY-MM-DD, YYYY-MM or YYYY, or 'unknown'",
-        "write 'unknown' when the source does not say"),
+        "write 'unknown' when the source does not say",
+    ),
     r"""^https?://[^\s<>"']+$""": ("an http:// or https:// URL", "other schemes are refused"),
-    r"^[0-9a-f]{64}$": ("a SHA-256 in 64 lower-case hex digits",
-                        "run `sha256sum FILE`, or let `briefgen new` fill it in"),
+    r"^[0-9a-f]{64}$": (
+        "a SHA-256 in 64 lower-case hex digits",
+        "run `sha256sum FILE`, or let `briefgen new` fill it in",
+    ),
     r"^[A-Z]{2}$": ("a two-letter ISO 3166 country code", "e.g. FI"),
     r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$": ("a language tag", "e.g. en or en-GB"),
 }
 Branch = tuple[str, Path_]  # (union member name, where in the document it was tried)
-_TYPE_CODES = {"string_type", "int_type", "bool_type", "list_type", "dict_type",
-               "model_type", "model_attributes_type", "float_type", "int_from_float",
-               "literal_error_type"}
+_TYPE_CODES = {
+    "string_type",
+    "int_type",
+    "bool_type",
+    "list_type",
+    "dict_type",
+    "model_type",
+    "model_attributes_type",
+    "float_type",
+    "int_from_float",
+    "literal_error_type",
+}
 
 
 def validate(data: object, where: SourceMap) -> Brief:
@@ -66,10 +84,15 @@ def _diagnose_all(errors: list[ErrorDetails], data: object, where: SourceMap) ->
         kept.append({**e, "loc": path})
     found = [_diagnose(e, data, where) for e in kept]
     for path in sorted(tried - matched, key=str):
-        found.append(Diagnostic(where.at(path), "BG202",
-                                f"{dotted(path)} must be a source id or a mapping "
-                                f"{{source, excerpt}}, got {_kind(_value_at(data, path))}",
-                                "e.g. `- S1` or `- {source: S1, excerpt: \"...\"}`"))
+        found.append(
+            Diagnostic(
+                where.at(path),
+                "BG202",
+                f"{dotted(path)} must be a source id or a mapping "
+                f"{{source, excerpt}}, got {_kind(_value_at(data, path))}",
+                'e.g. `- S1` or `- {source: S1, excerpt: "..."}`',
+            )
+        )
     return found
 
 
@@ -124,8 +147,12 @@ Handled = tuple[str, str, str, Location]
 
 def _missing(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     parent = dotted(path[:-1]) or "the top level"
-    return ("BG201", f"missing required field '{path[-1]}' in {parent}",
-            _missing_hint(path), where.at(path[:-1]))
+    return (
+        "BG201",
+        f"missing required field '{path[-1]}' in {parent}",
+        _missing_hint(path),
+        where.at(path[:-1]),
+    )
 
 
 def _missing_hint(path: Path_) -> str:
@@ -140,8 +167,11 @@ def _unknown(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> 
     name = str(path[-1])
     known = _fields_at(path[:-1])
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'?" if close else (
-        f"allowed here: {', '.join(known)}" if known else "remove it")
+    hint = (
+        f"did you mean '{close[0]}'?"
+        if close
+        else (f"allowed here: {', '.join(known)}" if known else "remove it")
+    )
     where_ = dotted(path[:-1]) or "the top level"
     return ("BG204", f"unknown field '{name}' in {where_}", hint, where.at(path, key=True))
 
@@ -152,52 +182,93 @@ def _literal(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> H
     value = e.get("input")
     close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
     hint = f"did you mean '{close[0]}'?" if isinstance(value, str) and close else ""
-    return ("BG203", f"{dotted(path)} must be one of {expected}, got {_quote(value)}",
-            hint, where.at(path))
+    return (
+        "BG203",
+        f"{dotted(path)} must be one of {expected}, got {_quote(value)}",
+        hint,
+        where.at(path),
+    )
 
 
 def _pattern(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     pattern = str((e.get("ctx") or {}).get("pattern", ""))
     expected, hint = _PATTERNS.get(pattern, (f"text matching {pattern}", ""))
-    return ("BG205", f"{dotted(path)} must be {expected}, got {_quote(e.get('input'))}",
-            hint, where.at(path))
+    return (
+        "BG205",
+        f"{dotted(path)} must be {expected}, got {_quote(e.get('input'))}",
+        hint,
+        where.at(path),
+    )
 
 
 def _value_error(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     reason = str((e.get("ctx") or {}).get("error", e["msg"]))
-    if path and path[-1] in {"date", "start_date", "end_date", "published", "accessed",
-                             "said_on", "since", "by", "as_of"}:
-        return ("BG206", f"{dotted(path)} is not a real date: {reason}",
-                "check the month and the day", where.at(path))
+    if path and path[-1] in {
+        "date",
+        "start_date",
+        "end_date",
+        "published",
+        "accessed",
+        "said_on",
+        "since",
+        "by",
+        "as_of",
+    }:
+        return (
+            "BG206",
+            f"{dotted(path)} is not a real date: {reason}",
+            "check the month and the day",
+            where.at(path),
+        )
     return ("BG209", f"{dotted(path) or 'the sheet'}: {reason}", "", where.at(path))
 
 
 def _too_short(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     ctx = e.get("ctx") or {}
     if e["type"] == "string_too_short":
-        return ("BG207", f"{dotted(path)} is empty", "write the text or remove the field",
-                where.at(path))
+        return (
+            "BG207",
+            f"{dotted(path)} is empty",
+            "write the text or remove the field",
+            where.at(path),
+        )
     need = ctx.get("min_length", 1)
-    return ("BG207", f"{dotted(path)} needs at least {need} item{'s' if need != 1 else ''}",
-            "", where.at(path))
+    return (
+        "BG207",
+        f"{dotted(path)} needs at least {need} item{'s' if need != 1 else ''}",
+        "",
+        where.at(path),
+    )
 
 
 def _too_long(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     limit = (e.get("ctx") or {}).get("max_length")
     unit = "characters" if e["type"] == "string_too_long" else "items"
-    return ("BG208", f"{dotted(path)} has more than {limit} {unit}",
-            "a one-page brief needs far less; shorten it", where.at(path))
+    return (
+        "BG208",
+        f"{dotted(path)} has more than {limit} {unit}",
+        "a one-page brief needs far less; shorten it",
+        where.at(path),
+    )
 
 
 def _range(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
-    return ("BG210", f"{dotted(path)} must be between 1 and 6, got {_quote(e.get('input'))}",
-            "Admiralty credibility runs from 1 (confirmed) to 6 (cannot be judged)",
-            where.at(path))
+    return (
+        "BG210",
+        f"{dotted(path)} must be between 1 and 6, got {_quote(e.get('input'))}",
+        "Admiralty credibility runs from 1 (confirmed) to 6 (cannot be judged)",
+        where.at(path),
+    )
 
 
 def _wrong_type(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
-    wanted = {"string_type": "text", "int_type": "a whole number", "bool_type": "true or false",
-              "list_type": "a list", "float_type": "a number"}.get(e["type"], "a mapping")
+    wanted = {
+        "string_type": "text",
+        "int_type": "a whole number",
+        "bool_type": "true or false",
+        "list_type": "a list",
+        "float_type": "a number",
+    }.get(e["type"], "a mapping")
     value = e.get("input")
     hint = ""
     if wanted == "text" and isinstance(value, (int, float, bool)):
@@ -257,7 +328,10 @@ def _fields_at(path: Path_) -> list[str]:
     for part in path:
         if isinstance(part, int):
             continue
-        if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
+        if (
+            not (isinstance(model, type) and issubclass(model, BaseModel))
+            or part not in model.model_fields
+        ):
             return []
         model = _model_in(model.model_fields[part].annotation)
     if isinstance(model, type) and issubclass(model, BaseModel):
