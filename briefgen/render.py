@@ -140,6 +140,7 @@ def _environment(html: bool, dirs: tuple[str, ...]) -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=_visible,
     )
+    env.filters["css_string"] = css_string
     env.filters.update(inline_md=inline_md, md=md_text, cites_md=cites_md, plain=plain)
     return env
 
@@ -150,6 +151,14 @@ def _markdown() -> MarkdownIt:
     md.disable(["image", "html_inline", "entity"], ignoreInvalid=True)
     md.validateLink = _safe_link  # type: ignore[method-assign]
     return md
+
+
+def css_string(text: str) -> Markup:
+    """TEXT as a quoted CSS string: anything but plain letters, digits and spaces is a hex
+    escape, so no value can close the string, the rule or the <style> element."""
+    escaped = "".join(c if (c.isalnum() and c.isascii()) or c == " " else f"\\{ord(c):x} "
+                      for c in plain(text))
+    return Markup(f'"{escaped}"')
 
 
 def _visible(value: object) -> object:
