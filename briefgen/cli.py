@@ -67,6 +67,27 @@ format_option = click.option(
     show_default=True,
     help="How to print diagnostics: for people, tools or GitHub CI.",
 )
+paper_option = click.option(
+    "--paper",
+    type=click.Choice(["A4", "Letter"]),
+    default="A4",
+    show_default=True,
+    help="Paper for sheets that do not set render.paper themselves.",
+)
+
+
+def out_option(help_text: str) -> Any:
+    """The -o/--out option, with a help text for the command."""
+    return click.option(
+        "-o",
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("out"),
+        show_default=True,
+        help=help_text,
+    )
+
+
 sheets_argument = click.argument("sheets", nargs=-1, type=click.Path(exists=True, path_type=Path))
 
 
@@ -158,14 +179,7 @@ def new(slug: str, sources: tuple[Path, ...], root: Path) -> None:
 
 @cli.command()
 @sheets_argument
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="The site folder briefgen owns and replaces atomically.",
-)
+@out_option("The site folder briefgen owns and replaces atomically.")
 @click.option(
     "--format",
     "formats",
@@ -173,13 +187,7 @@ def new(slug: str, sources: tuple[Path, ...], root: Path) -> None:
     show_default=True,
     help="Comma-separated formats to write: md, html, pdf.",
 )
-@click.option(
-    "--paper",
-    type=click.Choice(["A4", "Letter"]),
-    default="A4",
-    show_default=True,
-    help="Paper for sheets that do not set render.paper themselves.",
-)
+@paper_option
 @click.option(
     "--base-url",
     envvar="BRIEFGEN_BASE_URL",
@@ -254,14 +262,7 @@ def build(
 
 
 @cli.command()
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="The site folder to build and serve.",
-)
+@out_option("The site folder to build and serve.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -270,7 +271,7 @@ def build(
     show_default=True,
     help="Port to listen on (0: any free port).",
 )
-@click.option("--paper", type=click.Choice(["A4", "Letter"]), default="A4", show_default=True)
+@paper_option
 def serve(out: Path, host: str, port: int, paper: str) -> None:
     """Preview: build, serve OUT on localhost, rebuild what changed when you save.
 
@@ -348,8 +349,10 @@ def _build_summary(report: Any) -> str:
     if report.failed:
         parts.append(f"failed {len(report.failed)}")
     if not report.published:
-        return (f"{', '.join(parts)}; nothing published, {report.out}/ is unchanged "
-                "(--keep-going publishes the briefings that built)")
+        return (
+            f"{', '.join(parts)}; nothing published, {report.out}/ is unchanged "
+            "(--keep-going publishes the briefings that built)"
+        )
     return f"{', '.join(parts)}; published to {report.out}/"
 
 

@@ -28,6 +28,8 @@ LIKELIHOOD = {  # ICD 203 row 1 terms and ranges (briefing-format.md §4.1)
     "almost-certain": ("almost certain", "95–99%"),
 }
 UNKNOWN = "unknown"
+# The briefing's cited sections, in page order (briefing-format.md §2.2).
+SECTIONS = ("bottom_line", "key_facts", "agenda", "obstacles", "positions", "assessments", "watch")
 
 
 @dataclass(frozen=True)

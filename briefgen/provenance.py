@@ -18,7 +18,7 @@ from pathlib import Path
 
 from briefgen.errors import Diagnostic
 from briefgen.load import Path_, SourceMap, dotted
-from briefgen.model import Brief, Excerpt, Source
+from briefgen.model import SECTIONS, Brief, Excerpt, Source
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 _QUOTES = str.maketrans(
@@ -85,16 +85,7 @@ def verify(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> lis
 
 def cites(brief: Brief) -> Iterator[tuple[Path_, str | Excerpt]]:
     """Every cite entry of the sheet with its document path, in document order."""
-    sections = (
-        "bottom_line",
-        "key_facts",
-        "agenda",
-        "obstacles",
-        "positions",
-        "assessments",
-        "watch",
-    )
-    for section in sections:
+    for section in SECTIONS:
         value = getattr(brief, section)
         for i, item in enumerate(value if isinstance(value, list) else [value]):
             base: Path_ = (section, i) if isinstance(value, list) else (section,)

@@ -156,8 +156,9 @@ def _markdown() -> MarkdownIt:
 def css_string(text: str) -> Markup:
     """TEXT as a quoted CSS string: anything but plain letters, digits and spaces is a hex
     escape, so no value can close the string, the rule or the <style> element."""
-    escaped = "".join(c if (c.isalnum() and c.isascii()) or c == " " else f"\\{ord(c):x} "
-                      for c in plain(text))
+    escaped = "".join(
+        c if (c.isalnum() and c.isascii()) or c == " " else f"\\{ord(c):x} " for c in plain(text)
+    )
     return Markup(f'"{escaped}"')
 
 

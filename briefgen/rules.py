@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from briefgen.errors import Diagnostic
 from briefgen.load import Path_, SourceMap, dotted
-from briefgen.model import LIKELIHOOD, Brief, Words, words
+from briefgen.model import LIKELIHOOD, SECTIONS, Brief, Words, words
 
 BODY_LIMIT = 400
 SECTION_BUDGETS = {  # words, items (briefing-format.md §2.2)
@@ -87,16 +87,7 @@ def _error(where: SourceMap, path: Path_, code: str, message: str, hint: str = "
 
 
 def _items(brief: Brief) -> Iterator[tuple[Path_, BaseModel]]:
-    for section in (
-        "actors",
-        "sources",
-        "key_facts",
-        "agenda",
-        "obstacles",
-        "positions",
-        "assessments",
-        "watch",
-    ):
+    for section in ("actors", "sources", *SECTIONS[1:]):
         for i, item in enumerate(getattr(brief, section)):
             yield (section, i), item
 

@@ -37,7 +37,6 @@ _MONTHS = (
     "November",
     "December",
 )
-_SECTIONS = ("key_facts", "agenda", "obstacles", "positions", "assessments", "watch")
 
 
 @dataclass(frozen=True)
