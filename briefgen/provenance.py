@@ -33,6 +33,7 @@ class StoredText:
     text: str | None
     sha256: str = ""
     problem: str = ""
+    folded: str = ""  # normalise(text), computed once: every excerpt is searched in it
 
 
 def normalise(text: str) -> str:
@@ -70,7 +71,7 @@ def _read(source: Source, folder: Path) -> StoredText:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return StoredText(None, problem="not UTF-8 text")
-    return StoredText(text, hashlib.sha256(raw).hexdigest())
+    return StoredText(text, hashlib.sha256(raw).hexdigest(), folded=normalise(text))
 
 
 def verify(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> list[Diagnostic]:
@@ -166,7 +167,8 @@ def _passage(
     stored: dict[str, StoredText],
     code: str,
 ) -> Iterator[Diagnostic]:
-    texts = {i: stored[i].text for i in ids if i in stored and stored[i].text is not None}
+    readable = {i: stored[i] for i in ids if i in stored and stored[i].text is not None}
+    texts = {i: got.text for i, got in readable.items()}
     if not texts:
         if not any(i in stored for i in ids):
             yield Diagnostic(
@@ -178,7 +180,7 @@ def _passage(
             )
         return
     needle = normalise(passage)
-    if any(needle in normalise(t) for t in texts.values() if t is not None):
+    if any(needle in got.folded for got in readable.values()):
         return
     if any(i in stored and stored[i].text is None for i in ids):
         return  # an unreadable source (already BG405) may hold it: "not found" would mislead

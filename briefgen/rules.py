@@ -7,6 +7,7 @@ and most are warnings (a word budget, a hedge) that `--strict` turns into failur
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterator
 
@@ -255,28 +256,59 @@ def _budgets(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
 
 
 def _field_budgets(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
-    def walk(model: BaseModel, path: Path_) -> Iterator[Diagnostic]:
-        for name, info in type(model).model_fields.items():
-            value = getattr(model, name)
-            limit = next((m.limit for m in info.metadata if isinstance(m, Words)), None)
-            if limit is None:
-                limit = _words_in(info.annotation)
-            if isinstance(value, str) and limit is not None and words(value) > limit:
-                yield _warn(
-                    where,
-                    (*path, name),
-                    "BG303",
-                    f"{dotted((*path, name))} has {words(value)} words; its budget is {limit}",
-                    "shorten it",
-                )
-            elif isinstance(value, BaseModel):
-                yield from walk(value, (*path, name))
-            elif isinstance(value, list):
-                for i, item in enumerate(value):
-                    if isinstance(item, BaseModel):
-                        yield from walk(item, (*path, name, i))
+    for path, value, limit in _strings(brief, ()):
+        if limit is not None and words(value) > limit:
+            yield _warn(
+                where,
+                path,
+                "BG303",
+                f"{dotted(path)} has {words(value)} words; its budget is {limit}",
+                "shorten it",
+            )
 
-    yield from walk(brief, ())
+
+def _placeholders(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
+    """`briefgen new` writes TODO placeholders; none may reach a published page."""
+    for path, value, _ in _strings(brief, ()):
+        if "TODO" in value:
+            yield _error(
+                where,
+                path,
+                "BG315",
+                f"{dotted(path)} still holds a TODO placeholder",
+                "replace it with content from the sources",
+            )
+
+
+def _strings(value: object, path: Path_) -> Iterator[tuple[Path_, str, int | None]]:
+    """Every text in the sheet: (path, text, its word budget or None), in document order."""
+    if isinstance(value, BaseModel):
+        limits = _limits(type(value))
+        for name in type(value).model_fields:
+            field_value = getattr(value, name)
+            if isinstance(field_value, str):
+                yield (*path, name), field_value, limits.get(name)
+            else:
+                yield from _strings(field_value, (*path, name))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, str):
+                yield (*path, i), item, None
+            else:
+                yield from _strings(item, (*path, i))
+
+
+@functools.cache
+def _limits(model: type[BaseModel]) -> dict[str, int]:
+    """The Words(n) budget of each field of MODEL that has one."""
+    found = {}
+    for name, info in model.model_fields.items():
+        limit = next((m.limit for m in info.metadata if isinstance(m, Words)), None)
+        if limit is None:
+            limit = _words_in(info.annotation)
+        if limit is not None:
+            found[name] = limit
+    return found
 
 
 def _words_in(annotation: object) -> int | None:
@@ -288,25 +320,3 @@ def _words_in(annotation: object) -> int | None:
         if (found := _words_in(arg)) is not None:
             return found
     return None
-
-
-def _placeholders(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
-    """`briefgen new` writes TODO placeholders; none may reach a published page."""
-
-    def walk(value: object, path: Path_) -> Iterator[Diagnostic]:
-        if isinstance(value, str) and "TODO" in value:
-            yield _error(
-                where,
-                path,
-                "BG315",
-                f"{dotted(path)} still holds a TODO placeholder",
-                "replace it with content from the sources",
-            )
-        elif isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                yield from walk(getattr(value, name), (*path, name))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                yield from walk(item, (*path, i))
-
-    yield from walk(brief, ())
