@@ -9,17 +9,17 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from briefgen import __version__
 from briefgen.errors import BriefError, Diagnostic
 
-SHEETS_HELP = "Fact sheets (or their folders). Default: every seeds/*/facts.yaml."
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @contextmanager
@@ -76,7 +76,7 @@ paper_option = click.option(
 )
 
 
-def out_option(help_text: str) -> Any:
+def out_option(help_text: str) -> Callable[[F], F]:
     """The -o/--out option, with a help text for the command."""
     return click.option(
         "-o",

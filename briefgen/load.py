@@ -17,10 +17,9 @@ from pathlib import Path
 import yaml
 
 from briefgen.errors import EXIT_IO, BriefError, Diagnostic, Location
+from briefgen.prescan import diag, line_col, scan, yaml_error
 
 MAX_BYTES = 512 * 1024
-MAX_DEPTH = 64
-MAX_EVENTS = 200_000
 MAX_DIGITS = 1000  # Python refuses to print ints past 4300 digits
 
 Path_ = tuple[str | int, ...]
@@ -135,7 +134,7 @@ def load_bytes(raw: bytes, name: str) -> tuple[object, SourceMap]:
     """Decode and load one fact sheet; raise BriefError listing every load problem."""
     if len(raw) > MAX_BYTES:
         raise BriefError(
-            _diag(
+            diag(
                 name,
                 1,
                 1,
@@ -148,9 +147,9 @@ def load_bytes(raw: bytes, name: str) -> tuple[object, SourceMap]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         before = raw[: error.start].decode("utf-8", "replace").removeprefix("\ufeff")
-        line, col = _line_col(before, len(before))  # columns count characters, not bytes
+        line, col = line_col(before, len(before))  # columns count characters, not bytes
         raise BriefError(
-            _diag(
+            diag(
                 name,
                 line,
                 col,
@@ -164,23 +163,19 @@ def load_bytes(raw: bytes, name: str) -> tuple[object, SourceMap]:
 
 def load_text(text: str, name: str) -> tuple[object, SourceMap]:
     """Load YAML TEXT strictly; return plain data and its SourceMap."""
-    found = _check_tabs(text, name)
-    tab_lines = {d.where.line for d in found}
-    found += [
-        d for d in _prescan(text, name) if not (d.code == "BG100" and d.where.line in tab_lines)
-    ]
+    found = scan(text, name)
     if found:
         raise BriefError(*sorted(found, key=Diagnostic.sort_key))
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as error:  # the prescan saw the same stream; belt and braces
-        raise BriefError(_yaml_error(error, text, name)) from None
+        raise BriefError(yaml_error(error, text, name)) from None
     finally:
         loader.dispose()
     if node is None:
         raise BriefError(
-            _diag(
+            diag(
                 name,
                 1,
                 1,
@@ -195,158 +190,6 @@ def load_text(text: str, name: str) -> tuple[object, SourceMap]:
     if found:
         raise BriefError(*sorted(found, key=Diagnostic.sort_key))
     return data, where
-
-
-def _diag(name: str, line: int, col: int, code: str, message: str, hint: str = "") -> Diagnostic:
-    return Diagnostic(Location(name, line, col), code, message, hint)
-
-
-def _line_col(text: str, index: int) -> tuple[int, int]:
-    before = text[:index]
-    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
-
-
-def _check_tabs(text: str, name: str) -> list[Diagnostic]:
-    """YAML forbids tabs in indentation; say so plainly instead of libyaml's token error."""
-    found = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if "\t" in indent and line.strip():
-            found.append(
-                _diag(
-                    name,
-                    number,
-                    indent.index("\t") + 1,
-                    "BG107",
-                    "a tab is used for indentation",
-                    "indent with spaces; YAML does not allow tabs there",
-                )
-            )
-    return found
-
-
-def _prescan(text: str, name: str) -> list[Diagnostic]:
-    """Walk the event stream (iterative, crash-free) and reject what fact sheets never need."""
-    found: list[Diagnostic] = []
-    depth = documents = events = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            events += 1
-            mark = event.start_mark
-            at = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-            if events > MAX_EVENTS:
-                found.append(
-                    _diag(name, *at, "BG109", f"the file has more than {MAX_EVENTS} YAML nodes")
-                )
-                break
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents == 2:
-                    found.append(
-                        _diag(
-                            name,
-                            *at,
-                            "BG105",
-                            "the file holds more than one YAML document",
-                            "remove the `---` line; one fact sheet per file",
-                        )
-                    )
-            elif isinstance(event, yaml.AliasEvent):
-                found.append(
-                    _diag(
-                        name,
-                        *at,
-                        "BG103",
-                        f"alias '*{event.anchor}' is not allowed",
-                        "write the value out in full; fact sheets use no anchors or aliases",
-                    )
-                )
-            elif isinstance(event, yaml.NodeEvent):
-                found += _node_event_problems(event, name, at)
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    found.append(
-                        _diag(
-                            name,
-                            *at,
-                            "BG110",
-                            f"nesting deeper than {MAX_DEPTH} levels",
-                            "a fact sheet needs only a few levels",
-                        )
-                    )
-                    break
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.YAMLError as error:
-        found.append(_yaml_error(error, text, name))
-    return found
-
-
-def _node_event_problems(event: yaml.NodeEvent, name: str, at: tuple[int, int]) -> list[Diagnostic]:
-    found = []
-    if event.anchor is not None:
-        found.append(
-            _diag(
-                name,
-                *at,
-                "BG103",
-                f"anchor '&{event.anchor}' is not allowed",
-                "write the value out in full; fact sheets use no anchors or aliases",
-            )
-        )
-    tag = getattr(event, "tag", None)
-    if tag is not None:
-        shown = tag.replace("tag:yaml.org,2002:", "!!")
-        found.append(
-            _diag(
-                name,
-                *at,
-                "BG104",
-                f"explicit tag '{shown}' is not allowed",
-                "remove the tag; quote the value if it must stay text",
-            )
-        )
-    return found
-
-
-def _yaml_error(error: yaml.YAMLError, text: str, name: str) -> Diagnostic:
-    if isinstance(error, yaml.reader.ReaderError):
-        index = error.position
-        if getattr(yaml, "__with_libyaml__", False):  # libyaml counts UTF-8 bytes
-            index = len(text.encode("utf-8")[:index].decode("utf-8", "ignore"))
-        line, col = _line_col(text, index)
-        char = error.character
-        code_point = ord(char) if isinstance(char, str) else char
-        return _diag(
-            name,
-            line,
-            col,
-            "BG108",
-            f"character U+{code_point:04X} is not allowed in YAML",
-            "remove control characters from the file",
-        )
-    context_mark = getattr(error, "context_mark", None)
-    mark = getattr(error, "problem_mark", None) or context_mark
-    problem = getattr(error, "problem", None) or str(error)
-    if "end of stream" in problem and context_mark:
-        mark = context_mark  # the end of the file says nothing; where the quote opened does
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    context = getattr(error, "context", None)
-    message = f"YAML syntax: {problem}" + (f" ({context})" if context else "")
-    return _diag(name, line, col, "BG100", message, _syntax_hint(problem))
-
-
-def _syntax_hint(problem: str) -> str:
-    if "mapping values are not allowed" in problem:
-        return "a value containing ': ' must be quoted"
-    if "could not find expected ':'" in problem:
-        return "check the indentation and that each key ends with ':'"
-    if "found character '\\t'" in problem or "found character '\t'" in problem:
-        return "indent with spaces, not tabs"
-    if "found undefined alias" in problem or "found unexpected end of stream" in problem:
-        return "check for an unclosed quote or bracket"
-    return "check quoting and indentation around this position"
 
 
 def _build(
@@ -374,7 +217,7 @@ def _build(
                     else "{...}"
                 )
                 found.append(
-                    _diag(
+                    diag(
                         where.file,
                         *at,
                         "BG102",
@@ -386,7 +229,7 @@ def _build(
             key = key_node.value
             if key in first:
                 found.append(
-                    _diag(
+                    diag(
                         where.file,
                         *at,
                         "BG101",
@@ -401,7 +244,7 @@ def _build(
         return result
     if node.tag == "tag:yaml.org,2002:int" and len(node.value.lstrip("+-")) > MAX_DIGITS:
         found.append(
-            _diag(
+            diag(
                 where.file,
                 mark.line + 1,
                 mark.column + 1,

@@ -1,64 +1,21 @@
 """Stage 2, validate: plain data + SourceMap → Brief, or every schema problem at once.
 
-Why a translation layer: pydantic's messages name Python types and internal location
-fragments. Each error `type` maps to one stable code and a plain sentence, positioned
-through the SourceMap (the key for an unknown field, the parent mapping for a missing
-one), with a difflib "did you mean" where a typo is likely.
+Why a translation layer: pydantic's locations carry internal fragments (union members,
+validator names) and its messages name Python types. Here each error's location becomes
+a document path; `messages.py` turns it into a plain sentence with a position.
 """
 
 from __future__ import annotations
 
-import difflib
-import types
-import typing
-from collections.abc import Callable
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from briefgen.errors import BriefError, Diagnostic, Location, sort_diagnostics
+from briefgen.errors import BriefError, Diagnostic, sort_diagnostics
 from briefgen.load import Path_, SourceMap, dotted
+from briefgen.messages import diagnose, kind
 from briefgen.model import Brief
 
-_PATTERNS = {  # regex → (what was expected, hint)
-    r"^[A-Za-z][A-Za-z0-9_-]*$": (
-        "an id: a letter, then letters, digits, '-' or '_'",
-        "ids look like S1, F2 or lavrov",
-    ),
-    r"^[a-z0-9][a-z0-9-]*$": (
-        "a slug of lower-case letters, digits and '-'",
-        "e.g. helsinki-summit-2018",
-    ),
-    r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$": (
-        "a date YYYY-MM-DD, YYYY-MM or YYYY",
-        "e.g. 2018-07-16; put uncertainty in a date_note",
-    ),
-    r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?|^unknown$": (
-        "a date YYYY-MM-DD, YYYY-MM or YYYY, or 'unknown'",
-        "write 'unknown' when the source does not say",
-    ),
-    r"""^https?://[^\s<>"']+$""": ("an http:// or https:// URL", "other schemes are refused"),
-    r"^[0-9a-f]{64}$": (
-        "a SHA-256 in 64 lower-case hex digits",
-        "run `sha256sum FILE`, or let `briefgen new` fill it in",
-    ),
-    r"^[A-Z]{2}$": ("a two-letter ISO 3166 country code", "e.g. FI"),
-    r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$": ("a language tag", "e.g. en or en-GB"),
-}
 Branch = tuple[str, Path_]  # (union member name, where in the document it was tried)
-_TYPE_CODES = {
-    "string_type",
-    "int_type",
-    "bool_type",
-    "list_type",
-    "dict_type",
-    "model_type",
-    "model_attributes_type",
-    "float_type",
-    "int_from_float",
-    "literal_error_type",
-}
 
 
 def validate(data: object, where: SourceMap) -> Brief:
@@ -82,14 +39,14 @@ def _diagnose_all(errors: list[ErrorDetails], data: object, where: SourceMap) ->
                 continue
             matched.add(branch[1])
         kept.append({**e, "loc": path})
-    found = [_diagnose(e, data, where) for e in kept]
+    found = [diagnose(e, data, where) for e in kept]
     for path in sorted(tried - matched, key=str):
         found.append(
             Diagnostic(
                 where.at(path),
                 "BG202",
                 f"{dotted(path)} must be a source id or a mapping "
-                f"{{source, excerpt}}, got {_kind(_value_at(data, path))}",
+                f"{{source, excerpt}}, got {kind(_value_at(data, path))}",
                 'e.g. `- S1` or `- {source: S1, excerpt: "..."}`',
             )
         )
@@ -132,221 +89,3 @@ def _value_at(data: object, path: Path_) -> object:
         else:
             return None
     return data
-
-
-def _diagnose(e: ErrorDetails, data: object, where: SourceMap) -> Diagnostic:
-    path: Path_ = tuple(e["loc"])
-    kind = e["type"]
-    handler = _HANDLERS.get(kind) or (_wrong_type if kind in _TYPE_CODES else _fallback)
-    code, message, hint, at = handler(e, path, data, where)
-    return Diagnostic(at, code, message, hint)
-
-
-Handled = tuple[str, str, str, Location]
-
-
-def _missing(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
-    parent = dotted(path[:-1]) or "the top level"
-    return (
-        "BG201",
-        f"missing required field '{path[-1]}' in {parent}",
-        _missing_hint(path),
-        where.at(path[:-1]),
-    )
-
-
-def _missing_hint(path: Path_) -> str:
-    if path == ("schema_version",):
-        return 'add `schema_version: "1"` at the top'
-    if path[-1] == "cite":
-        return "every item needs at least one source, e.g. `cite: [S1]`"
-    return f"add `{path[-1]}:` here; `briefgen schema` lists every field"
-
-
-def _unknown(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
-    name = str(path[-1])
-    known = _fields_at(path[:-1])
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    hint = (
-        f"did you mean '{close[0]}'?"
-        if close
-        else (f"allowed here: {', '.join(known)}" if known else "remove it")
-    )
-    where_ = dotted(path[:-1]) or "the top level"
-    return ("BG204", f"unknown field '{name}' in {where_}", hint, where.at(path, key=True))
-
-
-def _literal(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
-    expected = str((e.get("ctx") or {}).get("expected", ""))
-    choices = [c.strip(" '") for c in expected.replace(" or ", ", ").split(",")]
-    value = e.get("input")
-    close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
-    hint = f"did you mean '{close[0]}'?" if isinstance(value, str) and close else ""
-    return (
-        "BG203",
-        f"{dotted(path)} must be one of {expected}, got {_quote(value)}",
-        hint,
-        where.at(path),
-    )
-
-
-def _pattern(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
-    pattern = str((e.get("ctx") or {}).get("pattern", ""))
-    expected, hint = _PATTERNS.get(pattern, (f"text matching {pattern}", ""))
-    return (
-        "BG205",
-        f"{dotted(path)} must be {expected}, got {_quote(e.get('input'))}",
-        hint,
-        where.at(path),
-    )
-
-
-def _value_error(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
-    reason = str((e.get("ctx") or {}).get("error", e["msg"]))
-    if path and path[-1] in {
-        "date",
-        "start_date",
-        "end_date",
-        "published",
-        "accessed",
-        "said_on",
-        "since",
-        "by",
-        "as_of",
-    }:
-        return (
-            "BG206",
-            f"{dotted(path)} is not a real date: {reason}",
-            "check the month and the day",
-            where.at(path),
-        )
-    return ("BG209", f"{dotted(path) or 'the sheet'}: {reason}", "", where.at(path))
-
-
-def _too_short(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
-    ctx = e.get("ctx") or {}
-    if e["type"] == "string_too_short":
-        return (
-            "BG207",
-            f"{dotted(path)} is empty",
-            "write the text or remove the field",
-            where.at(path),
-        )
-    need = ctx.get("min_length", 1)
-    return (
-        "BG207",
-        f"{dotted(path)} needs at least {need} item{'s' if need != 1 else ''}",
-        "",
-        where.at(path),
-    )
-
-
-def _too_long(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
-    limit = (e.get("ctx") or {}).get("max_length")
-    unit = "characters" if e["type"] == "string_too_long" else "items"
-    return (
-        "BG208",
-        f"{dotted(path)} has more than {limit} {unit}",
-        "a one-page brief needs far less; shorten it",
-        where.at(path),
-    )
-
-
-def _range(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
-    return (
-        "BG210",
-        f"{dotted(path)} must be between 1 and 6, got {_quote(e.get('input'))}",
-        "Admiralty credibility runs from 1 (confirmed) to 6 (cannot be judged)",
-        where.at(path),
-    )
-
-
-def _wrong_type(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
-    wanted = {
-        "string_type": "text",
-        "int_type": "a whole number",
-        "bool_type": "true or false",
-        "list_type": "a list",
-        "float_type": "a number",
-    }.get(e["type"], "a mapping")
-    value = e.get("input")
-    hint = ""
-    if wanted == "text" and isinstance(value, (int, float, bool)):
-        hint = "put the value in quotes so it stays text"
-    elif value is None:
-        hint = "the value is empty: fill it in or remove the line"
-    elif wanted == "true or false" and isinstance(value, str):
-        hint = "write true or false (YAML 1.2: yes/no/on/off are text)"
-    elif wanted == "a list" and not isinstance(value, list):
-        hint = "start each entry on its own line with '- ', or use [a, b]"
-    return ("BG202", f"{dotted(path)} must be {wanted}, got {_kind(value)}", hint, where.at(path))
-
-
-def _fallback(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
-    return ("BG200", f"{dotted(path)}: {e['msg']}", "", where.at(path))
-
-
-_HANDLERS: dict[str, Callable[[ErrorDetails, Path_, object, SourceMap], Handled]] = {
-    "missing": _missing,
-    "extra_forbidden": _unknown,
-    "literal_error": _literal,
-    "string_pattern_mismatch": _pattern,
-    "value_error": _value_error,
-    "too_short": _too_short,
-    "string_too_short": _too_short,
-    "too_long": _too_long,
-    "string_too_long": _too_long,
-    "greater_than_equal": _range,
-    "less_than_equal": _range,
-}
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"{str(value).lower()}"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"the text {_quote(value)}"
-
-
-def _quote(value: object) -> str:
-    text = value if isinstance(value, str) else repr(value)
-    if isinstance(value, (list, dict)):
-        return "a list" if isinstance(value, list) else "a mapping"
-    return repr(text[:60] + ("…" if len(text) > 60 else ""))
-
-
-def _fields_at(path: Path_) -> list[str]:
-    """The field names allowed at PATH, for 'did you mean' hints."""
-    model: Any = Brief
-    for part in path:
-        if isinstance(part, int):
-            continue
-        if (
-            not (isinstance(model, type) and issubclass(model, BaseModel))
-            or part not in model.model_fields
-        ):
-            return []
-        model = _model_in(model.model_fields[part].annotation)
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return list(model.model_fields)
-    return []
-
-
-def _model_in(annotation: Any) -> Any:
-    """The pydantic model inside list[...], X | None or Annotated[...], if any."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (list, typing.Union, types.UnionType, typing.Annotated):
-        for arg in typing.get_args(annotation):
-            found = _model_in(arg)
-            if found is not None:
-                return found
-    return None

@@ -36,8 +36,9 @@ def run(
     context = multiprocessing.get_context("forkserver")
     # Import once in the fork server, not once per worker: each worker starts warm. Pango
     # and the fonts are set up after the fork, in the worker (sharing them is unsafe).
-    context.set_forkserver_preload(["briefgen.pipeline", "briefgen.render", "briefgen.pdf",
-                                    "briefgen.site", "weasyprint"])
+    context.set_forkserver_preload(
+        ["briefgen.pipeline", "briefgen.render", "briefgen.pdf", "briefgen.site", "weasyprint"]
+    )
     workers = min(jobs, len(sheets))
     chunk = max(1, min(8, len(sheets) // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
