@@ -122,10 +122,12 @@ def check(sheets: tuple[Path, ...], strict: bool, fmt: str) -> None:
         briefgen check seeds/helsinki-summit-2018/facts.yaml --strict
         briefgen check --format json > report.json
     """
-    from briefgen import pipeline
+    from briefgen import pipeline, workers
 
     with reporting():
-        report = pipeline.check_sheets(pipeline.resolve_sheets(sheets, Path()), strict=strict)
+        report = pipeline.check_sheets(
+            pipeline.resolve_sheets(sheets, Path()), strict=strict, jobs=workers.default_jobs()
+        )
     _print_diagnostics(report.diagnostics, fmt)
     if fmt == "text":
         click.echo(_summary(report.diagnostics, len(report.sheets)), err=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from briefgen.errors import EXIT_IO, BriefError, Diagnostic, Location
-from briefgen.prescan import diag, line_col, scan, yaml_error
+from briefgen.prescan import diag, line_col, scan
 
 MAX_BYTES = 512 * 1024
 MAX_DIGITS = 1000  # Python refuses to print ints past 4300 digits
@@ -25,65 +25,33 @@ MAX_DIGITS = 1000  # Python refuses to print ints past 4300 digits
 Path_ = tuple[str | int, ...]
 
 
-class _Resolver(yaml.resolver.BaseResolver):
-    """YAML 1.2 core-schema scalars: true/false, null, decimal/hex ints, floats."""
-
-
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*)|0x[0-9a-fA-F]+)$"),
-    list("-+0123456789"),
-)
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$"
-    ),
-    list("-+0123456789."),
-)
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+_TRUE, _FALSE = {"true", "True", "TRUE"}, {"false", "False", "FALSE"}
+_NULL = {"", "~", "null", "Null", "NULL"}
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
 )
 
 
-if getattr(yaml, "__with_libyaml__", False):
+def _scalar(event: yaml.ScalarEvent) -> object:
+    """A plain scalar as YAML 1.2's core schema reads it; quoted scalars stay text.
 
-    class _Loader(
-        yaml.cyaml.CParser,  # type: ignore[name-defined,misc]
-        yaml.constructor.SafeConstructor,
-        _Resolver,
-    ):
-        """libyaml's parser and composer with the safe constructor and the 1.2 resolver."""
-
-        def __init__(self, text: str) -> None:
-            yaml.cyaml.CParser.__init__(self, text)  # type: ignore[attr-defined]
-            yaml.constructor.SafeConstructor.__init__(self)
-            _Resolver.__init__(self)
-
-else:  # pragma: no cover - PyYAML built without libyaml
-
-    class _Loader(  # type: ignore[no-redef]
-        yaml.reader.Reader,
-        yaml.scanner.Scanner,
-        yaml.parser.Parser,
-        yaml.composer.Composer,
-        yaml.constructor.SafeConstructor,
-        _Resolver,
-    ):
-        """The pure-Python parser with the same rules."""
-
-        def __init__(self, text: str) -> None:
-            yaml.reader.Reader.__init__(self, text)
-            yaml.scanner.Scanner.__init__(self)
-            yaml.parser.Parser.__init__(self)
-            yaml.composer.Composer.__init__(self)
-            yaml.constructor.SafeConstructor.__init__(self)
-            _Resolver.__init__(self)
+    Why: PyYAML resolves YAML 1.1, where `NO` is False, `0755` is 493, `1:30` is 90 and
+    `2018-07-16` a date object. Here only true/false, null, decimal or hex integers and
+    floats are more than text; the schema decides what a field needs.
+    """
+    value: str = event.value
+    if not event.implicit[0]:
+        return value
+    if value in _NULL:
+        return None
+    if value in _TRUE or value in _FALSE:
+        return value in _TRUE
+    if _INT.fullmatch(value):
+        return int(value, 16) if value.startswith("0x") else int(value)
+    if _FLOAT.fullmatch(value):
+        return float(value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -163,18 +131,10 @@ def load_bytes(raw: bytes, name: str) -> tuple[object, SourceMap]:
 
 def load_text(text: str, name: str) -> tuple[object, SourceMap]:
     """Load YAML TEXT strictly; return plain data and its SourceMap."""
-    found = scan(text, name)
-    if found:
-        raise BriefError(*sorted(found, key=Diagnostic.sort_key))
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.YAMLError as error:  # the prescan saw the same stream; belt and braces
-        raise BriefError(yaml_error(error, text, name)) from None
-    finally:
-        loader.dispose()
-    if node is None:
-        raise BriefError(
+    builder = _Builder(SourceMap(name))
+    found = scan(text, name, builder.feed)
+    if not found and not builder.done:
+        found.append(
             diag(
                 name,
                 1,
@@ -184,74 +144,118 @@ def load_text(text: str, name: str) -> tuple[object, SourceMap]:
                 "start from `briefgen new SLUG`",
             )
         )
-    where = SourceMap(name)
-    found = []
-    data = _build(node, (), loader, where, found)
+    found += builder.found
     if found:
         raise BriefError(*sorted(found, key=Diagnostic.sort_key))
-    return data, where
+    return builder.root, builder.where
 
 
-def _build(
-    node: yaml.Node, path: Path_, loader: _Loader, where: SourceMap, found: list[Diagnostic]
-) -> object:
-    """Turn the composed node tree into plain data, recording positions and key problems."""
-    mark = node.start_mark
-    where.values[path] = (mark.line + 1, mark.column + 1)
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, i), loader, where, found) for i, item in enumerate(node.value)]
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, object] = {}
-        first: dict[str, tuple[int, int]] = {}
-        for key_node, value_node in node.value:
-            km = key_node.start_mark
-            at = (km.line + 1, km.column + 1)
-            if not (
-                isinstance(key_node, yaml.ScalarNode) and key_node.tag == "tag:yaml.org,2002:str"
-            ):
-                shown = (
-                    repr(key_node.value)
-                    if isinstance(key_node, yaml.ScalarNode)
-                    else "[...]"
-                    if isinstance(key_node, yaml.SequenceNode)
-                    else "{...}"
+_KEY = object()  # a mapping waiting for its next key
+_DROP = object()  # the value of a refused key: read, not kept
+
+
+@dataclass
+class _Frame:
+    """An open mapping or sequence while the events stream by."""
+
+    value: dict[str, object] | list[object]
+    path: Path_
+    keep: bool = True
+    key: object = _KEY
+    first: dict[str, int] = field(default_factory=dict)  # key → line, for duplicates
+
+
+class _Builder:
+    """Plain data and positions from the event stream, without recursion.
+
+    Keys must be text and unique (a duplicate names the first line): PyYAML would keep
+    the last of two silently. A refused key's value is read but not kept.
+    """
+
+    def __init__(self, where: SourceMap) -> None:
+        self.where = where
+        self.found: list[Diagnostic] = []
+        self.stack: list[_Frame] = []
+        self.root: object = None
+        self.done = False
+
+    def feed(self, event: yaml.Event) -> None:
+        """Take the next event of the document."""
+        if isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+            value = _scalar(event) if isinstance(event, yaml.ScalarEvent) else None
+            self._place(value, event)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            container: dict[str, object] | list[object]
+            container = {} if isinstance(event, yaml.MappingStartEvent) else []
+            path, keep = self._place(container, event)
+            self.stack.append(_Frame(container, path, keep))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            self.stack.pop()
+            if not self.stack:
+                self.done = True
+
+    def _place(self, value: object, event: yaml.NodeEvent) -> tuple[Path_, bool]:
+        """Put VALUE where the document is; return its path and whether it is kept."""
+        mark = event.start_mark
+        at = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        if not self.stack:
+            self.root, self.done = value, not isinstance(value, dict | list)
+            self.where.values[()] = at
+            return (), True
+        top = self.stack[-1]
+        if isinstance(top.value, list):
+            path = (*top.path, len(top.value))
+            top.value.append(value)
+        elif top.key is _KEY:
+            top.key = self._key(value, event, top, at)
+            return top.path, False  # a key's own content (a refused collection) is not kept
+        else:
+            path, key, top.key = (*top.path, str(top.key)), top.key, _KEY
+            if key is _DROP or not top.keep:
+                return path, False
+            top.value[str(key)] = value
+        if top.keep:
+            self.where.values[path] = at
+            digits = str(getattr(event, "value", "")).lstrip("+-")
+            if isinstance(value, int) and len(digits) > MAX_DIGITS:
+                self._refuse(
+                    at,
+                    "BG109",
+                    f"a number longer than {MAX_DIGITS} digits",
+                    "quote it if it must stay text",
                 )
-                found.append(
-                    diag(
-                        where.file,
-                        *at,
-                        "BG102",
-                        f"key {shown} is not text",
-                        "keys are field names; quote it if it must be text",
-                    )
-                )
-                continue
-            key = key_node.value
-            if key in first:
-                found.append(
-                    diag(
-                        where.file,
-                        *at,
-                        "BG101",
-                        f"duplicate key '{key}' (first at line {first[key][0]})",
-                        "remove one of them; YAML would silently keep only the last",
-                    )
-                )
-                continue
-            first[key] = at
-            where.keys[(*path, key)] = at
-            result[key] = _build(value_node, (*path, key), loader, where, found)
-        return result
-    if node.tag == "tag:yaml.org,2002:int" and len(node.value.lstrip("+-")) > MAX_DIGITS:
-        found.append(
-            diag(
-                where.file,
-                mark.line + 1,
-                mark.column + 1,
-                "BG109",
-                f"a number longer than {MAX_DIGITS} digits",
-                "quote it if it must stay text",
+        return path, top.keep
+
+    def _key(
+        self, value: object, event: yaml.NodeEvent, top: _Frame, at: tuple[int, int]
+    ) -> object:
+        if not isinstance(value, str):
+            shown = (
+                repr(event.value)
+                if isinstance(event, yaml.ScalarEvent)
+                else "[...]"
+                if isinstance(event, yaml.SequenceStartEvent)
+                else "{...}"
             )
-        )
-        return None
-    return loader.construct_object(node, deep=True)
+            self._refuse(
+                at,
+                "BG102",
+                f"key {shown} is not text",
+                "keys are field names; quote it if it must be text",
+            )
+            return _DROP
+        if value in top.first:
+            self._refuse(
+                at,
+                "BG101",
+                f"duplicate key '{value}' (first at line {top.first[value]})",
+                "remove one of them; YAML would silently keep only the last",
+            )
+            return _DROP
+        top.first[value] = at[0]
+        if top.keep:
+            self.where.keys[(*top.path, value)] = at
+        return value
+
+    def _refuse(self, at: tuple[int, int], code: str, message: str, hint: str) -> None:
+        self.found.append(diag(self.where.file, *at, code, message, hint))

@@ -91,20 +91,38 @@ def check(sheet: Path, *, strict: bool = False) -> Checked:
     return Checked(sheet, brief, where, stored, tuple(found))
 
 
-def check_sheets(sheets: Iterable[Path], *, strict: bool = False) -> CheckReport:
-    """Check every sheet and collect all diagnostics instead of stopping at the first."""
+def check_sheets(sheets: Iterable[Path], *, strict: bool = False, jobs: int = 1) -> CheckReport:
+    """Check every sheet and collect all diagnostics instead of stopping at the first.
+
+    With JOBS > 1, many sheets are checked in worker processes; the report is the same.
+    """
+    from briefgen import workers
+
     paths = tuple(sheets)
     found: list[Diagnostic] = []
     codes = {0}
-    for sheet in paths:
-        try:
-            found += check(sheet, strict=strict).warnings
-        except BriefError as error:
-            found += error.diagnostics
-            codes.add(error.exit_code)
+    outcomes = workers.run(
+        _check_task,
+        list(paths),
+        jobs=jobs,
+        options={"strict": strict},
+        preload=workers.CHECK_MODULES,
+        minimum=100,
+    )
+    for _, (code, diagnostics) in outcomes:
+        found += diagnostics
+        codes.add(code)
     if errors_in(found, strict=strict):
         codes.add(1)
     return CheckReport(paths, tuple(found), strict, max(codes))
+
+
+def _check_task(sheet: Path, *, strict: bool) -> tuple[int, tuple[Diagnostic, ...]]:
+    """One sheet's (exit code, diagnostics); never raises, so workers can return it."""
+    try:
+        return 0, check(sheet, strict=strict).warnings
+    except BriefError as error:
+        return error.exit_code, error.diagnostics
 
 
 FORMATS = ("md", "html", "pdf")

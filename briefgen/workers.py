@@ -25,20 +25,32 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+CHECK_MODULES = ("briefgen.validate", "briefgen.rules", "briefgen.provenance")
+BUILD_MODULES = (*CHECK_MODULES, "briefgen.render", "briefgen.pdf", "briefgen.site", "weasyprint")
+
+
 def run(
-    task: Callable[..., Any], sheets: list[Path], *, jobs: int, options: dict[str, Any]
+    task: Callable[..., Any],
+    sheets: list[Path],
+    *,
+    jobs: int,
+    options: dict[str, Any],
+    preload: tuple[str, ...] = BUILD_MODULES,
+    minimum: int = 2,
 ) -> Iterator[Outcome]:
-    """Yield (sheet, result) for every sheet, in order; errors become diagnostics."""
-    if jobs <= 1 or len(sheets) <= 1:
+    """Yield (sheet, result) for every sheet, in order; errors become diagnostics.
+
+    Runs in this process when JOBS is 1 or there are fewer than MINIMUM sheets (starting
+    workers costs more than a few cheap tasks); PRELOAD is imported once for all workers.
+    """
+    if jobs <= 1 or len(sheets) < max(2, minimum):
         for sheet in sheets:
             yield sheet, _call(task, sheet, options)
         return
     context = multiprocessing.get_context("forkserver")
     # Import once in the fork server, not once per worker: each worker starts warm. Pango
     # and the fonts are set up after the fork, in the worker (sharing them is unsafe).
-    context.set_forkserver_preload(
-        ["briefgen.pipeline", "briefgen.render", "briefgen.pdf", "briefgen.site", "weasyprint"]
-    )
+    context.set_forkserver_preload(["briefgen.pipeline", *preload])
     workers = min(jobs, len(sheets))
     chunk = max(1, min(8, len(sheets) // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
