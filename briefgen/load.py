@@ -61,6 +61,7 @@ class SourceMap:
     file: str
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)  # recovered from (recover=True)
 
     def at(self, path: Path_, *, key: bool = False) -> Location:
         """The location of PATH (its key when KEY), else of its nearest known parent."""
@@ -83,7 +84,9 @@ def dotted(path: Path_) -> str:
     return text
 
 
-def read_sheet(path: Path, *, shown: str | None = None) -> tuple[object, SourceMap]:
+def read_sheet(
+    path: Path, *, shown: str | None = None, recover: bool = False
+) -> tuple[object, SourceMap]:
     """Read PATH from disk and load it (see `load_text`)."""
     name = shown or str(path)
     try:
@@ -95,10 +98,10 @@ def read_sheet(path: Path, *, shown: str | None = None) -> tuple[object, SourceM
             Diagnostic(Location(name), "BG111", f"cannot read the fact sheet: {reason}"),
             exit_code=EXIT_IO,
         ) from None
-    return load_bytes(raw, name)
+    return load_bytes(raw, name, recover=recover)
 
 
-def load_bytes(raw: bytes, name: str) -> tuple[object, SourceMap]:
+def load_bytes(raw: bytes, name: str, *, recover: bool = False) -> tuple[object, SourceMap]:
     """Decode and load one fact sheet; raise BriefError listing every load problem."""
     if len(raw) > MAX_BYTES:
         raise BriefError(
@@ -126,11 +129,20 @@ def load_bytes(raw: bytes, name: str) -> tuple[object, SourceMap]:
                 "save the file as UTF-8",
             )
         ) from None
-    return load_text(text.removeprefix("\ufeff"), name)
+    return load_text(text.removeprefix("\ufeff"), name, recover=recover)
 
 
-def load_text(text: str, name: str) -> tuple[object, SourceMap]:
-    """Load YAML TEXT strictly; return plain data and its SourceMap."""
+RECOVERABLE = frozenset({"BG101", "BG102", "BG103", "BG104", "BG105"})
+
+
+def load_text(text: str, name: str, *, recover: bool = False) -> tuple[object, SourceMap]:
+    """Load YAML TEXT strictly; return plain data and its SourceMap.
+
+    With RECOVER, problems that leave the data usable (a duplicate or non-text key, an
+    anchor, a tag, a second document: the offending part is dropped or kept as text) are
+    put in `SourceMap.problems` instead of raised, so `check` can report the schema
+    problems of the same file in the same run.
+    """
     builder = _Builder(SourceMap(name))
     found = scan(text, name, builder.feed)
     if not found and not builder.done:
@@ -144,9 +156,10 @@ def load_text(text: str, name: str) -> tuple[object, SourceMap]:
                 "start from `briefgen new SLUG`",
             )
         )
-    found += builder.found
-    if found:
-        raise BriefError(*sorted(found, key=Diagnostic.sort_key))
+    found = sorted(found + builder.found, key=Diagnostic.sort_key)
+    if found and not (recover and all(d.code in RECOVERABLE for d in found)):
+        raise BriefError(*found)
+    builder.where.problems.extend(found)
     return builder.root, builder.where
 
 

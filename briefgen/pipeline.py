@@ -82,10 +82,15 @@ def check(sheet: Path, *, strict: bool = False) -> Checked:
     from briefgen.load import read_sheet
     from briefgen.validate import validate
 
-    data, where = read_sheet(sheet)
-    brief = validate(data, where)
+    data, where = read_sheet(sheet, recover=True)  # a duplicate key still shows schema errors
+    try:
+        brief = validate(data, where)
+    except BriefError as error:
+        raise BriefError(*sort_diagnostics([*where.problems, *error.diagnostics])) from None
     stored = provenance.read_sources(brief, sheet.parent)
-    found = sort_diagnostics([*rules.check(brief, where), *provenance.verify(brief, where, stored)])
+    found = sort_diagnostics(
+        [*where.problems, *rules.check(brief, where), *provenance.verify(brief, where, stored)]
+    )
     if errors_in(found, strict=strict):
         raise BriefError(*found)
     return Checked(sheet, brief, where, stored, tuple(found))
@@ -249,7 +254,8 @@ def build(
             outcomes = workers.run(make, list(plan.rebuild), jobs=jobs, options=options)
             built, failed = _render_into(stage, outcomes, taken, on_built)
             if failed and not keep_going:  # leaving the block throws the staging folder away
-                return BuildReport(out, tuple(built), (), tuple(failed), published=False)
+                unchanged = tuple(r["slug"] for _, r in sorted(plan.keep.items()))
+                return BuildReport(out, tuple(built), unchanged, tuple(failed), published=False)
             records = {names[s]: r for s, r in plan.keep.items()}
             records |= {names[s]: r for s, _ in failed if (r := _old_record(old, names[s]))}
             for record in records.values():
