@@ -114,14 +114,23 @@ def project(root: Path, n: int) -> Path:
     return folder
 
 
-def run(quick: bool) -> dict[str, object]:
-    n_check, n_build, n_pandoc, n_site = (100, 20, 5, 100) if quick else (1000, 200, 20, 1000)
+SIZES = {  # check, build, pandoc, site
+    "full": (1000, 200, 20, 1000),
+    "quick": (100, 20, 5, 100),
+    "smoke": (10, 3, 2, 10),  # the test suite runs this to keep the script working
+}
+
+
+def run(size: str) -> dict[str, object]:
+    n_check, n_build, n_pandoc, n_site = SIZES[size]
+    quick = size != "full"
     reps = 1 if quick else 3
-    results: dict[str, object] = {"machine": _machine(), "quick": quick}
+    small = 1 if size == "smoke" else 5  # repetitions of the cheap measures
+    results: dict[str, object] = {"machine": _machine(), "size": size}
     root = Path(tempfile.mkdtemp(prefix="briefgen-bench-"))
     env = dict(os.environ, PYTHONPATH=str(HERE.parent))
     try:
-        results["example"] = _example(root, env)
+        results["example"] = _example(root, env, small)
         big = project(root, n_check)
         results["check"] = {
             "n": n_check,
@@ -143,11 +152,11 @@ def run(quick: bool) -> dict[str, object]:
         build["plain_weasyprint_loop"] = timed([PY, "-c", PLAIN_LOOP], mid, repeat=reps, env=env)
         results["build"] = build
         results["pandoc"] = _pandoc(root, n_pandoc, env, reps)
-        results["site"] = _site(big if n_site == n_check else project(root, n_site), env)
+        results["site"] = _site(big if n_site == n_check else project(root, n_site), env, small)
         one = mid / "seeds" / "brief-0000"
         results["startup"] = {
-            "help": timed([*BRIEFGEN, "--help"], mid, repeat=5, env=env),
-            "check_one": timed([*BRIEFGEN, "check", str(one)], mid, repeat=5, env=env),
+            "help": timed([*BRIEFGEN, "--help"], mid, repeat=small, env=env),
+            "check_one": timed([*BRIEFGEN, "check", str(one)], mid, repeat=small, env=env),
         }
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -160,7 +169,7 @@ HTML(filename="plain.html").write_pdf("plain.pdf")
 """
 
 
-def _example(root: Path, env: dict[str, str]) -> dict[str, object]:
+def _example(root: Path, env: dict[str, str], reps: int) -> dict[str, object]:
     """Issue 3's measure: `briefgen build` of the example vs WeasyPrint on its HTML."""
     folder = root / "example"
     shutil.copytree(
@@ -171,8 +180,8 @@ def _example(root: Path, env: dict[str, str]) -> dict[str, object]:
         folder / "out" / "helsinki-summit-2018" / "helsinki-summit-2018.html", folder / "plain.html"
     )
     return {
-        "briefgen_build": timed([*BRIEFGEN, "build", "--force"], folder, repeat=5, env=env),
-        "plain_weasyprint": timed([PY, "-c", PLAIN_ONE], folder, repeat=5, env=env),
+        "briefgen_build": timed([*BRIEFGEN, "build", "--force"], folder, repeat=reps, env=env),
+        "plain_weasyprint": timed([PY, "-c", PLAIN_ONE], folder, repeat=reps, env=env),
     }
 
 
@@ -196,9 +205,9 @@ def _pandoc(root: Path, n: int, env: dict[str, str], reps: int) -> dict[str, obj
     }
 
 
-def _site(folder: Path, env: dict[str, str]) -> dict[str, object]:
+def _site(folder: Path, env: dict[str, str], reps: int) -> dict[str, object]:
     full = timed([*BRIEFGEN, "build"], folder, env=env, sample_rss=True)
-    nothing = timed([*BRIEFGEN, "build"], folder, repeat=5, env=env)
+    nothing = timed([*BRIEFGEN, "build"], folder, repeat=reps, env=env)
     sheet = folder / "seeds" / "brief-0007" / "facts.yaml"
     edits = []
     for i in range(3):
@@ -307,12 +316,14 @@ def table(r: dict[str, object]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="Small N, one repetition.")
+    parser.add_argument("--smoke", action="store_true", help="Tiny N: only checks it runs.")
+    parser.add_argument("--out", type=Path, default=HERE / "results", help="Results folder.")
     args = parser.parse_args()
-    results = run(args.quick)
+    results = run("smoke" if args.smoke else "quick" if args.quick else "full")
     lines = table(results)
     print("\n".join(lines))
-    out = HERE / "results"
-    out.mkdir(exist_ok=True)
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     (out / "latest.txt").write_text("\n".join(lines) + "\n")
 
