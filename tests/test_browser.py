@@ -9,21 +9,13 @@ Without Chromium the tests are skipped loudly, and fail when $CI is set.
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import fcntl
-import json
-import os
-import queue
-import shutil
-import subprocess
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cdp import Browser, chromium
 
 from briefgen import pipeline
 
@@ -31,112 +23,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SHEET = ROOT / "seeds" / "helsinki-summit-2018" / "facts.yaml"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 SLUG = "helsinki-summit-2018"
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--no-default-browser-check",
-         "--disable-extensions", "--disable-sync", "--mute-audio")
-TIMEOUT = 30
-
-
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None and Path("/usr/bin/chromium").is_file():
-        found = "/usr/bin/chromium"
-    if found is None:
-        message = ("CHROMIUM NOT FOUND: the browser checks of the HTML page did NOT run "
-                   "(install it: apt-get install chromium)")
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
-
-
-class Browser:
-    """A headless Chromium spoken to over fds 3/4 (--remote-debugging-pipe)."""
-
-    def __init__(self, binary: str, profile: Path) -> None:
-        to_chrome_r, self._to_chrome = os.pipe()
-        self._from_chrome, from_chrome_w = os.pipe()
-        # move the child's ends above 100, then dup2 them onto 3 and 4 in the child
-        read_end = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD_CLOEXEC, 100)
-        write_end = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD_CLOEXEC, 100)
-        os.close(to_chrome_r)
-        os.close(from_chrome_w)
-
-        def wire() -> None:
-            os.dup2(read_end, 3)
-            os.dup2(write_end, 4)
-
-        self.log = profile / "chromium.log"
-        with self.log.open("wb") as stderr:
-            self.process = subprocess.Popen(
-                [binary, *FLAGS, f"--user-data-dir={profile / 'profile'}",
-                 "--remote-debugging-pipe", "about:blank"],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
-                close_fds=False, preexec_fn=wire)
-        os.close(read_end)
-        os.close(write_end)
-        self._messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        self._next = 0
-        self.events: list[dict[str, Any]] = []
-
-    def _read(self) -> None:
-        buffer = b""
-        while chunk := os.read(self._from_chrome, 1 << 16):
-            buffer += chunk
-            while b"\0" in buffer:
-                message, buffer = buffer.split(b"\0", 1)
-                self._messages.put(json.loads(message))
-        self._messages.put(None)
-
-    def _receive(self, deadline: float) -> dict[str, Any]:
-        try:
-            message = self._messages.get(timeout=max(0.01, deadline - time.monotonic()))
-        except queue.Empty:
-            raise TimeoutError("Chromium did not answer in time") from None
-        if message is None:
-            raise RuntimeError(f"Chromium exited; see {self.log}")
-        return message
-
-    def call(self, method: str, session: str | None = None, *, timeout: float = TIMEOUT,
-             **params: Any) -> dict[str, Any]:
-        self._next += 1
-        request: dict[str, Any] = {"id": self._next, "method": method, "params": params}
-        if session:
-            request["sessionId"] = session
-        os.write(self._to_chrome, json.dumps(request).encode() + b"\0")
-        deadline = time.monotonic() + timeout
-        while True:
-            message = self._receive(deadline)
-            if message.get("id") == self._next:
-                if "error" in message:
-                    raise RuntimeError(f"{method}: {message['error']}")
-                return message.get("result", {})
-            self.events.append(message)
-
-    def wait_for(self, event: str, session: str) -> None:
-        if any(e.get("method") == event and e.get("sessionId") == session for e in self.events):
-            return
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            message = self._receive(deadline)
-            self.events.append(message)
-            if message.get("method") == event and message.get("sessionId") == session:
-                return
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.call("Browser.close", timeout=5)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self._reader.join(timeout=5)
-        os.close(self._to_chrome)
-        if not self._reader.is_alive():
-            os.close(self._from_chrome)
 
 
 @dataclass
@@ -155,35 +41,29 @@ class Visit:
 
 def visit(path: Path, profile: Path) -> Visit:
     """Open PATH, let it load, and collect what it fetched, logged and threw."""
-    browser = Browser(chromium(), profile)
+    browser = Browser(chromium("the browser checks of the HTML page"), profile)
     try:
-        target = browser.call("Target.createTarget", url="about:blank")["targetId"]
-        session = browser.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        for domain in ("Network", "Runtime", "Log", "Page"):
-            browser.call(f"{domain}.enable", session)
-        browser.call("Emulation.setDeviceMetricsOverride", session, width=1000, height=1400,
-                     deviceScaleFactor=1, mobile=False)
+        browser.open_page()
+        browser.call("Emulation.setDeviceMetricsOverride", {
+            "width": 1000, "height": 1400, "deviceScaleFactor": 1, "mobile": False})
         url = path.as_uri()
-        browser.call("Page.navigate", session, url=url)
-        browser.wait_for("Page.loadEventFired", session)
-        time.sleep(0.2)  # let late console messages arrive
+        browser.load("navigate", url=url)
 
         def evaluate(expression: str) -> Any:
-            result = browser.call("Runtime.evaluate", session, expression=expression,
-                                  returnByValue=True)
+            result = browser.call("Runtime.evaluate",
+                                  {"expression": expression, "returnByValue": True})
             return result["result"].get("value")
 
         title = evaluate("document.title")
         h1 = evaluate("document.querySelector('h1').textContent")
         text = evaluate("document.body.innerText")
-        shot = browser.call("Page.captureScreenshot", session, format="png")
-        png = base64.b64decode(shot["data"])
-        browser.call("Emulation.setDeviceMetricsOverride", session, width=375, height=800,
-                     deviceScaleFactor=2, mobile=True)
+        png = browser.screenshot()
+        browser.call("Emulation.setDeviceMetricsOverride", {
+            "width": 375, "height": 800, "deviceScaleFactor": 2, "mobile": True})
         time.sleep(0.1)
         overflow = evaluate("document.documentElement.scrollWidth - window.innerWidth")
         result = Visit(url, title, h1, text, overflow, png)
-        for event in (e for e in browser.events if e.get("sessionId") == session):
+        for event in (e for e in browser.events if e.get("sessionId") == browser.session):
             method, params = event["method"], event.get("params", {})
             if method == "Network.requestWillBeSent":
                 result.requests.append(params["request"]["url"])
