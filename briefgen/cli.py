@@ -107,7 +107,7 @@ def cli() -> None:
     """
 
 
-@cli.command()
+@cli.command(short_help="Check fact sheets: YAML, schema, quotes against sources.")
 @sheets_argument
 @strict_option
 @format_option
@@ -135,7 +135,7 @@ def check(sheets: tuple[Path, ...], strict: bool, fmt: str) -> None:
         raise SystemExit(report.exit_code)
 
 
-@cli.command()
+@cli.command(short_help="Print the fact-sheet JSON Schema.")
 def schema() -> None:
     """Print the fact-sheet JSON Schema (what schema/fact-sheet.schema.json holds).
 
@@ -148,7 +148,7 @@ def schema() -> None:
     click.echo(schema_text(), nl=False)
 
 
-@cli.command()
+@cli.command(short_help="Scaffold seeds/SLUG/ with sources copied and hashed.")
 @click.argument("slug")
 @click.option(
     "--source",
@@ -179,7 +179,7 @@ def new(slug: str, sources: tuple[Path, ...], root: Path) -> None:
     click.echo(sheet)
 
 
-@cli.command()
+@cli.command(short_help="Build briefings (MD, HTML, one-page PDF) and the site.")
 @sheets_argument
 @out_option("The site folder briefgen owns and replaces atomically.")
 @click.option(
@@ -263,7 +263,7 @@ def build(
         raise SystemExit(1)
 
 
-@cli.command()
+@cli.command(short_help="Preview on localhost, rebuilding when you save.")
 @out_option("The site folder to build and serve.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -314,7 +314,7 @@ def serve(out: Path, host: str, port: int, paper: str) -> None:
             click.echo("stopped", err=True)
 
 
-@cli.command()
+@cli.command(short_help="Report WeasyPrint, Pango, HarfBuzz and fonts.")
 def doctor() -> None:
     """Report what the PDF stage runs with (WeasyPrint, Pango, HarfBuzz, fonts) and fixes.
 
