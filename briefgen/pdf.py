@@ -180,7 +180,7 @@ class Renderer:
             if not _fits(document):
                 raise BriefError(_overflow_diagnostic(name, document, step, advice))
             data = document.write_pdf(pdf_variant="pdf/ua-1")
-        return PdfResult(data, _fill(document, step), step, layouts, tuple(warnings))
+        return PdfResult(data, _natural_height(document, step), step, layouts, tuple(warnings))
 
 
 def _plan(natural: float) -> list[Step]:
@@ -215,10 +215,6 @@ def _natural_height(document: Any, step: Step) -> float:
         return len(document.pages) + 1.0
     number, y = found
     return (number * content + y - step.margin_mm * PX_PER_MM) / content
-
-
-def _fill(document: Any, step: Step) -> float:
-    return _natural_height(document, step)
 
 
 def _overflow_diagnostic(name: str, document: Any, step: Step, advice: str) -> Diagnostic:
