@@ -81,14 +81,6 @@ class PdfResult:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Overflow:
-    """Why a brief does not fit: how far over, at the last rung tried."""
-
-    over_px: float
-    pages: int
-
-
 def _fetcher_class() -> Any:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
