@@ -449,3 +449,13 @@ def test_template_error_fails_make_and_writes_nothing(tmp_path: Path) -> None:
         pipeline.make(SHEET, project=project)
     assert [d.code for d in caught.value.diagnostics] == ["BG502"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["templates"]
+
+
+def test_a_key_facts_date_reaches_every_format(example_copy: Path) -> None:
+    """Dates are data too: 'April 2018' appears nowhere else on the page."""
+    text = example_copy.read_text(encoding="utf-8")
+    example_copy.write_text(text.replace(
+        '  - id: F2\n', '  - id: F2\n    date: 2018-04\n', 1), encoding="utf-8")
+    brief = pipeline.check(example_copy).brief
+    assert "April 2018" in render_markdown(brief)
+    assert "April 2018" in render_html(brief)
