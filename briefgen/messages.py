@@ -102,11 +102,34 @@ def _unknown(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> 
     return ("BG204", f"unknown field '{name}' in {where_}", hint, where.at(path, key=True))
 
 
+# ICD 203's second row and everyday words, mapped to the slug a sheet must use.
+_SYNONYMS = {
+    "remote": "almost-no-chance",
+    "highly-improbable": "very-unlikely",
+    "improbable": "unlikely",
+    "roughly-even-odds": "roughly-even-chance",
+    "even-chance": "roughly-even-chance",
+    "probable": "likely",
+    "probably": "likely",
+    "highly-probable": "very-likely",
+    "nearly-certain": "almost-certain",
+    "medium": "moderate",
+}
+
+
 def _literal(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     expected = str((e.get("ctx") or {}).get("expected", ""))
     choices = [c.strip(" '") for c in expected.replace(" or ", ", ").split(",")]
     value = e.get("input")
-    close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
+    written = "-".join(str(value).lower().replace("_", " ").split())
+    alias = _SYNONYMS.get(written)
+    close = (
+        [written]
+        if written in choices
+        else [alias]
+        if alias in choices
+        else (difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5))
+    )
     hint = f"did you mean '{close[0]}'?" if isinstance(value, str) and close else ""
     return (
         "BG203",

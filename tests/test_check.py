@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from briefgen import __version__
-from briefgen.load import read_sheet
+from briefgen.errors import BriefError
+from briefgen.load import load_text, read_sheet
 from briefgen.pipeline import check, check_sheets
 from briefgen.provenance import normalise
+from briefgen.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "seeds" / "helsinki-summit-2018"
@@ -335,3 +337,17 @@ def test_new_refuses_a_bad_slug(tmp_path: Path, slug: str) -> None:
     result = run("new", slug, "--source", str(source), cwd=tmp_path)
     assert result.returncode == 2
     assert not (tmp_path / "seeds").exists()
+
+
+@pytest.mark.parametrize(("written", "suggested"), [
+    ("probable", "likely"),
+    ("Very Unlikely", "very-unlikely"),
+    ("remote", "almost-no-chance"),
+    ("highly probable", "very-likely"),
+])
+def test_likelihood_words_suggest_their_slug(written: str, suggested: str) -> None:
+    text = (ROOT / "seeds" / "helsinki-summit-2018" / "facts.yaml").read_text(encoding="utf-8")
+    broken = text.replace("likelihood: likely\n", f'likelihood: "{written}"\n', 1)
+    with pytest.raises(BriefError) as caught:
+        validate(*load_text(broken, "facts.yaml"))
+    assert caught.value.diagnostics[0].hint == f"did you mean '{suggested}'?"
