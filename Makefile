@@ -1,6 +1,8 @@
 # Set-up and everyday commands. `make example` and `make test` do all set-up on a fresh
 # Debian/Ubuntu machine: system libraries (as root, or they print the apt-get line), a
-# virtualenv in .venv, and briefgen installed into it in editable mode.
+# virtualenv in .venv, and briefgen installed into it in editable mode. Versions come from the
+# pip-tools locks (requirements.txt: what building needs; requirements-test.txt: plus the test
+# tools); a changed lock or pyproject.toml rebuilds the virtualenv from scratch.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,20 +12,41 @@ RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 TEST_DEBS := poppler-utils chromium
 BENCH_DEBS := pandoc
 
-.PHONY: example test lint bench system-deps test-deps bench-deps clean
+.PHONY: example test test-latest upgrade lint bench system-deps test-deps bench-deps clean
 
-example: system-deps $(VENV)/.installed
+example: system-deps $(VENV)/.runtime
 	$(BIN)/briefgen build
 	@echo "Open out/helsinki-summit-2018/helsinki-summit-2018.pdf (or .html, .md)."
 
-test: system-deps test-deps $(VENV)/.installed
+test: system-deps test-deps $(VENV)/.test
 	$(BIN)/python -m pytest
 
-lint: $(VENV)/.installed
+# The suite against the newest versions pyproject.toml allows, in a separate virtualenv:
+# run it on purpose (before `make upgrade`) so drift is found here, not by a newcomer.
+test-latest: system-deps test-deps
+	rm -rf .venv-latest
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/pip install -q --upgrade pip
+	.venv-latest/bin/pip install -q --upgrade -e ".[test]"
+	.venv-latest/bin/pip freeze --exclude-editable | diff requirements-test.txt - | grep '^[<>] [a-zA-Z]' || true
+	.venv-latest/bin/python -m pytest
+
+# Regenerate both locks with pip-tools, taking the newest versions pyproject.toml allows.
+upgrade:
+	rm -rf .venv-tools
+	$(PYTHON) -m venv .venv-tools
+	.venv-tools/bin/pip install -q pip-tools
+	PIP_CONSTRAINT= .venv-tools/bin/pip-compile -q --upgrade --strip-extras --no-emit-index-url \
+	  --no-emit-find-links -o requirements.txt pyproject.toml
+	PIP_CONSTRAINT= .venv-tools/bin/pip-compile -q --upgrade --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --extra test -c requirements.txt -o requirements-test.txt pyproject.toml
+	rm -rf .venv-tools
+
+lint: $(VENV)/.test
 	$(BIN)/ruff check briefgen tests bench
 	$(BIN)/mypy briefgen
 
-bench: system-deps test-deps bench-deps $(VENV)/.installed
+bench: system-deps test-deps bench-deps $(VENV)/.test
 	$(BIN)/python bench/run.py
 
 system-deps:
@@ -47,11 +70,22 @@ _debs:
 	  fi; \
 	fi
 
-$(VENV)/.installed: pyproject.toml
+# .runtime: the runtime lock only (make example); .test: the test lock, which pins the same
+# runtime versions (it is compiled with requirements.txt as a constraint). Either stamp, when
+# a lock or pyproject.toml is newer, rebuilds the virtualenv from scratch.
+$(VENV)/.runtime: requirements.txt pyproject.toml
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
 	@touch $@
 
+$(VENV)/.test: requirements-test.txt requirements.txt pyproject.toml
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements-test.txt
+	$(BIN)/pip install -q --no-deps -e .
+	@touch $(VENV)/.runtime $@
+
 clean:
-	rm -rf out $(VENV) .pytest_cache .ruff_cache
+	rm -rf out $(VENV) .venv-latest .venv-tools .pytest_cache .ruff_cache

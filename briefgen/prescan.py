@@ -103,23 +103,45 @@ def _prescan(text: str, name: str, feed: Callable[[yaml.Event], None]) -> list[D
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    found.append(
-                        diag(
-                            name,
-                            *at,
-                            "BG110",
-                            f"nesting deeper than {MAX_DEPTH} levels",
-                            "a fact sheet needs only a few levels",
-                        )
-                    )
+                    found.append(_too_deep(name, at))
                     break
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
             if documents == 1:
                 feed(event)
     except yaml.YAMLError as error:
-        found.append(yaml_error(error, text, name))
+        problem = str(getattr(error, "problem", "") or "")
+        deep = _first_too_deep(text, name) if "nesting depth" in problem else None
+        found.append(deep or yaml_error(error, text, name))
     return found
+
+
+def _too_deep(name: str, at: tuple[int, int]) -> Diagnostic:
+    hint = "a fact sheet needs only a few levels"
+    return diag(name, *at, "BG110", f"nesting deeper than {MAX_DEPTH} levels", hint)
+
+
+def _first_too_deep(text: str, name: str) -> Diagnostic | None:
+    """Where the nesting first passes MAX_DEPTH, by the pure-Python parser.
+
+    Why: libyaml 0.2.6 (PyYAML 6.0.4's wheels) stops deep flow nesting itself, with its own
+    limit and words, before the C event stream reaches our level 65. The pure-Python parser
+    has no such limit and is lazy, so re-walking up to level 65 is cheap and puts BG110
+    where it belongs whichever libyaml is installed.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return _too_deep(name, (mark.line + 1, mark.column + 1))
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 def _node_event_problems(event: yaml.NodeEvent, name: str, at: tuple[int, int]) -> list[Diagnostic]:
