@@ -29,7 +29,7 @@ test-latest: system-deps test-deps
 	.venv-latest/bin/pip install -q --upgrade pip
 	.venv-latest/bin/pip install -q --upgrade -e ".[test]"
 	.venv-latest/bin/pip freeze --exclude-editable | diff requirements-test.txt - | grep '^[<>] [a-zA-Z]' || true
-	.venv-latest/bin/python -m pytest
+	BRIEFGEN_UNLOCKED=1 .venv-latest/bin/python -m pytest
 
 # Regenerate both locks with pip-tools, taking the newest versions pyproject.toml allows.
 upgrade:
