@@ -165,7 +165,7 @@ def _passage(
             code,
             f"{what} is too short to verify: {count} word{'s' * (count != 1)}, "
             f"at least {least} needed",
-            f"{what} {least} or more whole words, exactly as the source has them"
+            f"cite {least} or more whole words, exactly as the source has them"
             if what == "excerpt"
             else "quote at least two whole words; a single word shows nothing of what was said",
         )

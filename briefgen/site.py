@@ -138,10 +138,15 @@ def _highlighted(
     """The paragraphs of GOT, each cut into pieces at the edges of the passages found in it."""
     if got.text is None:
         return []
-    spans: list[tuple[Span, str]] = sorted(
+    found = {
         ((f.start, f.end), item_id(brief, path))
         for path, f in evidence.items()
         if f.source == source
+    }
+    spans = sorted(  # one back-link per item: a quote inside its own excerpt needs none
+        ((s, e), item)
+        for (s, e), item in found
+        if not any(i == item and a <= s and e <= b and (a, b) != (s, e) for (a, b), i in found)
     )
     return [_pieces(got.text, paragraph, spans) for paragraph in got.paragraphs]
 
