@@ -151,11 +151,24 @@ def test_the_hint_never_doubles_or_cuts_quotation_marks(example_copy: Path) -> N
     assert not re.search(r"[\"“”][\"“”]", found.hint)
 
 
+def test_the_hint_keeps_a_quotation_the_closest_passage_cuts_into(example_copy: Path) -> None:
+    edit(example_copy, QUOTE, 'quote: "could open a wonderful"')
+    [found] = failures(example_copy)
+    assert found.hint.endswith("): could open “a fine relationship”."), found.hint
+
+
 def test_the_hint_says_when_only_punctuation_differs(example_copy: Path) -> None:
     edit(example_copy, BOTTOM_S2,
          'excerpt: "President Trump, and Putin will meet for their first official summit"')
     [found] = failures(example_copy)
     assert "the excerpt differs only in punctuation" in found.hint
+
+
+def test_a_whole_word_occurrence_after_a_fragment_one_is_found() -> None:
+    text = "Prussia relations were tense.\nRussia relations were tense."
+    hit = passages.find(fold("Russia relations were"), text, fold(text))
+    assert hit is not None
+    assert (text[hit.start:hit.end], hit.problem) == ("Russia relations were", "")
 
 
 # --- words and folding --------------------------------------------------------------------
