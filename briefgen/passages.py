@@ -34,7 +34,7 @@ _UNSPACED = re.compile(
 _SIMPLE = re.compile(r"[!-_a-~]+")  # printable ASCII but space and backtick: folds by .lower()
 _SPACE = re.compile(r"\s+")
 _BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # what str.splitlines splits on
-_DOUBLE = frozenset('"“”„‟«»″')
+_OPENERS, _CLOSERS = frozenset("“„‟«"), frozenset("”»")
 _CUTS = {(True, False): "start", (False, True): "end", (True, True): "both"}
 
 
@@ -245,15 +245,18 @@ def _shown(text: str, start: int, end: int, within: tuple[Span, ...]) -> str:
         start -= 1
     while end < hi and attached(end):
         end += 1
-    if sum(c in _DOUBLE for c in text[start:end]) % 2:  # a quotation opens or closes in it
-        after = next((p for p in range(end, hi) if text[p] in _DOUBLE), None)
-        before = next((p for p in range(start - 1, lo - 1, -1) if text[p] in _DOUBLE), None)
+    shown = text[start:end]
+    opened = sum(c in _OPENERS for c in shown) - sum(c in _CLOSERS for c in shown)
+    if opened > 0 or (opened == 0 and shown.count('"') % 2):  # a quotation opens in it
+        closer = _CLOSERS if opened > 0 else {'"'}
+        after = next((p for p in range(end, hi) if text[p] in closer), None)
         if after is not None:
             end = after + 1
             while end < hi and attached(end):
                 end += 1
-        elif before is not None:
-            start = before
+    elif opened < 0:  # a quotation closes in it
+        before = next((p for p in range(start - 1, lo - 1, -1) if text[p] in _OPENERS), None)
+        start = start if before is None else before
     return " ".join(text[start:end].split())
 
 

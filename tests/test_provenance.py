@@ -157,6 +157,17 @@ def test_the_hint_keeps_a_quotation_the_closest_passage_cuts_into(example_copy: 
     assert found.hint.endswith("): could open “a fine relationship”."), found.hint
 
 
+@pytest.mark.parametrize(("passage", "shown"), [
+    ("relationship between us", "“a fine relationship” between"),
+    ("could open a fine", "could open “a fine relationship”"),
+    ('said "we will', 'said "we will go"'),
+])
+def test_the_closest_passage_keeps_quotations_whole(passage: str, shown: str) -> None:
+    text = ("He said the meeting could open “a fine relationship” between them.\n"
+            'He said "we will go" and left.\n')
+    assert passages.closest(passage, text, passages.paragraphs(text)).shown == shown
+
+
 def test_the_hint_says_when_only_punctuation_differs(example_copy: Path) -> None:
     edit(example_copy, BOTTOM_S2,
          'excerpt: "President Trump, and Putin will meet for their first official summit"')
