@@ -31,7 +31,9 @@ _JOINERS = frozenset("'’ʼ-‐‑.,")
 _UNSPACED = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 )
-_SIMPLE = re.compile(r"[!-_a-~]+")  # printable ASCII but space and backtick: folds by .lower()
+# Printable ASCII but backtick, single spaces between: it folds by .lower(), length kept.
+_SIMPLE = re.compile(r"[!-_a-~]+(?: [!-_a-~]+)*")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['.,-][A-Za-z0-9]+)*")  # word_spans, ASCII text
 _SPACE = re.compile(r"\s+")
 _BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # what str.splitlines splits on
 _OPENERS, _CLOSERS = frozenset("“„‟«"), frozenset("”»")
@@ -131,6 +133,8 @@ def inside(text: str, p: int) -> bool:
 def word_spans(text: str, lo: int = 0, hi: int | None = None) -> list[Span]:
     """The words of TEXT[lo:hi] as spans: letters and digits, kept whole across joiners."""
     hi = len(text) if hi is None else hi
+    if text.isascii():  # the same words, found by a regular expression
+        return [m.span() for m in _ASCII_WORD.finditer(text, lo, hi)]
     spans: list[Span] = []
     start = -1
     for p in range(lo, hi):
