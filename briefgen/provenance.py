@@ -167,7 +167,7 @@ def _passage(
             f"at least {least} needed",
             f"cite {least} or more whole words, exactly as the source has them"
             if what == "excerpt"
-            else "quote at least two whole words; a single word shows nothing of what was said",
+            else f"quote {least} or more whole words; one word shows nothing of what was said",
         )
     readable = {i: stored[i] for i in ids if i in stored and stored[i].folded is not None}
     if not readable:

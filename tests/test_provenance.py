@@ -68,7 +68,7 @@ FRAGMENTS = [  # (case, old, new, code, message, hint fragment)
     ("quote-tail-and-head", QUOTE, 'quote: "ne relat"', "BG401",
      "quote starts and ends inside words of S1", "reads: fine relationship"),
     ("quote-single-word", QUOTE, 'quote: "relationship"', "BG401",
-     "quote is too short to verify: 1 word, at least 2 needed", "at least two whole words"),
+     "quote is too short to verify: 1 word, at least 2 needed", "quote 2 or more whole words"),
     ("quote-one-word-changed", QUOTE, 'quote: "a wonderful relationship"', "BG401",
      "quote not found in S1, S2", 'the quote lacks "fine", adds "wonderful"'),
     ("excerpt-mid-word-start", BOTTOM_S2,
