@@ -26,17 +26,23 @@ from briefgen.errors import (
 if TYPE_CHECKING:  # the models cost ~0.3 s to import: only `check` and `make` need them
     from briefgen.load import SourceMap
     from briefgen.model import Brief
-    from briefgen.provenance import StoredText
+    from briefgen.provenance import Evidence
+    from briefgen.sourcefiles import StoredText
 
 
 @dataclass(frozen=True)
 class Checked:
-    """A fact sheet that passed `check`, with the warnings it still has."""
+    """A fact sheet that passed `check`, with the warnings it still has.
+
+    EVIDENCE says where each quote and excerpt was found: the pages link and highlight
+    from it instead of searching the sources again.
+    """
 
     sheet: Path
     brief: Brief
     where: SourceMap
     stored: dict[str, StoredText]
+    evidence: Evidence
     warnings: tuple[Diagnostic, ...] = ()
 
 
@@ -78,7 +84,7 @@ def resolve_sheets(sheets: Iterable[Path], root: Path) -> list[Path]:
 
 def check(sheet: Path, *, strict: bool = False) -> Checked:
     """Load, validate and verify one sheet; raise BriefError (all findings) if it fails."""
-    from briefgen import provenance, rules
+    from briefgen import provenance, rules, sourcefiles
     from briefgen.load import read_sheet
     from briefgen.validate import validate
 
@@ -87,13 +93,12 @@ def check(sheet: Path, *, strict: bool = False) -> Checked:
         brief = validate(data, where)
     except BriefError as error:
         raise BriefError(*sort_diagnostics([*where.problems, *error.diagnostics])) from None
-    stored = provenance.read_sources(brief, sheet.parent)
-    found = sort_diagnostics(
-        [*where.problems, *rules.check(brief, where), *provenance.verify(brief, where, stored)]
-    )
+    stored = sourcefiles.read_sources(brief, sheet.parent)
+    verified = provenance.verify(brief, where, stored)
+    found = sort_diagnostics([*where.problems, *rules.check(brief, where), *verified.diagnostics])
     if errors_in(found, strict=strict):
         raise BriefError(*found)
-    return Checked(sheet, brief, where, stored, tuple(found))
+    return Checked(sheet, brief, where, stored, verified.evidence, tuple(found))
 
 
 def check_sheets(sheets: Iterable[Path], *, strict: bool = False, jobs: int = 1) -> CheckReport:
@@ -182,12 +187,13 @@ def make(
             brief,
             project=project,
             paper=paper,
-            link=site.paragraph_linker(checked.stored),
+            evidence=checked.evidence,
+            link=site.paragraph_link,
             nav=site.page_nav(slug, formats),
             canonical=f"{base_url.rstrip('/')}/{slug}/{slug}.html" if base_url else "",
         ).encode()
         files["sources.html"] = site.sources_page(
-            brief, checked.stored, base_url=base_url, project=project
+            brief, checked.stored, checked.evidence, base_url=base_url, project=project
         )
     fitted: tuple[float | None, str | None, int] = (None, None, 0)
     warnings = checked.warnings

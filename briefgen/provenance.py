@@ -1,87 +1,61 @@
 """Stage 3b, provenance: every cite resolves and every quoted passage is in its source.
 
-Why: trust is the product. A quote or excerpt must appear in the stored source text
-(after normalising whitespace, quote marks, dashes and case), and the stored text must
-be the one the facts were curated from (its sha256). When a passage is not found, the
-closest passage of the source is shown so the editor can fix the wording.
+Why: trust is the product. A quote or excerpt must appear in the stored source text as
+whole words (passages.py says what is forgiven and what is not), long enough to mean
+something (MIN_WORDS), and the stored text must be the one the facts were curated from
+(its sha256). What verification finds is the evidence the pages use: for every quote and
+excerpt, the source, paragraph and span it was found at (`Found`), so rendering never
+searches again. When a passage is not found, the closest passage and a word-level
+difference are shown so the editor can fix the wording.
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
-import re
-import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-from briefgen.errors import Diagnostic
+from briefgen.errors import Diagnostic, Location
 from briefgen.load import Path_, SourceMap, dotted
-from briefgen.model import SECTIONS, Brief, Excerpt, Source
+from briefgen.model import SECTIONS, Brief, Excerpt
+from briefgen.passages import Hit, closest, find, fold, whole_words, word_spans
+from briefgen.sourcefiles import StoredText
 
-MAX_SOURCE_BYTES = 2 * 1024 * 1024
-_QUOTES = str.maketrans(
-    dict.fromkeys("“”„‟«»″", '"') | dict.fromkeys("‘’‚‛′`´", "'") | dict.fromkeys("‐‑‒–—―−", "-")
-)
+MIN_WORDS = {"quote": 2, "excerpt": 4}  # fewer proves nothing / cannot be found again
 
 
 @dataclass(frozen=True)
-class StoredText:
-    """A source's stored text, read once per check; `text` is None when unreadable."""
+class Found:
+    """Where a verified quote or excerpt is: the evidence the pages link to and highlight."""
 
-    text: str | None
-    sha256: str = ""
-    problem: str = ""
-    folded: str = ""  # normalise(text), computed once: every excerpt is searched in it
-
-
-def normalise(text: str) -> str:
-    """Fold what editors and web pages vary: quotes, dashes, whitespace, case, compat forms."""
-    # fold quotes before NFKC too: it would split ″ into two primes and ´ into a space + accent
-    text = unicodedata.normalize("NFKC", text.translate(_QUOTES)).translate(_QUOTES)
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    source: str
+    paragraph: int  # 1-based, as the sources page numbers them
+    start: int  # [start, end): a span of the stored text, on word boundaries
+    end: int
 
 
-def read_sources(brief: Brief, folder: Path) -> dict[str, StoredText]:
-    """Read every source's stored file (inside FOLDER only), keyed by source id."""
-    return {s.id: _read(s, folder) for s in brief.sources if s.file is not None}
+Evidence = dict[Path_, Found]  # by the path of the cite entry, or of a position's quote
 
 
-def _read(source: Source, folder: Path) -> StoredText:
-    assert source.file is not None
-    root = folder.resolve()
-    try:
-        path = (root / source.file).resolve()
-    except (OSError, ValueError):  # ValueError: a NUL written as "\0" in the sheet
-        return StoredText(None, problem="not a usable file name")
-    if not path.is_relative_to(root):
-        return StoredText(None, problem="outside the fact sheet's folder")
-    try:
-        if not path.is_file():
-            return StoredText(
-                None, problem="not found" if not path.exists() else "not a regular file"
-            )
-        raw = path.read_bytes()[: MAX_SOURCE_BYTES + 1]
-    except OSError as error:
-        return StoredText(None, problem=error.strerror or "unreadable")
-    if len(raw) > MAX_SOURCE_BYTES:
-        return StoredText(None, problem=f"larger than {MAX_SOURCE_BYTES >> 20} MiB")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return StoredText(None, problem="not UTF-8 text")
-    return StoredText(text, hashlib.sha256(raw).hexdigest(), folded=normalise(text))
+@dataclass(frozen=True)
+class Verified:
+    """Every provenance finding, and where each verified passage was found."""
+
+    diagnostics: list[Diagnostic]
+    evidence: Evidence
 
 
-def verify(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> list[Diagnostic]:
-    """Every provenance finding for BRIEF, given the stored texts of its sources."""
-    return [
-        *_files(brief, where, stored),
-        *_cites(brief, where, stored),
-        *_quotes(brief, where, stored),
-        *_dates(brief, where),
-    ]
+def verify(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Verified:
+    """Every provenance finding for BRIEF, and where each quote and excerpt was found."""
+    found: list[Diagnostic] = []
+    evidence: Evidence = {}
+    for path, result in [*_cites(brief, where, stored), *_quotes(brief, where, stored)]:
+        if isinstance(result, Found):
+            evidence[path] = result
+        else:
+            found.append(result)
+    return Verified([*_files(brief, where, stored), *found, *_dates(brief, where)], evidence)
 
 
 def cites(brief: Brief) -> Iterator[tuple[Path_, str | Excerpt]]:
@@ -105,7 +79,7 @@ def _files(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Ite
                 at,
                 "BG405",
                 f"source file '{source.file}' is {got.problem}",
-                "store the source text next to facts.yaml, under sources/",
+                got.fix,
             )
         elif source.sha256 is None:
             yield Diagnostic(
@@ -124,7 +98,10 @@ def _files(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Ite
             )
 
 
-def _cites(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Iterator[Diagnostic]:
+Finding = tuple[Path_, Diagnostic | Found]
+
+
+def _cites(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Iterator[Finding]:
     known = [s.id for s in brief.sources]
     used = set()
     for path, ref in cites(brief):
@@ -132,102 +109,133 @@ def _cites(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Ite
         used.add(ident)
         if ident not in known:
             close = difflib.get_close_matches(ident, known, n=1, cutoff=0.5)
-            yield Diagnostic(
-                where.at(path if isinstance(ref, str) else (*path, "source")),
-                "BG403",
-                f"cite names unknown source '{ident}'",
-                f"did you mean '{close[0]}'?" if close else "add it to sources",
+            yield (
+                path,
+                Diagnostic(
+                    where.at(path if isinstance(ref, str) else (*path, "source")),
+                    "BG403",
+                    f"cite names unknown source '{ident}'",
+                    f"did you mean '{close[0]}'?" if close else "add it to sources",
+                ),
             )
-        elif isinstance(ref, Excerpt):
-            yield from _passage(ref.excerpt, [ident], (*path, "excerpt"), where, stored, "BG402")
+        elif isinstance(ref, Excerpt) and (
+            result := _passage(ref.excerpt, [ident], "excerpt", (*path, "excerpt"), where, stored)
+        ):
+            yield path, result
     for i, source in enumerate(brief.sources):
         if source.id not in used:
-            yield Diagnostic(
-                where.at(("sources", i, "id")),
-                "BG404",
-                f"source {source.id} is never cited",
-                "cite it from an item, or remove it",
-                "warning",
+            yield (
+                ("sources", i),
+                Diagnostic(
+                    where.at(("sources", i, "id")),
+                    "BG404",
+                    f"source {source.id} is never cited",
+                    "cite it from an item, or remove it",
+                    "warning",
+                ),
             )
 
 
-def _quotes(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Iterator[Diagnostic]:
+def _quotes(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Iterator[Finding]:
     for i, position in enumerate(brief.positions):
         if position.quote is None:
             continue
+        path: Path_ = ("positions", i, "quote")
         ids = [r if isinstance(r, str) else r.source for r in position.cite]
-        yield from _passage(position.quote, ids, ("positions", i, "quote"), where, stored, "BG401")
+        if result := _passage(position.quote, ids, "quote", path, where, stored):
+            yield path, result
 
 
 def _passage(
     passage: str,
     ids: list[str],
+    what: str,
     path: Path_,
     where: SourceMap,
     stored: dict[str, StoredText],
-    code: str,
-) -> Iterator[Diagnostic]:
-    readable = {i: stored[i] for i in ids if i in stored and stored[i].text is not None}
-    texts = {i: got.text for i, got in readable.items()}
-    if not texts:
+) -> Diagnostic | Found | None:
+    """Where PASSAGE is, as whole words, in the first of the sources IDS that has it."""
+    at = where.at(path)
+    code = "BG401" if what == "quote" else "BG402"
+    count = len(word_spans(passage))
+    if count < MIN_WORDS[what]:
+        least = MIN_WORDS[what]
+        return Diagnostic(
+            at,
+            code,
+            f"{what} is too short to verify: {count} word{'s' * (count != 1)}, "
+            f"at least {least} needed",
+            f"cite {least} or more whole words, exactly as the source has them"
+            if what == "excerpt"
+            else f"quote {least} or more whole words; one word shows nothing of what was said",
+        )
+    readable = {i: stored[i] for i in ids if i in stored and stored[i].folded is not None}
+    if not readable:
         if not any(i in stored for i in ids):
-            yield Diagnostic(
-                where.at(path),
+            return Diagnostic(
+                at,
                 "BG409",
                 f"{dotted(path)} cannot be checked: no cited source has a stored file",
                 "store the source text and set its 'file'",
                 "warning",
             )
-        return
-    needle = normalise(passage)
-    if any(needle in got.folded for got in readable.values()):
-        return
+        return None
+    needle = fold(passage)
+    flawed: tuple[str, StoredText, Hit] | None = None
+    for ident, got in readable.items():
+        assert got.text is not None
+        assert got.folded is not None
+        hit = find(needle, got.text, got.folded)
+        if hit is not None and not hit.problem:
+            n = bisect_right(got.paragraphs, hit.start, key=lambda p: p[0])
+            return Found(ident, n, hit.start, hit.end)
+        if hit is not None and flawed is None:
+            flawed = (ident, got, hit)
     if any(i in stored and stored[i].text is None for i in ids):
-        return  # an unreadable source (already BG405) may hold it: "not found" would mislead
-    best = max(
-        ((*closest(needle, t), i) for i, t in texts.items() if t is not None),
-        key=lambda found: found[1],
-    )
-    shown, ratio, line, source_id = best
-    what = "quote" if code == "BG401" else "excerpt"
-    yield Diagnostic(
-        where.at(path),
+        return None  # an unreadable source (already BG405) may hold it: "not found" would mislead
+    if flawed is not None:
+        return _flawed(what, code, at, *flawed)
+    return _not_found(passage, what, code, at, readable)
+
+
+def _flawed(
+    what: str, code: str, at: Location, ident: str, got: StoredText, hit: Hit
+) -> Diagnostic:
+    assert got.text is not None
+    line = got.text.count("\n", 0, hit.start) + 1
+    if hit.problem == "break":
+        last = got.text.count("\n", 0, hit.end) + 1
+        return Diagnostic(
+            at,
+            code,
+            f"{what} runs across a paragraph break in {ident} (lines {line}-{last})",
+            f"cite one paragraph; if the passage really goes on, break the line in the {what} "
+            "where the source does",
+        )
+    where = {"start": "starts inside a word", "end": "ends inside a word"}
+    return Diagnostic(
+        at,
         code,
-        f"{what} not found in {', '.join(sorted(texts))}",
-        f'closest passage in {source_id} (line {line}, {ratio:.0%} alike): "{shown}"',
+        f"{what} {where.get(hit.problem, 'starts and ends inside words')} of {ident}",
+        f"{what} whole words; {ident} line {line} reads: "
+        f"{whole_words(got.text, hit.start, hit.end)}",
     )
 
 
-def paragraphs(text: str) -> list[str]:
-    """A stored text's paragraphs as the sources page numbers them: its non-empty lines."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def locate(passage: str, text: str) -> int | None:
-    """The 1-based paragraph of TEXT that holds PASSAGE, if one does."""
-    needle = normalise(passage)
-    return next(
-        (n for n, p in enumerate(paragraphs(text), start=1) if needle in normalise(p)), None
+def _not_found(
+    passage: str, what: str, code: str, at: Location, readable: dict[str, StoredText]
+) -> Diagnostic:
+    near = {i: closest(passage, got.text or "", got.paragraphs) for i, got in readable.items()}
+    ident = max(near, key=lambda i: near[i].ratio)
+    best, text = near[ident], readable[ident].text or ""
+    line = text.count("\n", 0, best.start) + 1
+    return Diagnostic(
+        at,
+        code,
+        f"{what} not found in {', '.join(sorted(readable))}",
+        f"closest passage in {ident} (line {line}, {best.ratio:.0%} alike; the {what} "
+        f"{best.difference}): {best.shown}",
     )
-
-
-def closest(needle: str, text: str) -> tuple[str, float, int]:
-    """The passage of TEXT most like NEEDLE (already normalised): (passage, ratio, line)."""
-    words = list(re.finditer(r"\S+", text))
-    size = max(1, len(needle.split()))
-    best = ("", 0.0, 1)
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(needle)
-    for k in range(max(1, len(words) - size + 1)):
-        chunk = words[k : k + size]
-        start, end = chunk[0].start(), chunk[-1].end()
-        matcher.set_seq1(normalise(text[start:end]))
-        if matcher.real_quick_ratio() <= best[1] or matcher.quick_ratio() <= best[1]:
-            continue
-        ratio = matcher.ratio()
-        if ratio > best[1]:
-            best = (re.sub(r"\s+", " ", text[start:end]), ratio, text.count("\n", 0, start) + 1)
-    return best
 
 
 def _dates(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:

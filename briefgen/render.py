@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,9 @@ from markupsafe import Markup
 
 from briefgen.assets import builtin_templates, template_dirs
 from briefgen.errors import BriefError, Diagnostic, Location
+from briefgen.load import Path_
 from briefgen.model import Brief
+from briefgen.provenance import Found
 from briefgen.view import Item, Linker, View, in_page, make_view
 
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
@@ -33,15 +36,17 @@ def render_html(
     *,
     project: Path | None = None,
     paper: str = "A4",
+    evidence: Mapping[Path_, Found] | None = None,
     link: Linker = in_page,
     nav: tuple[tuple[str, str], ...] = (),
     canonical: str = "",
 ) -> str:
     """The one HTML document that serves as web page and PDF source.
 
-    LINK sets where citations point; NAV and CANONICAL are the site page's (the PDF has none).
+    LINK sets where citations point (from EVIDENCE, where each excerpt was found); NAV and
+    CANONICAL are the site page's (the PDF has none).
     """
-    view = make_view(brief, paper=paper, link=link, nav=nav, canonical=canonical)
+    view = make_view(brief, paper=paper, evidence=evidence, link=link, nav=nav, canonical=canonical)
     return _render("brief.html", view, project, html=True)
 
 

@@ -9,14 +9,17 @@ Dates come from the data, never from the clock.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from briefgen.model import Brief
-from briefgen.provenance import StoredText, locate, paragraphs
+from briefgen.passages import Span
+from briefgen.provenance import Evidence, Found
 from briefgen.render import render_template
-from briefgen.view import format_date
+from briefgen.sourcefiles import StoredText
+from briefgen.view import format_date, item_id
 
 TAG = "tag:briefgen,2026:"  # Atom ids are permanent: never derived from the URL layout
 
@@ -82,10 +85,29 @@ def plan(entries: list[Entry], *, base_url: str | None, project: Path | None) ->
     return {name: text.encode() for name, text in pages.items()}
 
 
+@dataclass(frozen=True)
+class Piece:
+    """A run of one paragraph's text: highlighted when a quote or excerpt covers it.
+
+    CITED_BY lists the ids of the briefing items whose passage ends with this run, so each
+    highlight links back to the item that cites it.
+    """
+
+    text: str
+    marked: bool = False
+    cited_by: tuple[str, ...] = ()
+
+
 def sources_page(
-    brief: Brief, stored: dict[str, StoredText], *, base_url: str | None, project: Path | None
+    brief: Brief,
+    stored: dict[str, StoredText],
+    evidence: Evidence,
+    *,
+    base_url: str | None,
+    project: Path | None,
 ) -> bytes:
-    """<slug>/sources.html: each stored source text with numbered paragraphs."""
+    """<slug>/sources.html: each stored source text with numbered paragraphs, every quote
+    and excerpt highlighted where `check` found it."""
     texts = []
     for s in brief.sources:
         got = stored.get(s.id)
@@ -96,7 +118,7 @@ def sources_page(
                 "publisher": s.publisher,
                 "url": s.url,
                 "file": s.file,
-                "paragraphs": paragraphs(got.text) if got and got.text else [],
+                "paragraphs": _highlighted(got, s.id, brief, evidence) if got else [],
             }
         )
     base = base_url.rstrip("/") + "/" if base_url else None
@@ -105,15 +127,42 @@ def sources_page(
     ).encode()
 
 
-def paragraph_linker(stored: dict[str, StoredText]) -> Any:
-    """Cite links for the site: the exact paragraph of the sources page an excerpt is in."""
+def paragraph_link(source: str, found: Found | None) -> str:
+    """Cite links for the site: the paragraph of the sources page the excerpt was found in."""
+    return f"sources.html#{source}-p{found.paragraph}" if found else f"sources.html#{source}"
 
-    def link(source: str, excerpt: str) -> str:
-        got = stored.get(source)
-        n = locate(excerpt, got.text) if excerpt and got and got.text else None
-        return f"sources.html#{source}-p{n}" if n else f"sources.html#{source}"
 
-    return link
+def _highlighted(
+    got: StoredText, source: str, brief: Brief, evidence: Evidence
+) -> list[list[Piece]]:
+    """The paragraphs of GOT, each cut into pieces at the edges of the passages found in it."""
+    if got.text is None:
+        return []
+    found = {
+        ((f.start, f.end), item_id(brief, path))
+        for path, f in evidence.items()
+        if f.source == source
+    }
+    spans = sorted(  # one back-link per item: a quote inside its own excerpt needs none
+        ((s, e), item)
+        for (s, e), item in found
+        if not any(i == item and a <= s and e <= b and (a, b) != (s, e) for (a, b), i in found)
+    )
+    return [_pieces(got.text, paragraph, spans) for paragraph in got.paragraphs]
+
+
+def _pieces(text: str, paragraph: Span, spans: list[tuple[Span, str]]) -> list[Piece]:
+    lo, hi = paragraph
+    inner = [
+        ((max(s, lo), min(e, hi)), item, e <= hi) for (s, e), item in spans if s < hi and e > lo
+    ]
+    cuts = sorted({lo, hi, *(p for (s, e), _, _ in inner for p in (s, e))})
+    pieces = []
+    for a, b in itertools.pairwise(cuts):
+        marked = any(s <= a and b <= e for (s, e), _, _ in inner)
+        ends = tuple(item for (_, e), item, last in inner if last and e == b)
+        pieces.append(Piece(text[a:b], marked, ends))
+    return pieces
 
 
 def page_nav(slug: str, formats: tuple[str, ...]) -> tuple[tuple[str, str], ...]:

@@ -8,9 +8,10 @@ and PDF), likelihood terms with their ranges, dates written out, actor names res
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from briefgen.load import Path_
 from briefgen.model import (
     LIKELIHOOD,
     UNKNOWN,
@@ -21,7 +22,7 @@ from briefgen.model import (
     Position,
     Source,
 )
-from briefgen.provenance import cites
+from briefgen.provenance import Found, cites
 
 _MONTHS = (
     "January",
@@ -47,6 +48,7 @@ class Cite:
     source: str
     excerpt: str = ""
     href: str = ""
+    found: Found | None = None  # where verification found the excerpt
 
 
 @dataclass(frozen=True)
@@ -95,37 +97,48 @@ class View:
     canonical: str = ""  # the page's absolute URL, when the site has a base_url
 
 
-Linker = Callable[[str, str], str]
+Linker = Callable[[str, Found | None], str]
+BOTTOM_LINE = "bottom-line"  # the bottom line's id on the page; every other item has its own
 
 
-def in_page(source: str, _excerpt: str) -> str:
+def in_page(source: str, _found: Found | None) -> str:
     """Cite links of the standalone page and the PDF: the entry in the source list."""
     return f"#src-{source}"
+
+
+def item_id(brief: Brief, path: Path_) -> str:
+    """The page id of the item a cite or quote PATH belongs to (brief.html's element ids)."""
+    value = getattr(brief, str(path[0]))
+    return value[int(path[1])].id if isinstance(value, list) else BOTTOM_LINE
 
 
 def make_view(
     brief: Brief,
     *,
     paper: str = "A4",
+    evidence: Mapping[Path_, Found] | None = None,
     link: Linker = in_page,
     nav: tuple[tuple[str, str], ...] = (),
     canonical: str = "",
 ) -> View:
     """Compute the page view of BRIEF; the sheet's own paper setting wins over PAPER.
 
-    LINK turns (source id, excerpt) into a citation's href: the in-page source list for
-    the PDF, the exact paragraph of the sources page on the site.
+    EVIDENCE is where `check` found each excerpt (by cite path); LINK turns (source id,
+    where found) into a citation's href: the in-page source list for the PDF, the exact
+    paragraph of the sources page on the site.
     """
     numbers = _numbering(brief)
+    found = evidence or {}
     b = brief.briefing
     actors = {a.id: a for a in brief.actors}
 
-    def marks(refs: list[str | Excerpt]) -> tuple[Cite, ...]:
+    def marks(refs: list[str | Excerpt], *base: str | int) -> tuple[Cite, ...]:
         seen: dict[str, Cite] = {}
-        for r in refs:
+        for j, r in enumerate(refs):
             sid, excerpt = (r, "") if isinstance(r, str) else (r.source, r.excerpt)
             if sid in numbers and sid not in seen:
-                seen[sid] = Cite(numbers[sid], sid, excerpt, link(sid, excerpt))
+                where = found.get((*base, "cite", j))
+                seen[sid] = Cite(numbers[sid], sid, excerpt, link(sid, where), where)
         return tuple(sorted(seen.values(), key=lambda c: c.n))
 
     def names(ids: list[str]) -> str:
@@ -133,42 +146,48 @@ def make_view(
 
     sections: dict[str, tuple[Item, ...]] = {
         "key_facts": tuple(
-            Item(f.id, f.text, marks(f.cite), note=format_date(f.date)) for f in brief.key_facts
+            Item(f.id, f.text, marks(f.cite, "key_facts", i), note=format_date(f.date))
+            for i, f in enumerate(brief.key_facts)
         ),
         "agenda": tuple(
             Item(
                 a.id,
                 a.detail or "",
-                marks(a.cite),
+                marks(a.cite, "agenda", i),
                 lead=a.topic,
                 note=_join(f"per {names(a.raised_by)}" if a.raised_by else "", a.status),
             )
-            for a in brief.agenda
+            for i, a in enumerate(brief.agenda)
         ),
         "obstacles": tuple(
             Item(
                 o.id,
                 o.issue,
-                marks(o.cite),
+                marks(o.cite, "obstacles", i),
                 note=_join(
                     o.detail or "",
                     names(o.parties),
                     f"since {format_date(o.since)}" if o.since else "",
                 ),
             )
-            for o in brief.obstacles
+            for i, o in enumerate(brief.obstacles)
         ),
-        "positions": tuple(_position(p, actors, marks(p.cite)) for p in brief.positions),
-        "assessments": tuple(_assessment(a, marks(a.cite)) for a in brief.assessments),
+        "positions": tuple(
+            _position(p, actors, marks(p.cite, "positions", i))
+            for i, p in enumerate(brief.positions)
+        ),
+        "assessments": tuple(
+            _assessment(a, marks(a.cite, "assessments", i)) for i, a in enumerate(brief.assessments)
+        ),
         "watch": tuple(
             Item(
                 w.id,
                 w.indicator,
-                marks(w.cite),
+                marks(w.cite, "watch", i),
                 note=f"would {'raise or lower' if w.direction == 'either' else w.direction[:-1]} "
                 f"{', '.join(w.signals)}" + (f" · by {format_date(w.by)}" if w.by else ""),
             )
-            for w in brief.watch
+            for i, w in enumerate(brief.watch)
         ),
     }
     return View(
@@ -190,7 +209,9 @@ def make_view(
         keywords=", ".join(
             [b.event.name, *(actors[p].name for p in b.event.participants if p in actors)]
         ),
-        bottom_line=Item("bottom-line", brief.bottom_line.text, marks(brief.bottom_line.cite)),
+        bottom_line=Item(
+            BOTTOM_LINE, brief.bottom_line.text, marks(brief.bottom_line.cite, "bottom_line")
+        ),
         sections=sections,
         sources=tuple(
             _source_entry(s, numbers[s.id])

@@ -15,8 +15,8 @@ import pytest
 from briefgen import __version__
 from briefgen.errors import BriefError
 from briefgen.load import load_text, read_sheet
+from briefgen.passages import normalise
 from briefgen.pipeline import check, check_sheets
-from briefgen.provenance import normalise
 from briefgen.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
