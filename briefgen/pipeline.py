@@ -77,19 +77,33 @@ def resolve_sheets(sheets: Iterable[Path], root: Path) -> list[Path]:
 
 
 def check(sheet: Path, *, strict: bool = False) -> Checked:
-    """Load, validate and verify one sheet; raise BriefError (all findings) if it fails."""
+    """Load, validate and verify one sheet; raise BriefError (all findings) if it fails.
+
+    Schema errors do not stop the later stages: they run on the parts that validated.
+    """
     from briefgen import provenance, rules
     from briefgen.load import read_sheet
-    from briefgen.validate import validate
+    from briefgen.validate import salvage, validate
 
     data, where = read_sheet(sheet, recover=True)  # a duplicate key still shows schema errors
+    schema: tuple[Diagnostic, ...] = ()
+    unchecked: frozenset[str] = frozenset()
     try:
         brief = validate(data, where)
-    except BriefError as error:
-        raise BriefError(*sort_diagnostics([*where.problems, *error.diagnostics])) from None
+    except BriefError as error:  # rules and provenance still run on what validated
+        part = salvage(data)
+        if part is None:
+            raise BriefError(*sort_diagnostics([*where.problems, *error.diagnostics])) from None
+        schema, brief, unchecked = error.diagnostics, part.brief, part.unchecked
     stored = provenance.read_sources(brief, sheet.parent)
     found = sort_diagnostics(
-        [*where.problems, *rules.check(brief, where), *provenance.verify(brief, where, stored)]
+        [
+            *where.problems,
+            *schema,
+            *rules.check(brief, where, unchecked),
+            *rules.placeholders(data, where),
+            *provenance.verify(brief, where, stored, unchecked),
+        ]
     )
     if errors_in(found, strict=strict):
         raise BriefError(*found)

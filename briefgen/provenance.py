@@ -18,7 +18,7 @@ from pathlib import Path
 
 from briefgen.errors import Diagnostic
 from briefgen.load import Path_, SourceMap, dotted
-from briefgen.model import SECTIONS, Brief, Excerpt, Source
+from briefgen.model import SECTIONS, UNKNOWN, Brief, Excerpt, Source
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 _QUOTES = str.maketrans(
@@ -45,7 +45,11 @@ def normalise(text: str) -> str:
 
 def read_sources(brief: Brief, folder: Path) -> dict[str, StoredText]:
     """Read every source's stored file (inside FOLDER only), keyed by source id."""
-    return {s.id: _read(s, folder) for s in brief.sources if s.file is not None}
+    return {
+        s.id: _read(s, folder)
+        for s in brief.sources
+        if getattr(s, "id", None) is not None and s.file is not None
+    }
 
 
 def _read(source: Source, folder: Path) -> StoredText:
@@ -74,12 +78,24 @@ def _read(source: Source, folder: Path) -> StoredText:
     return StoredText(text, hashlib.sha256(raw).hexdigest(), folded=normalise(text))
 
 
-def verify(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> list[Diagnostic]:
-    """Every provenance finding for BRIEF, given the stored texts of its sources."""
+def verify(
+    brief: Brief,
+    where: SourceMap,
+    stored: dict[str, StoredText],
+    unchecked: frozenset[str] = frozenset(),
+) -> list[Diagnostic]:
+    """Every provenance finding for BRIEF, given the stored texts of its sources.
+
+    Names in UNCHECKED (texts of parts that failed the schema, see `validate.Salvage`) may
+    be sources that failed: a cite of one is neither unknown nor checkable, and a source
+    they mention is not reported as never cited.
+    """
+    known = {getattr(s, "id", None) for s in brief.sources} - {None}
+    unsure = unchecked - known  # cited names that may be sources which failed the schema
     return [
         *_files(brief, where, stored),
-        *_cites(brief, where, stored),
-        *_quotes(brief, where, stored),
+        *_cites(brief, where, stored, unsure, unchecked),
+        *_quotes(brief, where, stored, unsure),
         *_dates(brief, where),
     ]
 
@@ -96,7 +112,7 @@ def cites(brief: Brief) -> Iterator[tuple[Path_, str | Excerpt]]:
 
 def _files(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Iterator[Diagnostic]:
     for i, source in enumerate(brief.sources):
-        got = stored.get(source.id)
+        got = stored.get(getattr(source, "id", None) or "")
         if got is None:
             continue
         at = where.at(("sources", i, "file"))
@@ -124,12 +140,22 @@ def _files(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Ite
             )
 
 
-def _cites(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Iterator[Diagnostic]:
-    known = [s.id for s in brief.sources]
-    used = set()
+def _cites(
+    brief: Brief,
+    where: SourceMap,
+    stored: dict[str, StoredText],
+    unsure: frozenset[str],
+    unchecked: frozenset[str],
+) -> Iterator[Diagnostic]:
+    known = [s.id for s in brief.sources if getattr(s, "id", None) is not None]
+    used = set(unchecked)
     for path, ref in cites(brief):
-        ident = ref if isinstance(ref, str) else ref.source
+        ident = ref if isinstance(ref, str) else getattr(ref, "source", None)
+        if ident is None:
+            continue
         used.add(ident)
+        if ident in unsure:
+            continue
         if ident not in known:
             close = difflib.get_close_matches(ident, known, n=1, cutoff=0.5)
             yield Diagnostic(
@@ -138,10 +164,12 @@ def _cites(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Ite
                 f"cite names unknown source '{ident}'",
                 f"did you mean '{close[0]}'?" if close else "add it to sources",
             )
-        elif isinstance(ref, Excerpt):
-            yield from _passage(ref.excerpt, [ident], (*path, "excerpt"), where, stored, "BG402")
+        elif isinstance(ref, Excerpt) and getattr(ref, "excerpt", None) is not None:
+            yield from _passage(
+                ref.excerpt, [ident], (*path, "excerpt"), where, stored, "BG402", unsure
+            )
     for i, source in enumerate(brief.sources):
-        if source.id not in used:
+        if getattr(source, "id", None) not in used | {None}:
             yield Diagnostic(
                 where.at(("sources", i, "id")),
                 "BG404",
@@ -151,12 +179,15 @@ def _cites(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Ite
             )
 
 
-def _quotes(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Iterator[Diagnostic]:
+def _quotes(
+    brief: Brief, where: SourceMap, stored: dict[str, StoredText], unsure: frozenset[str]
+) -> Iterator[Diagnostic]:
     for i, position in enumerate(brief.positions):
         if position.quote is None:
             continue
-        ids = [r if isinstance(r, str) else r.source for r in position.cite]
-        yield from _passage(position.quote, ids, ("positions", i, "quote"), where, stored, "BG401")
+        ids = [r if isinstance(r, str) else getattr(r, "source", "") for r in position.cite]
+        path = ("positions", i, "quote")
+        yield from _passage(position.quote, ids, path, where, stored, "BG401", unsure)
 
 
 def _passage(
@@ -166,7 +197,10 @@ def _passage(
     where: SourceMap,
     stored: dict[str, StoredText],
     code: str,
+    unsure: frozenset[str] = frozenset(),
 ) -> Iterator[Diagnostic]:
+    if unsure.intersection(ids):
+        return  # a cited source failed the schema: "not found" or "cannot check" would mislead
     readable = {i: stored[i] for i in ids if i in stored and stored[i].text is not None}
     texts = {i: got.text for i, got in readable.items()}
     if not texts:
@@ -235,7 +269,8 @@ def _dates(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
     if as_of is None:
         return
     for i, source in enumerate(brief.sources):
-        if source.published != "unknown" and source.published[: len(as_of)] > as_of:
+        published = getattr(source, "published", None) or UNKNOWN
+        if published != UNKNOWN and published[: len(as_of)] > as_of:
             yield Diagnostic(
                 where.at(("sources", i, "published")),
                 "BG408",
