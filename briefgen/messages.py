@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from briefgen.errors import Diagnostic, Location
@@ -31,9 +32,9 @@ _PATTERNS = {  # regex → (what was expected, hint)
     ),
     r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$": (
         "a date YYYY-MM-DD, YYYY-MM or YYYY",
-        "e.g. 2018-07-16; put uncertainty in a date_note",
+        "e.g. 2018-07-16, 2018-07 or 2018",
     ),
-    r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?|^unknown$": (
+    r"^([0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?|unknown)$": (
         "a date YYYY-MM-DD, YYYY-MM or YYYY, or 'unknown'",
         "write 'unknown' when the source does not say",
     ),
@@ -142,6 +143,8 @@ def _literal(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> H
 def _pattern(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     pattern = str((e.get("ctx") or {}).get("pattern", ""))
     expected, hint = _PATTERNS.get(pattern, (f"text matching {pattern}", ""))
+    if expected.startswith("a date") and "date_note" in _fields_at(path[:-1]):
+        hint += "; put uncertainty in the date_note"
     return (
         "BG205",
         f"{dotted(path)} must be {expected}, got {_quote(e.get('input'))}",
@@ -202,12 +205,43 @@ def _too_long(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> 
 
 
 def _range(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
+    ctx = e.get("ctx") or {}
+    low, high = _bounds(path)
+    low, high = ctx.get("ge", low), ctx.get("le", high)
+    span = (
+        f"from {low} to {high}"
+        if low is not None and high is not None
+        else (f"at least {low}" if low is not None else f"at most {high}")
+    )
+    hint = (
+        "Admiralty credibility runs from 1 (confirmed) to 6 (cannot be judged)"
+        if path and path[-1] == "credibility"
+        else ""
+    )
     return (
         "BG210",
-        f"{dotted(path)} must be between 1 and 6, got {_quote(e.get('input'))}",
-        "Admiralty credibility runs from 1 (confirmed) to 6 (cannot be judged)",
+        f"{dotted(path)} must be {span}, got {kind(e.get('input'))}",
+        hint,
         where.at(path),
     )
+
+
+def _bounds(path: Path_) -> tuple[object, object]:
+    """The (ge, le) bounds the model sets on the field at PATH, where it sets them."""
+    model = _model_at(path[:-1])
+    info = model.model_fields.get(str(path[-1])) if model is not None and path else None
+    found: dict[str, object] = {}
+    todo: list[Any] = [info] if info is not None else []
+    while todo:  # FieldInfo → its metadata and annotation → Annotated/Union arguments
+        node = todo.pop()
+        for bound in ("ge", "le"):
+            if isinstance(getattr(node, bound, None), int):
+                found[bound] = getattr(node, bound)
+        todo += [*getattr(node, "metadata", ()), *getattr(node, "__metadata__", ())]
+        todo += typing.get_args(node) if typing.get_origin(node) is not None else ()
+        if isinstance(node, FieldInfo) and node.annotation is not None:
+            todo.append(node.annotation)
+    return found.get("ge"), found.get("le")
 
 
 def _wrong_type(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
@@ -274,6 +308,12 @@ def _quote(value: object) -> str:
 
 def _fields_at(path: Path_) -> list[str]:
     """The field names allowed at PATH, for 'did you mean' hints."""
+    model = _model_at(path)
+    return list(model.model_fields) if model is not None else []
+
+
+def _model_at(path: Path_) -> type[BaseModel] | None:
+    """The model that describes the mapping at PATH, if PATH is one."""
     model: Any = Brief
     for part in path:
         if isinstance(part, int):
@@ -282,11 +322,11 @@ def _fields_at(path: Path_) -> list[str]:
             not (isinstance(model, type) and issubclass(model, BaseModel))
             or part not in model.model_fields
         ):
-            return []
+            return None
         model = model_in(model.model_fields[part].annotation)
     if isinstance(model, type) and issubclass(model, BaseModel):
-        return list(model.model_fields)
-    return []
+        return model
+    return None
 
 
 def model_in(annotation: Any) -> Any:

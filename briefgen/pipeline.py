@@ -1,5 +1,5 @@
-"""The stage order, and the only module that knows it: load → validate → rules and
-provenance → render → pdf → site → publish.
+"""The stage order, and the only module that knows it: load → validate → rules,
+provenance and chronology → render → pdf → site → publish.
 
 Each function takes values (paths, options, "today") and returns values; the CLI prints.
 """
@@ -81,7 +81,7 @@ def check(sheet: Path, *, strict: bool = False) -> Checked:
 
     Schema errors do not stop the later stages: they run on the parts that validated.
     """
-    from briefgen import provenance, rules
+    from briefgen import chronology, provenance, rules
     from briefgen.load import read_sheet
     from briefgen.validate import salvage, validate
 
@@ -103,6 +103,7 @@ def check(sheet: Path, *, strict: bool = False) -> Checked:
             *rules.check(brief, where, unchecked),
             *rules.placeholders(data, where),
             *provenance.verify(brief, where, stored, unchecked),
+            *chronology.check(brief, where),
         ]
     )
     if errors_in(found, strict=strict):

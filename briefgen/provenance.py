@@ -18,7 +18,7 @@ from pathlib import Path
 
 from briefgen.errors import Diagnostic
 from briefgen.load import Path_, SourceMap, dotted
-from briefgen.model import SECTIONS, UNKNOWN, Brief, Excerpt, Source
+from briefgen.model import SECTIONS, Brief, Excerpt, Source
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 _QUOTES = str.maketrans(
@@ -96,7 +96,6 @@ def verify(
         *_files(brief, where, stored),
         *_cites(brief, where, stored, unsure, unchecked),
         *_quotes(brief, where, stored, unsure),
-        *_dates(brief, where),
     ]
 
 
@@ -262,19 +261,3 @@ def closest(needle: str, text: str) -> tuple[str, float, int]:
         if ratio > best[1]:
             best = (re.sub(r"\s+", " ", text[start:end]), ratio, text.count("\n", 0, start) + 1)
     return best
-
-
-def _dates(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
-    as_of = brief.briefing.prepared.as_of
-    if as_of is None:
-        return
-    for i, source in enumerate(brief.sources):
-        published = getattr(source, "published", None) or UNKNOWN
-        if published != UNKNOWN and published[: len(as_of)] > as_of:
-            yield Diagnostic(
-                where.at(("sources", i, "published")),
-                "BG408",
-                f"source {source.id} was published after the as-of date {as_of}",
-                "move prepared.as_of, or drop facts taken from it",
-                "warning",
-            )

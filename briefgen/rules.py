@@ -156,7 +156,8 @@ def _references(brief: Brief, where: SourceMap, unchecked: frozenset[str]) -> It
 
 def _speech(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
     for i, p in enumerate(brief.positions):
-        if p.speech == "direct" and p.quote is None:
+        speech = getattr(p, "speech", None)
+        if speech == "direct" and p.quote is None:
             yield _error(
                 where,
                 ("positions", i, "speech"),
@@ -164,7 +165,7 @@ def _speech(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
                 "direct speech needs a verbatim 'quote'",
                 "add the quoted words from the source, or use speech: indirect",
             )
-        if p.speech == "indirect" and p.quote is not None:
+        if speech == "indirect" and p.quote is not None:
             yield _warn(
                 where,
                 ("positions", i, "quote"),

@@ -153,9 +153,10 @@ def _salvaged(model: type[BaseModel], name: str, value: object, dropped: list[ob
         pass
     annotation = model.model_fields[name].annotation
     inner = model_in(annotation)
-    if typing.get_origin(annotation) is list and isinstance(value, list):
-        return _items(model, name, value, dropped)
-    if inner is not None and isinstance(value, dict):
+    if typing.get_origin(annotation) is list:
+        if isinstance(value, list):
+            return _items(model, name, value, dropped)
+    elif inner is not None and isinstance(value, dict):
         return inner.model_construct(**_fields(inner, value, dropped))
     dropped.append(value)
     return _MISSING

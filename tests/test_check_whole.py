@@ -4,13 +4,23 @@ only what exists."""
 
 from __future__ import annotations
 
+import copy
+import functools
+import json
+import operator
+import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from briefgen.pipeline import check_sheets
+from briefgen.jsonschema import schema
+from briefgen.load import read_sheet
+from briefgen.pipeline import check_sheets, make
 from tests.test_check import EXAMPLE, edit, run
+from tests.test_hostile import pdftotext
 
 TYPO = ("    via: Sputnik\n", "    vai: Sputnik\n")  # positions[1]: BG204
 MISQUOTE = ('    quote: "a fine relationship"', '    quote: "a wonderful relationship"')  # BG401
@@ -84,3 +94,108 @@ def test_references_into_a_list_that_failed_are_not_unknown(project: Path) -> No
     found = check_sheets([sheet], strict=True).diagnostics
     assert [(d.code, d.message) for d in found] == [
         ("BG202", "actors[0] must be a mapping, got the number 42")]
+
+
+def _mutations(data: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Every mapping key of DATA as (path, key), depth first."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield (*path, key)
+            yield from _mutations(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _mutations(value, (*path, i))
+
+
+def test_any_field_missing_or_mistyped_gives_diagnostics_not_a_traceback(tmp_path: Path) -> None:
+    """The rules and provenance run on salvaged sheets, where any field may be absent."""
+    shutil.copytree(EXAMPLE, tmp_path / "x")
+    sheet = tmp_path / "x" / "facts.yaml"
+    data, _ = read_sheet(EXAMPLE / "facts.yaml")
+    for path in _mutations(data):
+        for change in ("delete", 42, [], {}):
+            broken = copy.deepcopy(data)
+            parent = functools.reduce(operator.getitem, path[:-1], broken)
+            if change == "delete":
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = change
+            sheet.write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")
+            check_sheets([sheet], strict=True)  # only a BriefError is caught there
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+START = "    start_date: 2018-07-16\n"
+PREPARED = "    date: 2026-11-23\n    as_of: 2018-07\n"
+
+
+@pytest.mark.parametrize(("pairs", "expected"), [
+    ([(START, START + "    end_date: 2018-07-15\n")],
+     "facts.yaml:14:15: error BG316: briefing.event.end_date 2018-07-15 is before its start_date"
+     " 2018-07-16\n    hint: swap them, or correct the month or day"),
+    ([(PREPARED, "    date: 2018-07-10\n    as_of: 2018-07-12\n")],
+     "facts.yaml:18:12: error BG317: briefing.prepared.as_of 2018-07-12 is after the day the"
+     " brief was prepared, 2018-07-10\n    hint: the information cut-off is at most prepared.date"),
+    ([(f"{S2_PUBLISHED}unknown{S2_NOTE}", f"{S2_PUBLISHED}2018-08-01{S2_NOTE}")],
+     "facts.yaml:48:16: error BG408: source S2 was published (2018-08-01) after the as-of date"
+     " 2018-07\n    hint: move prepared.as_of, or drop the source and the facts taken from it"),
+], ids=["end-before-start", "as-of-after-prepared", "published-after-as-of"])
+def test_dates_out_of_order_are_positioned_errors(
+        example_copy: Path, pairs: list[tuple[str, str]], expected: str) -> None:
+    edit(example_copy, *pairs)
+    report = check_sheets([example_copy])
+    assert report.failed
+    assert [str(d).replace(str(example_copy), "facts.yaml") for d in report.diagnostics] == [
+        expected]
+
+
+@pytest.mark.parametrize("pairs", [
+    [(START, START + "    end_date: 2018-07\n")],  # partial dates compare as far as both go
+    [(PREPARED, "    date: 2018-07-16\n    as_of: 2018\n")],
+    [(f"{S2_PUBLISHED}unknown{S2_NOTE}", f"{S2_PUBLISHED}2018-07-20{S2_NOTE}")],
+    [(START, "    start_date: 2018\n"), (PREPARED, "    date: 2026\n    as_of: 2018\n")],
+], ids=["end-in-start-month", "as-of-a-year", "published-in-as-of-month", "unquoted-years"])
+def test_dates_in_order_or_undecidable_pass(example_copy: Path,
+                                            pairs: list[tuple[str, str]]) -> None:
+    edit(example_copy, *pairs)
+    report = check_sheets([example_copy], strict=True)
+    assert [str(d) for d in report.diagnostics] == []
+
+
+@pytest.mark.parametrize("written", ['"2005-02-04T10:00"', '"2005xyz"', '"2005-02-04 "',
+                                     "2005-02-04T10:00", '"2005-2-4"', "20050", "-2005"])
+def test_only_the_documented_date_forms_are_dates(example_copy: Path, written: str) -> None:
+    edit(example_copy, (f"{S2_PUBLISHED}unknown{S2_NOTE}", f"{S2_PUBLISHED}{written}{S2_NOTE}"))
+    (found,) = check_sheets([example_copy]).diagnostics
+    assert found.code in {"BG205", "BG202"}, found
+    assert found.where.line == 48
+    assert "invalid literal" not in found.message
+    assert "month" not in found.hint
+
+
+def test_the_exported_schema_anchors_its_date_patterns() -> None:
+    text = json.dumps(schema())
+    patterns = {p for p in re.findall(r'"pattern": "([^"]*)"', text) if "[0-9]{4}" in p}
+    assert len(patterns) == 2
+    for pattern in patterns:
+        regex = re.compile(pattern.replace("\\\\", "\\"))
+        assert regex.search("2018-07-16")
+        assert regex.search("2018")
+        for bad in ("2005-02-04T10:00", "2005xyz", "20181", "unknownx", "x2018"):
+            assert not regex.search(bad), (pattern, bad)
+    year = '{"maximum": 9999, "minimum": 1000, "type": "integer"}'
+    assert year in json.dumps(schema(), sort_keys=True)
+
+
+def test_an_event_date_note_is_printed_in_every_format(example_copy: Path,
+                                                      tmp_path: Path) -> None:
+    note = '    date_note: "Day inferred from S2\'s \\"next Monday\\""\n'
+    edit(example_copy, (START, START + note))
+    built = make(example_copy)
+    md = built.files["helsinki-summit-2018.md"].decode()
+    html = built.files["helsinki-summit-2018.html"].decode()
+    assert "16 July 2018 (Day inferred from S2's \"next Monday\")" in md
+    assert "16 July 2018 (Day inferred from S2&#39;s &#34;next Monday&#34;)" in html
+    pdf = " ".join(pdftotext(built.files["helsinki-summit-2018.pdf"], tmp_path).split())
+    assert "16 July 2018 (Day inferred from S2's \"next Monday\")" in pdf
