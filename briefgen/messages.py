@@ -266,7 +266,12 @@ def _wrong_type(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -
 
 
 def _fallback(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
-    return ("BG200", f"{dotted(path)}: {e['msg']}", "", where.at(path))
+    return (  # pydantic's own sentence would name Python types: say what we can
+        "BG200",
+        f"{dotted(path) or 'the sheet'} has a value the schema does not accept",
+        "`briefgen schema` describes every field",
+        where.at(path),
+    )
 
 
 _HANDLERS: dict[str, Callable[[ErrorDetails, Path_, object, SourceMap], Handled]] = {

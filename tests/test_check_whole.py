@@ -10,14 +10,20 @@ import json
 import operator
 import re
 import shutil
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
 from briefgen.jsonschema import schema
-from briefgen.load import read_sheet
+from briefgen.load import SourceMap, read_sheet
+from briefgen.messages import diagnose, model_in
+from briefgen.model import Brief
 from briefgen.pipeline import check_sheets, make
 from tests.test_check import EXAMPLE, edit, run
 from tests.test_hostile import pdftotext
@@ -107,6 +113,18 @@ def _mutations(data: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple
             yield from _mutations(value, (*path, i))
 
 
+PYTHON_TEXT = re.compile(r"Input should|Value error|invalid literal|\[type=|has no attribute"
+                         r"|Traceback|Error\b|errors\.pydantic")
+
+
+def test_an_unexpected_schema_error_shows_no_library_text() -> None:
+    error = {"type": "int_parsing", "loc": ("key_facts", 0, "credibility"), "input": "x",
+             "msg": "Input should be a valid integer, unable to parse string as an integer"}
+    found = diagnose(error, {}, SourceMap("facts.yaml"))  # type: ignore[arg-type]
+    assert found.code == "BG200"
+    assert not PYTHON_TEXT.search(f"{found.message} {found.hint}"), str(found)
+
+
 def test_any_field_missing_or_mistyped_gives_diagnostics_not_a_traceback(tmp_path: Path) -> None:
     """The rules and provenance run on salvaged sheets, where any field may be absent."""
     shutil.copytree(EXAMPLE, tmp_path / "x")
@@ -121,7 +139,9 @@ def test_any_field_missing_or_mistyped_gives_diagnostics_not_a_traceback(tmp_pat
             else:
                 parent[path[-1]] = change
             sheet.write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")
-            check_sheets([sheet], strict=True)  # only a BriefError is caught there
+            found = check_sheets([sheet], strict=True).diagnostics  # only BriefError is caught
+            for d in found:
+                assert not PYTHON_TEXT.search(f"{d.message} {d.hint}"), (path, change, str(d))
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -199,3 +219,54 @@ def test_an_event_date_note_is_printed_in_every_format(example_copy: Path,
     assert "16 July 2018 (Day inferred from S2&#39;s &#34;next Monday&#34;)" in html
     pdf = " ".join(pdftotext(built.files["helsinki-summit-2018.pdf"], tmp_path).split())
     assert "16 July 2018 (Day inferred from S2's \"next Monday\")" in pdf
+
+
+# --- messages ------------------------------------------------------------------------------
+
+
+def _model_fields(model: type[BaseModel], path: tuple[str | int, ...] = ()
+                  ) -> Iterator[tuple[tuple[str | int, ...], type[BaseModel], str, Any]]:
+    """(path, model, field name, FieldInfo) of every field of the schema, list items as [0]."""
+    for name, info in model.model_fields.items():
+        yield (*path, name), model, name, info
+        inner = model_in(info.annotation)
+        if inner is not None:
+            many = typing.get_origin(info.annotation) is list
+            yield from _model_fields(inner, (*path, name, 0) if many else (*path, name))
+
+
+def _pattern_of(info: Any) -> str | None:
+    todo, found = [info], None
+    while todo:
+        node = todo.pop()
+        found = found or getattr(node, "pattern", None)
+        todo += [*getattr(node, "metadata", ()), *typing.get_args(node)]
+        todo += [node.annotation] if isinstance(node, FieldInfo) and node.annotation else []
+    return found
+
+
+FIELDS = list(_model_fields(Brief))
+ALL_NAMES = {name for _, _, name, _ in FIELDS}
+
+
+def test_every_field_a_hint_names_exists_where_the_hint_points() -> None:
+    where = SourceMap("facts.yaml")
+    checked = 0
+    for path, model, name, info in FIELDS:
+        errors: list[dict[str, Any]] = [
+            {"type": "missing", "loc": path, "msg": "", "input": None},
+            {"type": "extra_forbidden", "loc": (*path[:-1], name + "x"), "msg": "", "input": 1},
+            {"type": "string_type", "loc": path, "msg": "", "input": 1},
+            {"type": "value_error", "loc": path, "msg": "", "input": "x",
+             "ctx": {"error": "wrong"}},
+        ]
+        if (pattern := _pattern_of(info)) is not None:
+            errors.append({"type": "string_pattern_mismatch", "loc": path, "msg": "",
+                           "input": "x", "ctx": {"pattern": pattern}})
+        for error in errors:
+            hint = diagnose(error, {}, where).hint  # type: ignore[arg-type]
+            named = {*re.findall(r"\b[a-z]+_[a-z_]+\b", hint), *re.findall(r"[`'](\w+)", hint)}
+            for field in named & ALL_NAMES:
+                checked += 1
+                assert field in model.model_fields, (path, hint)
+    assert checked > 20
