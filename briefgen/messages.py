@@ -265,7 +265,7 @@ def _wrong_type(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -
     return ("BG202", f"{dotted(path)} must be {wanted}, got {kind(value)}", hint, where.at(path))
 
 
-def _fallback(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
+def _fallback(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     return (  # pydantic's own sentence would name Python types: say what we can
         "BG200",
         f"{dotted(path) or 'the sheet'} has a value the schema does not accept",
