@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from briefgen.errors import BriefError, Diagnostic, Location
 from briefgen.model import Brief
 from briefgen.view import Item, Linker, View, in_page, make_view
 
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_JOINERS = "\u200c\u200d"  # ZWNJ and ZWJ shape scripts and emoji: they stay
 _MD_SPECIAL = re.compile(r"([\\`<>|\[\]])")
 _MD_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^()\s]*)\)")
 
@@ -173,13 +174,20 @@ def _safe_link(url: str) -> bool:
 
 
 def plain(text: str) -> str:
-    """Show bidi controls as visible text so they cannot reorder the page."""
-    return _BIDI.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", text)
+    """Show invisible format characters as visible text, e.g. `[U+202E]`: bidi controls
+    cannot reorder the page, and U+200B, U+2060 or U+FEFF cannot hide in a title."""
+    if text.isascii():
+        return text
+    return "".join(
+        f"[U+{ord(c):04X}]" if unicodedata.category(c) == "Cf" and c not in _JOINERS else c
+        for c in text
+    )
 
 
 def inline_md(text: str) -> Markup:
     """One text field as inline HTML: emphasis and safe links; everything else escaped."""
-    rendered = _markdown().renderInline(plain(text))
+    # `![` starts an image, which is off: escape its `[` so it stays text, as in Markdown
+    rendered = _markdown().renderInline(plain(text).replace("![", "!\\["))
     return Markup(rendered.replace("<a href=", '<a rel="nofollow noopener" href='))
 
 
