@@ -8,18 +8,13 @@ and a hint ("did you mean 'title'?") where one helps. No Python type names, no U
 from __future__ import annotations
 
 import difflib
-import types
-import typing
 from collections.abc import Callable
-from typing import Any
 
-from pydantic import BaseModel
-from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from briefgen.errors import Diagnostic, Location
 from briefgen.load import Path_, SourceMap, dotted
-from briefgen.model import Brief
+from briefgen.schemapath import bounds, fields_at
 
 _PATTERNS = {  # regex → (what was expected, hint)
     r"^[A-Za-z][A-Za-z0-9_-]*$": (
@@ -92,7 +87,7 @@ def _missing_hint(path: Path_) -> str:
 
 def _unknown(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     name = str(path[-1])
-    known = _fields_at(path[:-1])
+    known = fields_at(path[:-1])
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = (
         f"did you mean '{close[0]}'?"
@@ -143,7 +138,7 @@ def _literal(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> H
 def _pattern(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     pattern = str((e.get("ctx") or {}).get("pattern", ""))
     expected, hint = _PATTERNS.get(pattern, (f"text matching {pattern}", ""))
-    if expected.startswith("a date") and "date_note" in _fields_at(path[:-1]):
+    if expected.startswith("a date") and "date_note" in fields_at(path[:-1]):
         hint += "; put uncertainty in the date_note"
     return (
         "BG205",
@@ -206,7 +201,7 @@ def _too_long(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> 
 
 def _range(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     ctx = e.get("ctx") or {}
-    low, high = _bounds(path)
+    low, high = bounds(path)
     low, high = ctx.get("ge", low), ctx.get("le", high)
     span = (
         f"from {low} to {high}"
@@ -224,24 +219,6 @@ def _range(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Han
         hint,
         where.at(path),
     )
-
-
-def _bounds(path: Path_) -> tuple[object, object]:
-    """The (ge, le) bounds the model sets on the field at PATH, where it sets them."""
-    model = _model_at(path[:-1])
-    info = model.model_fields.get(str(path[-1])) if model is not None and path else None
-    found: dict[str, object] = {}
-    todo: list[Any] = [info] if info is not None else []
-    while todo:  # FieldInfo → its metadata and annotation → Annotated/Union arguments
-        node = todo.pop()
-        for bound in ("ge", "le"):
-            if isinstance(getattr(node, bound, None), int):
-                found[bound] = getattr(node, bound)
-        todo += [*getattr(node, "metadata", ()), *getattr(node, "__metadata__", ())]
-        todo += typing.get_args(node) if typing.get_origin(node) is not None else ()
-        if isinstance(node, FieldInfo) and node.annotation is not None:
-            todo.append(node.annotation)
-    return found.get("ge"), found.get("le")
 
 
 def _wrong_type(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
@@ -309,39 +286,3 @@ def _quote(value: object) -> str:
     if isinstance(value, (list, dict)):
         return "a list" if isinstance(value, list) else "a mapping"
     return repr(text[:60] + ("…" if len(text) > 60 else ""))
-
-
-def _fields_at(path: Path_) -> list[str]:
-    """The field names allowed at PATH, for 'did you mean' hints."""
-    model = _model_at(path)
-    return list(model.model_fields) if model is not None else []
-
-
-def _model_at(path: Path_) -> type[BaseModel] | None:
-    """The model that describes the mapping at PATH, if PATH is one."""
-    model: Any = Brief
-    for part in path:
-        if isinstance(part, int):
-            continue
-        if (
-            not (isinstance(model, type) and issubclass(model, BaseModel))
-            or part not in model.model_fields
-        ):
-            return None
-        model = model_in(model.model_fields[part].annotation)
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return model
-    return None
-
-
-def model_in(annotation: Any) -> Any:
-    """The pydantic model inside list[...], X | None or Annotated[...], if any."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (list, typing.Union, types.UnionType, typing.Annotated):
-        for arg in typing.get_args(annotation):
-            found = model_in(arg)
-            if found is not None:
-                return found
-    return None

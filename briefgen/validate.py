@@ -19,8 +19,9 @@ from pydantic_core import ErrorDetails
 
 from briefgen.errors import BriefError, Diagnostic, sort_diagnostics
 from briefgen.load import Path_, SourceMap, dotted
-from briefgen.messages import diagnose, kind, model_in
+from briefgen.messages import diagnose, kind
 from briefgen.model import Brief
+from briefgen.schemapath import model_in
 
 Branch = tuple[str, Path_]  # (union member name, where in the document it was tried)
 

@@ -21,9 +21,10 @@ from pydantic.fields import FieldInfo
 
 from briefgen.jsonschema import schema
 from briefgen.load import SourceMap, read_sheet
-from briefgen.messages import diagnose, model_in
+from briefgen.messages import diagnose
 from briefgen.model import Brief
 from briefgen.pipeline import check_sheets, make
+from briefgen.schemapath import model_in
 from tests.test_check import EXAMPLE, edit, run
 from tests.test_hostile import pdftotext
 
