@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,14 @@ from briefgen.errors import BriefError, Diagnostic, Location
 from briefgen.model import Brief
 from briefgen.view import Item, Linker, View, in_page, make_view
 
-_JOINERS = "\u200c\u200d"  # ZWNJ and ZWJ shape scripts and emoji: they stay
+# Unicode's invisible format characters (category Cf, as of Unicode 15) but ZWNJ and ZWJ,
+# which shape scripts and emoji: bidi controls, U+200B, U+2060, U+FEFF, tags…
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
 _MD_SPECIAL = re.compile(r"([\\`<>|\[\]])")
 _MD_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^()\s]*)\)")
 
@@ -176,12 +182,7 @@ def _safe_link(url: str) -> bool:
 def plain(text: str) -> str:
     """Show invisible format characters as visible text, e.g. `[U+202E]`: bidi controls
     cannot reorder the page, and U+200B, U+2060 or U+FEFF cannot hide in a title."""
-    if text.isascii():
-        return text
-    return "".join(
-        f"[U+{ord(c):04X}]" if unicodedata.category(c) == "Cf" and c not in _JOINERS else c
-        for c in text
-    )
+    return _INVISIBLE.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", text)
 
 
 def inline_md(text: str) -> Markup:

@@ -5,12 +5,14 @@ every format."""
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from briefgen import pipeline
 from briefgen.pipeline import check_sheets
+from briefgen.render import plain
 from tests.test_check import EXAMPLE, edit, run
 from tests.test_hostile import Tags, pdftotext
 
@@ -96,3 +98,17 @@ def test_a_markdown_image_is_text_in_every_format(site: Path, tmp_path: Path) ->
     assert "Maps !\\[map\\](http://example.com/map.png) are images." in md
     pdf = " ".join(pdftotext((site / SLUG / f"{SLUG}.pdf").read_bytes(), tmp_path).split())
     assert f"Maps {IMAGE} are images." in pdf
+
+
+def test_every_invisible_format_character_is_shown_but_the_joiners() -> None:
+    """The table in render.py covers this Python's Unicode (a newer one may add some)."""
+    for code in range(0x110000):
+        char = chr(code)
+        shown = plain(char) != char
+        category = unicodedata.category(char)
+        if char in "\u200c\u200d":
+            assert not shown
+        elif category == "Cf":
+            assert plain(char) == f"[U+{code:04X}]"
+        else:
+            assert not shown or category == "Cn", f"U+{code:04X}"
