@@ -104,7 +104,7 @@ def read_sheet(
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as error:
-        reason = error.strerror or str(error)
+        reason = error.strerror or "unreadable"
         raise BriefError(
             Diagnostic(Location(name), "BG111", f"cannot read the fact sheet: {reason}"),
             exit_code=EXIT_IO,
