@@ -84,6 +84,29 @@ def test_a_cite_list_with_a_bad_entry_hides_no_other_finding(project: Path) -> N
     assert [d.code for d in found] == ["BG202", "BG401"]
 
 
+def test_cites_of_a_source_list_that_failed_are_neither_unknown_nor_unchecked(
+        project: Path) -> None:
+    sheet = project / "seeds" / "x" / "facts.yaml"
+    edit(sheet, ("sources:\n", "sources:\n  - 42\n"))
+    found = check_sheets([sheet], strict=True).diagnostics
+    assert [(d.code, d.message) for d in found] == [
+        ("BG202", "sources[0] must be a mapping, got the number 42")]
+
+
+def test_a_source_cited_only_from_a_cite_list_that_failed_is_not_uncited(project: Path) -> None:
+    sheet = project / "seeds" / "x" / "facts.yaml"
+    edit(sheet,
+         ("sources:\n", "sources:\n  - {id: S3, title: T, publisher: P, published: unknown,"
+                         " url: 'https://example.com/', sha256: null}\n"),
+         ("    - {source: S1, excerpt: \"Russia-US relations fall to the lowest level since the"
+          " Cold War\"}\n  judgment: J1\n",
+          "    - {source: S1, excerpt: \"Russia-US relations fall to the lowest level since the"
+          " Cold War\"}\n    - S3\n    - 42\n  judgment: J1\n"))
+    found = check_sheets([sheet], strict=True).diagnostics
+    assert [(d.code, d.message) for d in found] == [
+        ("BG202", "bottom_line.cite[3] must be text, got the number 42")]
+
+
 def test_a_fresh_scaffold_shows_its_todos_beside_its_date_errors(tmp_path: Path) -> None:
     source = tmp_path / "article.txt"
     source.write_text("Talks in Geneva\n\nThe two delegations met on Monday.\n", encoding="utf-8")
