@@ -158,7 +158,8 @@ def _first_too_deep(text: str, name: str) -> Diagnostic | None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    return _too_deep(name, (mark.line + 1, mark.column + 1))
+                    at = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                    return _too_deep(name, at)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:
