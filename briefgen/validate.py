@@ -181,6 +181,7 @@ def _items(model: type[BaseModel], name: str, value: list[object], dropped: list
 
 @functools.cache
 def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    """The field's type with its constraints; `Field()` because Annotated needs metadata."""
     info = model.model_fields[name]
     field: Any = Annotated[(info.annotation, *info.metadata, Field())]
     return TypeAdapter(field)
