@@ -48,10 +48,21 @@ def _scalar(event: yaml.ScalarEvent) -> object:
     if value in _TRUE or value in _FALSE:
         return value in _TRUE
     if _INT.fullmatch(value):
+        if len(value) > MAX_DIGITS + 2:  # int() refuses past 4300 digits: the builder refuses it
+            return value
         return int(value, 16) if value.startswith("0x") else int(value)
     if _FLOAT.fullmatch(value):
         return float(value)
     return value
+
+
+def _too_long_number(event: yaml.NodeEvent) -> bool:
+    """An unquoted number of more than MAX_DIGITS digits (diagnostics could not print it)."""
+    if not isinstance(event, yaml.ScalarEvent) or not event.implicit[0]:
+        return False
+    value: str = event.value
+    digits = value.lstrip("+-").removeprefix("0x")
+    return len(digits) > MAX_DIGITS and bool(_INT.fullmatch(value) or _FLOAT.fullmatch(value))
 
 
 @dataclass(frozen=True)
@@ -93,7 +104,7 @@ def read_sheet(
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as error:
-        reason = error.strerror or str(error)
+        reason = error.strerror or "unreadable"
         raise BriefError(
             Diagnostic(Location(name), "BG111", f"cannot read the fact sheet: {reason}"),
             exit_code=EXIT_IO,
@@ -229,8 +240,7 @@ class _Builder:
             top.value[str(key)] = value
         if top.keep:
             self.where.values[path] = at
-            digits = str(getattr(event, "value", "")).lstrip("+-")
-            if isinstance(value, int) and len(digits) > MAX_DIGITS:
+            if _too_long_number(event):
                 self._refuse(
                     at,
                     "BG109",
@@ -242,9 +252,9 @@ class _Builder:
     def _key(
         self, value: object, event: yaml.NodeEvent, top: _Frame, at: tuple[int, int]
     ) -> object:
-        if not isinstance(value, str):
+        if not isinstance(value, str) or _too_long_number(event):
             shown = (
-                repr(event.value)
+                repr(event.value[:60] + ("…" if len(event.value) > 60 else ""))
                 if isinstance(event, yaml.ScalarEvent)
                 else "[...]"
                 if isinstance(event, yaml.SequenceStartEvent)

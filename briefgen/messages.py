@@ -8,17 +8,13 @@ and a hint ("did you mean 'title'?") where one helps. No Python type names, no U
 from __future__ import annotations
 
 import difflib
-import types
-import typing
 from collections.abc import Callable
-from typing import Any
 
-from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from briefgen.errors import Diagnostic, Location
 from briefgen.load import Path_, SourceMap, dotted
-from briefgen.model import Brief
+from briefgen.schemapath import bounds, fields_at
 
 _PATTERNS = {  # regex → (what was expected, hint)
     r"^[A-Za-z][A-Za-z0-9_-]*$": (
@@ -31,9 +27,9 @@ _PATTERNS = {  # regex → (what was expected, hint)
     ),
     r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$": (
         "a date YYYY-MM-DD, YYYY-MM or YYYY",
-        "e.g. 2018-07-16; put uncertainty in a date_note",
+        "e.g. 2018-07-16, 2018-07 or 2018",
     ),
-    r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?|^unknown$": (
+    r"^([0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?|unknown)$": (
         "a date YYYY-MM-DD, YYYY-MM or YYYY, or 'unknown'",
         "write 'unknown' when the source does not say",
     ),
@@ -91,7 +87,7 @@ def _missing_hint(path: Path_) -> str:
 
 def _unknown(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     name = str(path[-1])
-    known = _fields_at(path[:-1])
+    known = fields_at(path[:-1])
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = (
         f"did you mean '{close[0]}'?"
@@ -142,6 +138,8 @@ def _literal(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> H
 def _pattern(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     pattern = str((e.get("ctx") or {}).get("pattern", ""))
     expected, hint = _PATTERNS.get(pattern, (f"text matching {pattern}", ""))
+    if expected.startswith("a date") and "date_note" in fields_at(path[:-1]):
+        hint += "; put uncertainty in the date_note"
     return (
         "BG205",
         f"{dotted(path)} must be {expected}, got {_quote(e.get('input'))}",
@@ -202,10 +200,23 @@ def _too_long(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> 
 
 
 def _range(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
+    ctx = e.get("ctx") or {}
+    low, high = bounds(path)
+    low, high = ctx.get("ge", low), ctx.get("le", high)
+    span = (
+        f"from {low} to {high}"
+        if low is not None and high is not None
+        else (f"at least {low}" if low is not None else f"at most {high}")
+    )
+    hint = (
+        "Admiralty credibility runs from 1 (confirmed) to 6 (cannot be judged)"
+        if path and path[-1] == "credibility"
+        else ""
+    )
     return (
         "BG210",
-        f"{dotted(path)} must be between 1 and 6, got {_quote(e.get('input'))}",
-        "Admiralty credibility runs from 1 (confirmed) to 6 (cannot be judged)",
+        f"{dotted(path)} must be {span}, got {kind(e.get('input'))}",
+        hint,
         where.at(path),
     )
 
@@ -231,8 +242,13 @@ def _wrong_type(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -
     return ("BG202", f"{dotted(path)} must be {wanted}, got {kind(value)}", hint, where.at(path))
 
 
-def _fallback(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
-    return ("BG200", f"{dotted(path)}: {e['msg']}", "", where.at(path))
+def _fallback(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
+    return (  # pydantic's own sentence would name Python types: say what we can
+        "BG200",
+        f"{dotted(path) or 'the sheet'} has a value the schema does not accept",
+        "`briefgen schema` describes every field",
+        where.at(path),
+    )
 
 
 _HANDLERS: dict[str, Callable[[ErrorDetails, Path_, object, SourceMap], Handled]] = {
@@ -270,33 +286,3 @@ def _quote(value: object) -> str:
     if isinstance(value, (list, dict)):
         return "a list" if isinstance(value, list) else "a mapping"
     return repr(text[:60] + ("…" if len(text) > 60 else ""))
-
-
-def _fields_at(path: Path_) -> list[str]:
-    """The field names allowed at PATH, for 'did you mean' hints."""
-    model: Any = Brief
-    for part in path:
-        if isinstance(part, int):
-            continue
-        if (
-            not (isinstance(model, type) and issubclass(model, BaseModel))
-            or part not in model.model_fields
-        ):
-            return []
-        model = _model_in(model.model_fields[part].annotation)
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return list(model.model_fields)
-    return []
-
-
-def _model_in(annotation: Any) -> Any:
-    """The pydantic model inside list[...], X | None or Annotated[...], if any."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (list, typing.Union, types.UnionType, typing.Annotated):
-        for arg in typing.get_args(annotation):
-            found = _model_in(arg)
-            if found is not None:
-                return found
-    return None

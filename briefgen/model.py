@@ -14,7 +14,15 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 SCHEMA_VERSION = "1"
 
@@ -39,35 +47,68 @@ class Words:
     limit: int
 
 
-def _calendar_date(value: str) -> str:
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
-        msg = f"month {parts[1]} does not exist"
-        raise ValueError(msg)
-    if len(parts) == 3 and not 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]:
-        msg = f"day {parts[2]} does not exist in {parts[0]}-{parts[1]:02d}"
-        raise ValueError(msg)
+_DATE_RE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+_MAYBE_DATE_RE = r"^([0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?|unknown)$"
+_DATE_PARTS = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+
+
+def _year(value: object) -> object:
+    """An unquoted year (`as_of: 2018`) is a number to YAML; it is a partial date here."""
+    if type(value) is int and 1000 <= value <= 9999:
+        return str(value)
     return value
 
 
-_DATE_RE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+def _calendar_date(value: str) -> str:
+    """Refuse month 13 and 30 February; VALUE already matched the pattern."""
+    m = _DATE_PARTS.fullmatch(value)
+    if m is None:  # 'unknown'
+        return value
+    year, month, day = (int(p) if p else None for p in m.groups())
+    if month is not None and not 1 <= month <= 12:
+        msg = f"month {month} does not exist"
+        raise ValueError(msg)
+    if month is not None and day is not None:
+        assert year is not None
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            msg = f"day {day} does not exist in {year}-{month:02d}"
+            raise ValueError(msg)
+    return value
+
+
+def _date_schema(pattern: str, description: str, examples: list[str]) -> WithJsonSchema:
+    """Editors see what `check` accepts: the pattern, or a bare four-digit year."""
+    return WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": pattern},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ],
+            "description": description,
+            "examples": examples,
+        }
+    )
+
+
 Date = Annotated[
     str,
-    Field(
-        pattern=_DATE_RE,
-        description="ISO date YYYY-MM-DD, or partial YYYY-MM / YYYY.",
-        examples=["2018-07-16", "2018-07"],
-    ),
+    Field(pattern=_DATE_RE),
+    BeforeValidator(_year),
     AfterValidator(_calendar_date),
+    _date_schema(
+        _DATE_RE, "ISO date YYYY-MM-DD, or partial YYYY-MM / YYYY.", ["2018-07-16", "2018-07"]
+    ),
 ]
 MaybeDate = Annotated[
     str,
-    Field(
-        pattern=_DATE_RE[:-1] + "|^unknown$",
-        description="ISO date (partial allowed), or 'unknown' when the source does not say.",
-        examples=["2018-07", "unknown"],
+    Field(pattern=_MAYBE_DATE_RE),
+    BeforeValidator(_year),
+    AfterValidator(_calendar_date),
+    _date_schema(
+        _MAYBE_DATE_RE,
+        "ISO date (partial allowed), or 'unknown' when the source does not say.",
+        ["2018-07", "unknown"],
     ),
-    AfterValidator(lambda v: v if v == UNKNOWN else _calendar_date(v)),
 ]
 Id = Annotated[
     str,
@@ -148,6 +189,9 @@ class Event(_Model):
     ] = "other"
     start_date: Date
     end_date: Date | None = None
+    date_note: Line | None = Field(
+        None, description="Why the dates are uncertain, e.g. 'inferred from S2'; printed."
+    )
     location: Place
     participants: list[Id] = Field(default_factory=list, max_length=20)
 

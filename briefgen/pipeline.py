@@ -1,5 +1,5 @@
-"""The stage order, and the only module that knows it: load → validate → rules and
-provenance → render → pdf → site → publish.
+"""The stage order, and the only module that knows it: load → validate → rules,
+provenance and chronology → render → pdf → site → publish.
 
 Each function takes values (paths, options, "today") and returns values; the CLI prints.
 """
@@ -83,19 +83,36 @@ def resolve_sheets(sheets: Iterable[Path], root: Path) -> list[Path]:
 
 
 def check(sheet: Path, *, strict: bool = False) -> Checked:
-    """Load, validate and verify one sheet; raise BriefError (all findings) if it fails."""
-    from briefgen import provenance, rules, sourcefiles
+    """Load, validate and verify one sheet; raise BriefError (all findings) if it fails.
+
+    Schema errors do not stop the later stages: they run on the parts that validated.
+    """
+    from briefgen import chronology, provenance, rules, sourcefiles
     from briefgen.load import read_sheet
-    from briefgen.validate import validate
+    from briefgen.validate import salvage, validate
 
     data, where = read_sheet(sheet, recover=True)  # a duplicate key still shows schema errors
+    schema: tuple[Diagnostic, ...] = ()
+    unchecked: frozenset[str] = frozenset()
     try:
         brief = validate(data, where)
-    except BriefError as error:
-        raise BriefError(*sort_diagnostics([*where.problems, *error.diagnostics])) from None
+    except BriefError as error:  # rules and provenance still run on what validated
+        part = salvage(data)
+        if part is None:
+            raise BriefError(*sort_diagnostics([*where.problems, *error.diagnostics])) from None
+        schema, brief, unchecked = error.diagnostics, part.brief, part.unchecked
     stored = sourcefiles.read_sources(brief, sheet.parent)
-    verified = provenance.verify(brief, where, stored)
-    found = sort_diagnostics([*where.problems, *rules.check(brief, where), *verified.diagnostics])
+    verified = provenance.verify(brief, where, stored, unchecked)
+    found = sort_diagnostics(
+        [
+            *where.problems,
+            *schema,
+            *rules.check(brief, where, unchecked),
+            *rules.placeholders(data, where),
+            *verified.diagnostics,
+            *chronology.check(brief, where),
+        ]
+    )
     if errors_in(found, strict=strict):
         raise BriefError(*found)
     return Checked(sheet, brief, where, stored, verified.evidence, tuple(found))

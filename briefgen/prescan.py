@@ -10,6 +10,7 @@ positioned diagnostics with a plain hint.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import yaml
@@ -25,6 +26,9 @@ _EventLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def scan(text: str, name: str, feed: Callable[[yaml.Event], None]) -> list[Diagnostic]:
     """Every problem the event stream shows (tabs, syntax, aliases, tags, documents, depth);
     FEED gets each event of the first document that passed the checks."""
+    breaks = _check_breaks(text, name)
+    if breaks:  # libyaml would count them as line breaks: every later position would be off
+        return breaks
     found = _check_tabs(text, name)
     tab_lines = {d.where.line for d in found}
     return found + [
@@ -41,6 +45,24 @@ def diag(name: str, line: int, col: int, code: str, message: str, hint: str = ""
 def line_col(text: str, index: int) -> tuple[int, int]:
     before = text[:index]
     return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
+_BREAKS = {"\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+
+
+def _check_breaks(text: str, name: str) -> list[Diagnostic]:
+    """U+0085, U+2028 and U+2029 are line breaks to YAML 1.1 (libyaml) but not to editors,
+    and fold into a space in a plain scalar: refuse them where editors say they are."""
+    return [
+        diag(
+            name,
+            *line_col(text, m.start()),
+            "BG108",
+            f"character U+{ord(m.group()):04X} ({_BREAKS[m.group()]}) is not allowed",
+            "YAML reads it as a line break; use a space, or a real line break",
+        )
+        for m in re.finditer("[\x85\u2028\u2029]", text)
+    ]
 
 
 def _check_tabs(text: str, name: str) -> list[Diagnostic]:

@@ -46,16 +46,31 @@ class Verified:
     evidence: Evidence
 
 
-def verify(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Verified:
-    """Every provenance finding for BRIEF, and where each quote and excerpt was found."""
+def verify(
+    brief: Brief,
+    where: SourceMap,
+    stored: dict[str, StoredText],
+    unchecked: frozenset[str] = frozenset(),
+) -> Verified:
+    """Every provenance finding for BRIEF, and where each quote and excerpt was found.
+
+    Names in UNCHECKED (texts of parts that failed the schema, see `validate.Salvage`) may
+    be sources that failed: a cite of one is neither unknown nor checkable, and a source
+    they mention is not reported as never cited.
+    """
+    known = {getattr(s, "id", None) for s in brief.sources} - {None}
+    unsure = unchecked - known  # cited names that may be sources which failed the schema
     found: list[Diagnostic] = []
     evidence: Evidence = {}
-    for path, result in [*_cites(brief, where, stored), *_quotes(brief, where, stored)]:
+    for path, result in [
+        *_cites(brief, where, stored, unsure, unchecked),
+        *_quotes(brief, where, stored, unsure),
+    ]:
         if isinstance(result, Found):
             evidence[path] = result
         else:
             found.append(result)
-    return Verified([*_files(brief, where, stored), *found, *_dates(brief, where)], evidence)
+    return Verified([*_files(brief, where, stored), *found], evidence)
 
 
 def cites(brief: Brief) -> Iterator[tuple[Path_, str | Excerpt]]:
@@ -70,7 +85,7 @@ def cites(brief: Brief) -> Iterator[tuple[Path_, str | Excerpt]]:
 
 def _files(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Iterator[Diagnostic]:
     for i, source in enumerate(brief.sources):
-        got = stored.get(source.id)
+        got = stored.get(getattr(source, "id", None) or "")
         if got is None:
             continue
         at = where.at(("sources", i, "file"))
@@ -101,12 +116,22 @@ def _files(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Ite
 Finding = tuple[Path_, Diagnostic | Found]
 
 
-def _cites(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Iterator[Finding]:
-    known = [s.id for s in brief.sources]
-    used = set()
+def _cites(
+    brief: Brief,
+    where: SourceMap,
+    stored: dict[str, StoredText],
+    unsure: frozenset[str],
+    unchecked: frozenset[str],
+) -> Iterator[Finding]:
+    known = [s.id for s in brief.sources if getattr(s, "id", None) is not None]
+    used = set(unchecked)
     for path, ref in cites(brief):
-        ident = ref if isinstance(ref, str) else ref.source
+        ident = ref if isinstance(ref, str) else getattr(ref, "source", None)
+        if ident is None:
+            continue
         used.add(ident)
+        if ident in unsure:
+            continue
         if ident not in known:
             close = difflib.get_close_matches(ident, known, n=1, cutoff=0.5)
             yield (
@@ -118,12 +143,14 @@ def _cites(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Ite
                     f"did you mean '{close[0]}'?" if close else "add it to sources",
                 ),
             )
-        elif isinstance(ref, Excerpt) and (
-            result := _passage(ref.excerpt, [ident], "excerpt", (*path, "excerpt"), where, stored)
-        ):
-            yield path, result
+        elif isinstance(ref, Excerpt) and getattr(ref, "excerpt", None) is not None:
+            result = _passage(
+                ref.excerpt, [ident], "excerpt", (*path, "excerpt"), where, stored, unsure
+            )
+            if result:
+                yield path, result
     for i, source in enumerate(brief.sources):
-        if source.id not in used:
+        if getattr(source, "id", None) not in used | {None}:
             yield (
                 ("sources", i),
                 Diagnostic(
@@ -136,13 +163,15 @@ def _cites(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Ite
             )
 
 
-def _quotes(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Iterator[Finding]:
+def _quotes(
+    brief: Brief, where: SourceMap, stored: dict[str, StoredText], unsure: frozenset[str]
+) -> Iterator[Finding]:
     for i, position in enumerate(brief.positions):
         if position.quote is None:
             continue
         path: Path_ = ("positions", i, "quote")
-        ids = [r if isinstance(r, str) else r.source for r in position.cite]
-        if result := _passage(position.quote, ids, "quote", path, where, stored):
+        ids = [r if isinstance(r, str) else getattr(r, "source", "") for r in position.cite]
+        if result := _passage(position.quote, ids, "quote", path, where, stored, unsure):
             yield path, result
 
 
@@ -153,6 +182,7 @@ def _passage(
     path: Path_,
     where: SourceMap,
     stored: dict[str, StoredText],
+    unsure: frozenset[str] = frozenset(),
 ) -> Diagnostic | Found | None:
     """Where PASSAGE is, as whole words, in the first of the sources IDS that has it."""
     at = where.at(path)
@@ -169,6 +199,8 @@ def _passage(
             if what == "excerpt"
             else f"quote {least} or more whole words; one word shows nothing of what was said",
         )
+    if unsure.intersection(ids):
+        return None  # a cited source failed the schema: "not found" or "cannot check" misleads
     readable = {i: stored[i] for i in ids if i in stored and stored[i].folded is not None}
     if not readable:
         if not any(i in stored for i in ids):
@@ -236,18 +268,3 @@ def _not_found(
         f"closest passage in {ident} (line {line}, {best.ratio:.0%} alike; the {what} "
         f"{best.difference}): {best.shown}",
     )
-
-
-def _dates(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
-    as_of = brief.briefing.prepared.as_of
-    if as_of is None:
-        return
-    for i, source in enumerate(brief.sources):
-        if source.published != "unknown" and source.published[: len(as_of)] > as_of:
-            yield Diagnostic(
-                where.at(("sources", i, "published")),
-                "BG408",
-                f"source {source.id} was published after the as-of date {as_of}",
-                "move prepared.as_of, or drop facts taken from it",
-                "warning",
-            )

@@ -26,7 +26,14 @@ from briefgen.model import Brief
 from briefgen.provenance import Found
 from briefgen.view import Item, Linker, View, in_page, make_view
 
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+# Unicode's invisible format characters (category Cf, as of Unicode 15) but ZWNJ and ZWJ,
+# which shape scripts and emoji: bidi controls, U+200B, U+2060, U+FEFF, tags…
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
 _MD_SPECIAL = re.compile(r"([\\`<>|\[\]])")
 _MD_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^()\s]*)\)")
 
@@ -178,13 +185,15 @@ def _safe_link(url: str) -> bool:
 
 
 def plain(text: str) -> str:
-    """Show bidi controls as visible text so they cannot reorder the page."""
-    return _BIDI.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", text)
+    """Show invisible format characters as visible text, e.g. `[U+202E]`: bidi controls
+    cannot reorder the page, and U+200B, U+2060 or U+FEFF cannot hide in a title."""
+    return _INVISIBLE.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", text)
 
 
 def inline_md(text: str) -> Markup:
     """One text field as inline HTML: emphasis and safe links; everything else escaped."""
-    rendered = _markdown().renderInline(plain(text))
+    # `![` starts an image, which is off: escape its `[` so it stays text, as in Markdown
+    rendered = _markdown().renderInline(plain(text).replace("![", "!\\["))
     return Markup(rendered.replace("<a href=", '<a rel="nofollow noopener" href='))
 
 

@@ -38,7 +38,11 @@ class StoredText:
 
 def read_sources(brief: Brief, folder: Path) -> dict[str, StoredText]:
     """Read every source's stored file (inside FOLDER only), keyed by source id."""
-    return {s.id: _read(s, folder) for s in brief.sources if s.file is not None}
+    return {
+        s.id: _read(s, folder)
+        for s in brief.sources
+        if getattr(s, "id", None) is not None and getattr(s, "file", None) is not None
+    }
 
 
 def _read(source: Source, folder: Path) -> StoredText:

@@ -1,4 +1,5 @@
-"""Stage 2, validate: plain data + SourceMap → Brief, or every schema problem at once.
+"""Stage 2, validate: plain data + SourceMap → Brief, or every schema problem at once,
+and of a sheet that failed, the parts that validate (so later stages still run on them).
 
 Why a translation layer: pydantic's locations carry internal fragments (union members,
 validator names) and its messages name Python types. Here each error's location becomes
@@ -7,13 +8,20 @@ a document path; `messages.py` turns it into a plain sentence with a position.
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+import functools
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from briefgen.errors import BriefError, Diagnostic, sort_diagnostics
 from briefgen.load import Path_, SourceMap, dotted
 from briefgen.messages import diagnose, kind
 from briefgen.model import Brief
+from briefgen.schemapath import model_in
 
 Branch = tuple[str, Path_]  # (union member name, where in the document it was tried)
 
@@ -89,3 +97,108 @@ def _value_at(data: object, path: Path_) -> object:
         else:
             return None
     return data
+
+
+@dataclass(frozen=True)
+class Salvage:
+    """What validated of a sheet that did not: the rules and provenance still run on it.
+
+    `brief` is built without validation (`model_construct`): a mapping that failed, at
+    any depth, keeps the fields that validated on their own and list entries keep their
+    index, so document paths stay right. A failed field is absent (its default if it has
+    one): rules read scalars with `getattr(..., None)`; lists and mappings are always
+    present. `unchecked` holds every text left out, so a reference to an id that failed
+    is not also reported as unknown.
+    """
+
+    brief: Brief
+    unchecked: frozenset[str]
+
+
+def salvage(data: object) -> Salvage | None:
+    """The parts of DATA that validate on their own, or None when nothing is a mapping."""
+    if not isinstance(data, dict):
+        return None
+    dropped: list[object] = []
+    brief = Brief.model_construct(**_fields(Brief, data, dropped))
+    return Salvage(brief, frozenset(_texts(dropped)))
+
+
+_MISSING = object()
+
+
+def _fields(
+    model: type[BaseModel], raw: dict[str, object], dropped: list[object]
+) -> dict[str, Any]:
+    """The fields of MODEL in RAW that validate; lists and mappings are always present."""
+    dropped.extend(v for k, v in raw.items() if k not in model.model_fields)
+    kept: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        found = _salvaged(model, name, raw[name], dropped) if name in raw else _MISSING
+        if found is _MISSING and info.is_required():
+            inner = model_in(info.annotation)
+            if typing.get_origin(info.annotation) is list:
+                found = []
+            elif inner is not None:
+                found = inner.model_construct(**_fields(inner, {}, dropped))
+        if found is not _MISSING:
+            kept[name] = found
+    return kept
+
+
+def _salvaged(model: type[BaseModel], name: str, value: object, dropped: list[object]) -> Any:
+    """VALUE if field NAME of MODEL accepts it, else what of it validates, else _MISSING."""
+    try:
+        return _adapter(model, name).validate_python(value, strict=True)
+    except ValidationError:
+        pass
+    annotation = model.model_fields[name].annotation
+    inner = model_in(annotation)
+    if typing.get_origin(annotation) is list:
+        if isinstance(value, list):
+            return _items(model, name, value, dropped)
+    elif inner is not None and isinstance(value, dict):
+        return inner.model_construct(**_fields(inner, value, dropped))
+    dropped.append(value)
+    return _MISSING
+
+
+def _items(model: type[BaseModel], name: str, value: list[object], dropped: list[object]) -> Any:
+    """Every entry of list field NAME, a failed mapping as what of it validates, so that
+    entry i is still item i; a list with any other failed entry is left out entirely."""
+    item, inner = _item_adapter(model, name), model_in(model.model_fields[name].annotation)
+    kept = []
+    for entry in value:
+        try:
+            kept.append(item.validate_python(entry, strict=True))
+        except ValidationError:
+            if inner is None or not isinstance(entry, dict):
+                dropped.append(value)
+                return _MISSING
+            kept.append(inner.model_construct(**_fields(inner, entry, dropped)))
+    return kept
+
+
+@functools.cache
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    """The field's type with its constraints; `Field()` because Annotated needs metadata."""
+    info = model.model_fields[name]
+    field: Any = Annotated[(info.annotation, *info.metadata, Field())]
+    return TypeAdapter(field)
+
+
+@functools.cache
+def _item_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    (item,) = typing.get_args(model.model_fields[name].annotation)
+    return TypeAdapter(item)
+
+
+def _texts(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)

@@ -293,6 +293,8 @@ def _meta(brief: Brief) -> tuple[str, ...]:
     when = format_date(b.event.start_date)
     if b.event.end_date:
         when += f" – {format_date(b.event.end_date)}"
+    if b.event.date_note:
+        when += f" ({b.event.date_note.rstrip('.')})"
     prepared = f"Prepared {format_date(b.prepared.date)}" + (
         f" by {b.prepared.by}" if b.prepared.by else ""
     )

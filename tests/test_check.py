@@ -308,8 +308,9 @@ def test_new_scaffolds_a_sheet_that_check_refuses_until_filled_in(tmp_path: Path
              if line.startswith("seeds/geneva-talks/facts.yaml:")]
     assert codes
     assert set(codes) <= {"BG205", "BG315", "BG402"}
-    # the dates say TODO, which the schema refuses before any rule runs
+    # the dates say TODO: the schema refuses them, and the rules still report every TODO
     assert "error BG205: briefing.event.start_date must be a date" in checked.stderr
+    assert "error BG315: briefing.title still holds a TODO placeholder" in checked.stderr
 
     # with real dates the schema passes, and every TODO left is reported
     edit(sheet, ('start_date: "TODO"', "start_date: 2025-03-10"),

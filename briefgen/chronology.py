@@ -1,0 +1,62 @@
+"""Stage 3c, chronology: the sheet's dates agree with each other.
+
+Why errors, not warnings: an event that ends before it starts, an information cut-off
+after the day the brief was written, or a source published after that cut-off means a
+date is wrong, and a dated page would state it as fact. Partial dates are compared only
+as far as both go: `2018-07` is neither before nor after `2018-07-16`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from briefgen.errors import Diagnostic
+from briefgen.load import SourceMap
+from briefgen.model import UNKNOWN, Brief
+
+
+def check(brief: Brief, where: SourceMap) -> list[Diagnostic]:
+    """Every date-order error of BRIEF (also of a salvaged one: absent dates are skipped)."""
+    return [*_event(brief, where), *_cut_off(brief, where)]
+
+
+def after(later: str | None, earlier: str | None) -> bool:
+    """True only when LATER is certainly after EARLIER (ISO dates, partial allowed)."""
+    if not later or not earlier or UNKNOWN in (later, earlier):
+        return False
+    n = min(len(later), len(earlier))
+    return later[:n] > earlier[:n]
+
+
+def _event(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
+    event = brief.briefing.event
+    start, end = getattr(event, "start_date", None), getattr(event, "end_date", None)
+    if after(start, end):
+        yield Diagnostic(
+            where.at(("briefing", "event", "end_date")),
+            "BG316",
+            f"briefing.event.end_date {end} is before its start_date {start}",
+            "swap them, or correct the month or day",
+        )
+
+
+def _cut_off(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
+    prepared = brief.briefing.prepared
+    written, as_of = getattr(prepared, "date", None), getattr(prepared, "as_of", None)
+    if after(as_of, written):
+        yield Diagnostic(
+            where.at(("briefing", "prepared", "as_of")),
+            "BG317",
+            f"briefing.prepared.as_of {as_of} is after the day the brief was prepared, {written}",
+            "the information cut-off is at most prepared.date",
+        )
+    for i, source in enumerate(brief.sources):
+        published = getattr(source, "published", None)
+        if after(published, as_of):
+            yield Diagnostic(
+                where.at(("sources", i, "published")),
+                "BG408",
+                f"source {getattr(source, 'id', i + 1)} was published ({published})"
+                f" after the as-of date {as_of}",
+                "move prepared.as_of, or drop the source and the facts taken from it",
+            )
