@@ -23,6 +23,44 @@ from briefgen.model import (
 )
 from briefgen.provenance import cites
 
+# Every field of the sheet is printed on the page in Markdown, HTML and PDF alike, except
+# these: each goes only where its note says (README "Fields not on the page";
+# tests/test_coverage.py holds every other field to all three formats).
+OFF_PAGE = {
+    "schema_version": "read by the loader only: the sheet's format",
+    "briefing.id": "file names and URLs (<id>/<id>.html, .pdf, .md), the Atom entry id",
+    "briefing.language": "HTML lang attribute, PDF language",
+    "briefing.event.type": "keywords: HTML <meta name=keywords>, PDF Keywords ('other' omitted)",
+    "briefing.event.location.country_code": "keywords: HTML <meta name=keywords>, PDF Keywords",
+    "briefing.event.participants[]": "keywords, as the actors' names",
+    "actors[].id": "internal: shown as the actor's name",
+    "actors[].type": "HTML class of the actor's positions row (actor-<type>)",
+    "sources[].id": "internal: shown as the reader's number [n]; HTML anchors",
+    "sources[].sha256": "check only: pins the stored file (BG406)",
+    "bottom_line.judgment": "check only: the bottom line uses its term (BG314)",
+    "key_facts[].id": "HTML anchor (id attribute)",
+    "agenda[].id": "HTML anchor (id attribute)",
+    "obstacles[].id": "HTML anchor (id attribute)",
+    "positions[].id": "HTML anchor (id attribute)",
+    "positions[].speech": "check only (BG312, BG313); a direct quote is printed in quotation marks",
+    "watch[].id": "HTML anchor (id attribute)",
+    "cite[].excerpt": "HTML citation tooltip; on the site the citation links to its paragraph",
+    "cite[].locator": "HTML citation tooltip, after the excerpt",
+    "render.paper": "PDF page size",
+}
+PURPOSE = {
+    "inform": "To inform",
+    "prepare-meeting": "To prepare a meeting",
+    "decision": "For decision",
+}
+CREDIBILITY = {  # Admiralty code, information credibility 1–6 (briefing-format.md §4.5)
+    1: "confirmed",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "cannot be judged",
+}
 _MONTHS = (
     "January",
     "February",
@@ -47,6 +85,7 @@ class Cite:
     source: str
     excerpt: str = ""
     href: str = ""
+    locator: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +98,8 @@ class Item:
     lead: str = ""  # bold lead-in: agenda topic, actor name
     note: str = ""  # secondary text: role, status, confidence sentence
     extra: tuple[str, ...] = ()  # further lines: quote, via, assumptions, alternatives
+    label: str = ""  # lead-in of the text: a position's stance and topic
+    classes: str = ""  # HTML class hooks of the row, e.g. "stance-opposed actor-person"
 
 
 @dataclass(frozen=True)
@@ -119,13 +160,15 @@ def make_view(
     numbers = _numbering(brief)
     b = brief.briefing
     actors = {a.id: a for a in brief.actors}
+    topics = {a.id: a.topic for a in brief.agenda}
 
     def marks(refs: list[str | Excerpt]) -> tuple[Cite, ...]:
         seen: dict[str, Cite] = {}
         for r in refs:
             sid, excerpt = (r, "") if isinstance(r, str) else (r.source, r.excerpt)
+            locator = "" if isinstance(r, str) else r.locator or ""
             if sid in numbers and sid not in seen:
-                seen[sid] = Cite(numbers[sid], sid, excerpt, link(sid, excerpt))
+                seen[sid] = Cite(numbers[sid], sid, excerpt, link(sid, excerpt), locator)
         return tuple(sorted(seen.values(), key=lambda c: c.n))
 
     def names(ids: list[str]) -> str:
@@ -133,7 +176,13 @@ def make_view(
 
     sections: dict[str, tuple[Item, ...]] = {
         "key_facts": tuple(
-            Item(f.id, f.text, marks(f.cite), note=format_date(f.date)) for f in brief.key_facts
+            Item(
+                f.id,
+                f.text,
+                marks(f.cite),
+                note=_join(format_date(f.date), _credibility(f.credibility)),
+            )
+            for f in brief.key_facts
         ),
         "agenda": tuple(
             Item(
@@ -158,7 +207,9 @@ def make_view(
             )
             for o in brief.obstacles
         ),
-        "positions": tuple(_position(p, actors, marks(p.cite)) for p in brief.positions),
+        "positions": tuple(
+            _position(p, actors, topics, marks(p.cite)) for p in brief.positions
+        ),
         "assessments": tuple(_assessment(a, marks(a.cite)) for a in brief.assessments),
         "watch": tuple(
             Item(
@@ -188,7 +239,12 @@ def make_view(
         author=b.prepared.by or "",
         created=b.prepared.date,
         keywords=", ".join(
-            [b.event.name, *(actors[p].name for p in b.event.participants if p in actors)]
+            [
+                b.event.name,
+                *([b.event.type] if b.event.type != "other" else []),
+                *(actors[p].name for p in b.event.participants if p in actors),
+                *([b.event.location.country_code] if b.event.location.country_code else []),
+            ]
         ),
         bottom_line=Item("bottom-line", brief.bottom_line.text, marks(brief.bottom_line.cite)),
         sections=sections,
@@ -216,13 +272,42 @@ def _numbering(brief: Brief) -> dict[str, int]:
     return order
 
 
-def _position(p: Position, actors: dict[str, Actor], marks: tuple[Cite, ...]) -> Item:
+def _position(
+    p: Position, actors: dict[str, Actor], topics: dict[str, str], marks: tuple[Cite, ...]
+) -> Item:
     actor = actors.get(p.actor)
     name = actor.name if actor else p.actor
     role = _join(actor.role or "", actor.affiliation or "") if actor else ""
-    said = _join(p.venue or "", format_date(p.said_on), f"via {p.via}" if p.via else "")
+    said = _join(
+        p.venue or "",
+        format_date(p.said_on),
+        f"via {p.via}" if p.via else "",
+        _credibility(p.credibility),
+    )
     extra = ([f"— “{p.quote}”"] if p.quote else []) + ([f"({said})"] if said else [])
-    return Item(p.id, p.summary, marks, lead=name, note=role, extra=tuple(extra))
+    topic = topics.get(p.on, p.on) if p.on else ""
+    label = " ".join(x for x in (p.stance or "", f"on {topic}" if topic else "") if x)
+    classes = " ".join(
+        [
+            *([f"stance-{p.stance}"] if p.stance else []),
+            *([f"actor-{actor.type}"] if actor and actor.type else []),
+        ]
+    )
+    return Item(
+        p.id,
+        p.summary,
+        marks,
+        lead=name,
+        note=role,
+        extra=tuple(extra),
+        label=label[:1].upper() + label[1:],
+        classes=classes,
+    )
+
+
+def _credibility(value: int | None) -> str:
+    """Admiralty information credibility (briefing-format.md §4.5), number and meaning."""
+    return f"credibility {value}: {CREDIBILITY[value]}" if value else ""
 
 
 def _assessment(a: Assessment, marks: tuple[Cite, ...]) -> Item:
@@ -240,14 +325,16 @@ def _assessment(a: Assessment, marks: tuple[Cite, ...]) -> Item:
         *(f"Alternative: {x}" for x in a.alternatives),
         *([f"Horizon: {a.horizon}"] if a.horizon else []),
     )
-    note = f"{a.confidence.capitalize()} confidence: {a.basis.rstrip('.')}."
+    note = ("High impact. " if a.high_impact else "") + (
+        f"{a.confidence.capitalize()} confidence: {a.basis.rstrip('.')}."
+    )
     return Item(a.id, statement, marks, note=note, extra=extra)
 
 
 def _source_entry(s: Source, n: int) -> SourceEntry:
     publisher = "Publisher unknown" if s.publisher == UNKNOWN else s.publisher
     date = "Undated" if s.published == UNKNOWN else format_date(s.published)
-    if s.published == UNKNOWN and s.accessed:
+    if s.accessed:
         date += f", accessed {format_date(s.accessed)}"
     title = s.title if s.title.endswith(("?", "!", ".")) else f"{s.title}."
     parts = [f"{publisher}.", f"“{title}”"]
@@ -284,6 +371,7 @@ def _meta(brief: Brief) -> tuple[str, ...]:
             prepared,
             f"As of {format_date(b.prepared.as_of)}" if b.prepared.as_of else "",
             f"For {b.audience}" if b.audience else "",
+            PURPOSE[b.purpose],
         )
         if p
     )
