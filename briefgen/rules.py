@@ -141,6 +141,16 @@ def _references(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
             close = difflib.get_close_matches(ident, known, n=1, cutoff=0.5)
             hint = f"did you mean '{close[0]}'?" if close else f"add it to the {kind}s list"
             yield _error(where, path, "BG302", f"unknown {kind} '{ident}'", hint)
+    named = {ident for _, ident, _, kind in refs if kind == "actor"}
+    for i, actor in enumerate(brief.actors):  # like an uncited source (BG404)
+        if actor.id not in named:
+            yield _warn(
+                where,
+                ("actors", i, "id"),
+                "BG316",
+                f"actor {actor.id} is never referenced",
+                "name it in a position, raised_by, parties or participants, or remove it",
+            )
 
 
 def _speech(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
