@@ -78,7 +78,7 @@ def resolve_sheets(sheets: Iterable[Path], root: Path) -> list[Path]:
 
 def check(sheet: Path, *, strict: bool = False) -> Checked:
     """Load, validate and verify one sheet; raise BriefError (all findings) if it fails."""
-    from briefgen import provenance, rules
+    from briefgen import mentions, provenance, rules
     from briefgen.load import read_sheet
     from briefgen.validate import validate
 
@@ -89,7 +89,12 @@ def check(sheet: Path, *, strict: bool = False) -> Checked:
         raise BriefError(*sort_diagnostics([*where.problems, *error.diagnostics])) from None
     stored = provenance.read_sources(brief, sheet.parent)
     found = sort_diagnostics(
-        [*where.problems, *rules.check(brief, where), *provenance.verify(brief, where, stored)]
+        [
+            *where.problems,
+            *rules.check(brief, where),
+            *provenance.verify(brief, where, stored),
+            *mentions.check(brief, where),
+        ]
     )
     if errors_in(found, strict=strict):
         raise BriefError(*found)

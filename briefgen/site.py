@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from briefgen.mentions import as_numbers, numbering
 from briefgen.model import Brief
 from briefgen.provenance import StoredText, locate, paragraphs
 from briefgen.render import render_template
@@ -55,7 +56,7 @@ def entry(brief: Brief, files: dict[str, int]) -> Entry:
         place=", ".join(p for p in (loc.venue, loc.city, loc.country) if p),
         as_of=format_date(b.prepared.as_of or b.prepared.date),
         updated=_rfc3339(b.prepared.date),
-        summary=" ".join(brief.bottom_line.text.split()),
+        summary=" ".join(as_numbers(brief.bottom_line.text, numbering(brief)).split()),
         author=b.prepared.by or "briefgen",
         files=dict(sorted(files.items())),
     )
@@ -85,13 +86,16 @@ def plan(entries: list[Entry], *, base_url: str | None, project: Path | None) ->
 def sources_page(
     brief: Brief, stored: dict[str, StoredText], *, base_url: str | None, project: Path | None
 ) -> bytes:
-    """<slug>/sources.html: each stored source text with numbered paragraphs."""
+    """<slug>/sources.html: each stored source text with numbered paragraphs, in the
+    page's [n] order and under the same numbers."""
+    numbers = numbering(brief)
     texts = []
-    for s in brief.sources:
+    for s in sorted(brief.sources, key=lambda s: numbers[s.id]):
         got = stored.get(s.id)
         texts.append(
             {
                 "id": s.id,
+                "n": numbers[s.id],
                 "title": s.title,
                 "publisher": s.publisher,
                 "url": s.url,

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from briefgen.mentions import numbering
 from briefgen.model import (
     LIKELIHOOD,
     UNKNOWN,
@@ -21,7 +22,6 @@ from briefgen.model import (
     Position,
     Source,
 )
-from briefgen.provenance import cites
 
 # Every field of the sheet is printed on the page in Markdown, HTML and PDF alike, except
 # these: each goes only where its note says (README "Fields not on the page";
@@ -133,6 +133,7 @@ class View:
     gaps: tuple[str, ...] = ()
     legend: str = ""
     nav: tuple[tuple[str, str], ...] = ()  # (label, href) links of the site page
+    mentions: dict[str, Cite] = field(default_factory=dict)  # `[S1]` in free text, by id
     canonical: str = ""  # the page's absolute URL, when the site has a base_url
 
 
@@ -157,7 +158,7 @@ def make_view(
     LINK turns (source id, excerpt) into a citation's href: the in-page source list for
     the PDF, the exact paragraph of the sources page on the site.
     """
-    numbers = _numbering(brief)
+    numbers = numbering(brief)
     b = brief.briefing
     actors = {a.id: a for a in brief.actors}
     topics = {a.id: a.topic for a in brief.agenda}
@@ -256,20 +257,8 @@ def make_view(
         legend=_legend(brief),
         nav=nav,
         canonical=canonical,
+        mentions={sid: Cite(n, sid, href=link(sid, "")) for sid, n in numbers.items()},
     )
-
-
-def _numbering(brief: Brief) -> dict[str, int]:
-    """Source id → n, in order of first citation; uncited sources follow, in list order."""
-    order: dict[str, int] = {}
-    known = {s.id for s in brief.sources}
-    for _, ref in cites(brief):
-        sid = ref if isinstance(ref, str) else ref.source
-        if sid in known:
-            order.setdefault(sid, len(order) + 1)
-    for s in brief.sources:
-        order.setdefault(s.id, len(order) + 1)
-    return order
 
 
 def _position(

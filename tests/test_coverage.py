@@ -199,6 +199,9 @@ def test_off_page_keywords_reach_html_and_pdf_metadata(tmp_path: Path) -> None:
     keywords = next(n.attrs.get("content") or "" for n in parse_html(html).iter()
                     if n.tag == "meta" and n.attrs.get("name") == "keywords")
     assert keywords.split(", ")[1:] == ["election", NAME, "NZ"]
+    cite = next(n for n in parse_html(html).iter() if "cite" in n.classes())
+    excerpt, locator = (data["key_facts"][0]["cite"][0][k] for k in ("excerpt", "locator"))
+    assert cite.attrs["title"] == f"“{excerpt}” ({locator})"
     pypdf = pytest.importorskip("pypdf")
     pdf = pipeline._pdf_renderer(None).one_page(html, name="generated").data
     (tmp_path / "g.pdf").write_bytes(pdf)

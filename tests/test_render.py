@@ -20,6 +20,7 @@ import pytest
 
 from briefgen import pipeline
 from briefgen.errors import BriefError
+from briefgen.mentions import as_numbers, numbering
 from briefgen.render import render_html, render_markdown
 from briefgen.view import make_view
 
@@ -245,7 +246,7 @@ def _statements(checked: pipeline.Checked) -> list[str]:
         *(a.statement for a in b.assessments), *(a.basis.rstrip(".") for a in b.assessments),
         *(w.indicator for w in b.watch),
         *(s.title for s in b.sources),
-        *b.gaps,
+        *(as_numbers(g, numbering(b)) for g in b.gaps),  # `[S1]` is printed as the reader's [2]
         *(a.name for a in b.actors if any(p.actor == a.id for p in b.positions)),
     ]
 
