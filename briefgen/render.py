@@ -163,9 +163,7 @@ def _inline_md(context: jinja2.runtime.Context, text: str) -> Markup:
     found = view.mentions
 
     def linked(ids: list[str]) -> str:
-        links = (
-            f'<a class="cite" href="{escape(found[i].href)}">{found[i].n}</a>' for i in ids
-        )
+        links = (f'<a class="cite" href="{escape(found[i].href)}">{found[i].n}</a>' for i in ids)
         return f"[{', '.join(links)}]"
 
     return Markup(mentions.resolve(html, _numbers(context), linked))

@@ -15,9 +15,9 @@ from typing import Any
 
 from briefgen.mentions import as_numbers, numbering
 from briefgen.model import Brief
+from briefgen.phrases import format_date
 from briefgen.provenance import StoredText, locate, paragraphs
 from briefgen.render import render_template
-from briefgen.view import format_date
 
 TAG = "tag:briefgen,2026:"  # Atom ids are permanent: never derived from the URL layout
 

@@ -22,6 +22,7 @@ from briefgen.model import (
     Position,
     Source,
 )
+from briefgen.phrases import credibility, format_date, join, meta
 
 # Every field of the sheet is printed on the page in Markdown, HTML and PDF alike, except
 # these: each goes only where its note says (README "Fields not on the page";
@@ -48,33 +49,6 @@ OFF_PAGE = {
     "cite[].locator": "HTML citation tooltip, after the excerpt",
     "render.paper": "PDF page size",
 }
-PURPOSE = {
-    "inform": "To inform",
-    "prepare-meeting": "To prepare a meeting",
-    "decision": "For decision",
-}
-CREDIBILITY = {  # Admiralty code, information credibility 1–6 (briefing-format.md §4.5)
-    1: "confirmed",
-    2: "probably true",
-    3: "possibly true",
-    4: "doubtful",
-    5: "improbable",
-    6: "cannot be judged",
-}
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass(frozen=True)
@@ -181,7 +155,7 @@ def make_view(
                 f.id,
                 f.text,
                 marks(f.cite),
-                note=_join(format_date(f.date), _credibility(f.credibility)),
+                note=join(format_date(f.date), credibility(f.credibility)),
             )
             for f in brief.key_facts
         ),
@@ -191,7 +165,7 @@ def make_view(
                 a.detail or "",
                 marks(a.cite),
                 lead=a.topic,
-                note=_join(f"per {names(a.raised_by)}" if a.raised_by else "", a.status),
+                note=join(f"per {names(a.raised_by)}" if a.raised_by else "", a.status),
             )
             for a in brief.agenda
         ),
@@ -200,7 +174,7 @@ def make_view(
                 o.id,
                 o.issue,
                 marks(o.cite),
-                note=_join(
+                note=join(
                     o.detail or "",
                     names(o.parties),
                     f"since {format_date(o.since)}" if o.since else "",
@@ -208,9 +182,7 @@ def make_view(
             )
             for o in brief.obstacles
         ),
-        "positions": tuple(
-            _position(p, actors, topics, marks(p.cite)) for p in brief.positions
-        ),
+        "positions": tuple(_position(p, actors, topics, marks(p.cite)) for p in brief.positions),
         "assessments": tuple(_assessment(a, marks(a.cite)) for a in brief.assessments),
         "watch": tuple(
             Item(
@@ -235,7 +207,7 @@ def make_view(
                 *b.handling.caveats,
             ]
         ),
-        meta=_meta(brief),
+        meta=meta(brief),
         paper=brief.render.paper or paper,
         author=b.prepared.by or "",
         created=b.prepared.date,
@@ -266,12 +238,12 @@ def _position(
 ) -> Item:
     actor = actors.get(p.actor)
     name = actor.name if actor else p.actor
-    role = _join(actor.role or "", actor.affiliation or "") if actor else ""
-    said = _join(
+    role = join(actor.role or "", actor.affiliation or "") if actor else ""
+    said = join(
         p.venue or "",
         format_date(p.said_on),
         f"via {p.via}" if p.via else "",
-        _credibility(p.credibility),
+        credibility(p.credibility),
     )
     extra = ([f"— “{p.quote}”"] if p.quote else []) + ([f"({said})"] if said else [])
     topic = topics.get(p.on, p.on) if p.on else ""
@@ -292,11 +264,6 @@ def _position(
         label=label[:1].upper() + label[1:],
         classes=classes,
     )
-
-
-def _credibility(value: int | None) -> str:
-    """Admiralty information credibility (briefing-format.md §4.5), number and meaning."""
-    return f"credibility {value}: {CREDIBILITY[value]}" if value else ""
 
 
 def _assessment(a: Assessment, marks: tuple[Cite, ...]) -> Item:
@@ -330,7 +297,7 @@ def _source_entry(s: Source, n: int) -> SourceEntry:
     if s.author:
         parts.insert(0, f"{s.author}.")
     parts.append(f"{date}" + (f" ({s.date_note.rstrip('.')})" if s.date_note else "") + ".")
-    detail = _join(
+    detail = join(
         s.type.replace("-", " "),
         f"reliability {s.reliability}" if s.reliability else "",
         s.language or "",
@@ -340,49 +307,8 @@ def _source_entry(s: Source, n: int) -> SourceEntry:
     return SourceEntry(n, s.id, " ".join(p for p in parts if p), s.url, s.file)
 
 
-def _meta(brief: Brief) -> tuple[str, ...]:
-    b = brief.briefing
-    place = _join(
-        b.event.location.venue or "", b.event.location.city or "", b.event.location.country or ""
-    )
-    when = format_date(b.event.start_date)
-    if b.event.end_date:
-        when += f" – {format_date(b.event.end_date)}"
-    prepared = f"Prepared {format_date(b.prepared.date)}" + (
-        f" by {b.prepared.by}" if b.prepared.by else ""
-    )
-    return tuple(
-        p
-        for p in (
-            f"Event: {b.event.name}",
-            when,
-            place,
-            prepared,
-            f"As of {format_date(b.prepared.as_of)}" if b.prepared.as_of else "",
-            f"For {b.audience}" if b.audience else "",
-            PURPOSE[b.purpose],
-        )
-        if p
-    )
-
-
 def _legend(brief: Brief) -> str:
     if not brief.assessments:
         return ""
     terms = " · ".join(f"{term} {span}" for term, span in LIKELIHOOD.values())
     return f"Likelihood (ICD 203): {terms}. Confidence rates the evidence, not the probability."
-
-
-def format_date(value: str | None) -> str:
-    """'2018-07-16' → '16 July 2018', '2018-07' → 'July 2018'; no locale involved."""
-    if not value or value == UNKNOWN:
-        return "undated" if value == UNKNOWN else ""
-    parts = value.split("-")
-    if len(parts) == 1:
-        return parts[0]
-    month = _MONTHS[int(parts[1]) - 1]
-    return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
-
-
-def _join(*parts: str) -> str:
-    return ", ".join(p for p in parts if p)

@@ -20,8 +20,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from briefgen import pipeline
 from briefgen.model import Brief
+from briefgen.phrases import format_date
 from briefgen.render import render_html, render_markdown
-from briefgen.view import OFF_PAGE, format_date
+from briefgen.view import OFF_PAGE
 from tests.conftest import ROOT
 from tests.test_render import md_plain, norm, parse_html, pdf_text
 
