@@ -27,6 +27,7 @@ from briefgen.view import Item, Linker, View, in_page, make_view
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _MD_SPECIAL = re.compile(r"([\\`<>|\[\]])")
 _MD_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^()\s]*)\)")
+_TAG = re.compile(r"(<[^>]*>)")
 _MD_MENTION = re.compile(r"\\\[[A-Za-z][\w,\s-]*\\\](?!\()")  # `[S1]` after md_text: `\[S1\]`
 
 
@@ -166,7 +167,14 @@ def _inline_md(context: jinja2.runtime.Context, text: str) -> Markup:
         links = (f'<a class="cite" href="{escape(found[i].href)}">{found[i].n}</a>' for i in ids)
         return f"[{', '.join(links)}]"
 
-    return Markup(mentions.resolve(html, _numbers(context), linked))
+    numbers = _numbers(context)
+    parts = _TAG.split(html)  # text, tag, text, …: a link's title attribute stays plain
+    return Markup(
+        "".join(
+            mentions.resolve(p, numbers, linked) if i % 2 == 0 else mentions.as_numbers(p, numbers)
+            for i, p in enumerate(parts)
+        )
+    )
 
 
 @jinja2.pass_context

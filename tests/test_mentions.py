@@ -92,3 +92,12 @@ def test_the_entry_summary_is_plain(example_copy: Path) -> None:
     _edit(example_copy, "Expect an easing of tensions", "Expect [S2] an easing of tensions")
     checked = pipeline.check(example_copy)
     assert "Expect [1] an easing" in site.entry(checked.brief, {}).summary
+
+
+def test_a_mention_inside_a_link_title_stays_plain_text(example_copy: Path) -> None:
+    _edit(example_copy, "The publisher of [S1] is unknown",
+          "The publisher of [S1] is [unknown](https://example.org/a '[S1]')")
+    page = parse_html(render_html(pipeline.check(example_copy).brief))
+    gaps = next(n for n in page.iter() if "gaps" in n.classes())
+    links = [(n.attrs.get("href"), n.attrs.get("title")) for n in gaps.iter() if n.tag == "a"]
+    assert links == [("#src-S1", None), ("https://example.org/a", "[2]")]
