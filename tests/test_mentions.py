@@ -101,3 +101,9 @@ def test_a_mention_inside_a_link_title_stays_plain_text(example_copy: Path) -> N
     gaps = next(n for n in page.iter() if "gaps" in n.classes())
     links = [(n.attrs.get("href"), n.attrs.get("title")) for n in gaps.iter() if n.tag == "a"]
     assert links == [("#src-S1", None), ("https://example.org/a", "[2]")]
+
+
+def test_a_bare_id_in_a_source_title_is_the_publishers_words(example_copy: Path) -> None:
+    _edit(example_copy, 'title: "Russia-US summit: can disagreements be resolved?"',
+          'title: "S2 briefing: can disagreements be resolved?"')
+    assert pipeline.check(example_copy, strict=True).warnings == ()
