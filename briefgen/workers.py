@@ -25,7 +25,7 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-CHECK_MODULES = ("briefgen.validate", "briefgen.rules", "briefgen.provenance")
+CHECK_MODULES = ("briefgen.validate", "briefgen.rules", "briefgen.provenance", "briefgen.mentions")
 BUILD_MODULES = (*CHECK_MODULES, "briefgen.render", "briefgen.pdf", "briefgen.site", "weasyprint")
 
 
