@@ -133,7 +133,7 @@ Text = Annotated[
     Field(
         min_length=1,
         max_length=2000,
-        description="Plain text; inline *emphasis* allowed, no links.",
+        description="Plain text; inline *emphasis* allowed, no links; [S1] names a source.",
     ),
 ]
 # No `\"` in patterns: JSON Schema tools compile them as ECMA-262 with the u flag, where it is

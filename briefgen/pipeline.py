@@ -87,7 +87,7 @@ def check(sheet: Path, *, strict: bool = False) -> Checked:
 
     Schema errors do not stop the later stages: they run on the parts that validated.
     """
-    from briefgen import chronology, provenance, rules, sourcefiles
+    from briefgen import chronology, mentions, provenance, rules, sourcefiles
     from briefgen.load import read_sheet
     from briefgen.validate import salvage, validate
 
@@ -107,10 +107,11 @@ def check(sheet: Path, *, strict: bool = False) -> Checked:
         [
             *where.problems,
             *schema,
-            *rules.check(brief, where, unchecked),
+            *rules.check(brief, where, unchecked, partial=bool(schema)),
             *rules.placeholders(data, where),
             *verified.diagnostics,
             *chronology.check(brief, where),
+            *mentions.check(brief, where, unchecked),
         ]
     )
     if errors_in(found, strict=strict):

@@ -17,8 +17,9 @@ from typing import Any
 
 import jinja2
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from briefgen import mentions
 from briefgen.assets import builtin_templates, template_dirs
 from briefgen.errors import BriefError, Diagnostic, Location
 from briefgen.load import Path_
@@ -36,6 +37,8 @@ _INVISIBLE = re.compile(
 )
 _MD_SPECIAL = re.compile(r"([\\`<>|\[\]])")
 _MD_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^()\s]*)\)")
+_TAG = re.compile(r"(<[^>]*>)")
+_MD_MENTION = re.compile(r"\\\[[A-Za-z][\w,\s-]*\\\](?!\()")  # `[S1]` after md_text: `\[S1\]`
 
 
 def render_html(
@@ -153,8 +156,50 @@ def _environment(html: bool, dirs: tuple[str, ...]) -> jinja2.Environment:
         finalize=_visible,
     )
     env.filters["css_string"] = css_string
-    env.filters.update(inline_md=inline_md, md=md_text, cites_md=cites_md, plain=plain)
+    env.filters.update(inline_md=_inline_md, md=_md, cites_md=cites_md, plain=plain)
     return env
+
+
+def _numbers(context: jinja2.runtime.Context) -> dict[str, int]:
+    """The reader's source numbers of the page being rendered (none on the site's pages)."""
+    view = context.get("brief")
+    return {sid: c.n for sid, c in view.mentions.items()} if isinstance(view, View) else {}
+
+
+@jinja2.pass_context
+def _inline_md(context: jinja2.runtime.Context, text: str) -> Markup:
+    """inline_md, with each `[S1]` as the reader's number linked like a citation."""
+    view = context.get("brief")
+    html = str(inline_md(text))
+    if not isinstance(view, View):
+        return Markup(html)
+    found = view.mentions
+
+    def linked(ids: list[str]) -> str:
+        links = (f'<a class="cite" href="{escape(found[i].href)}">{found[i].n}</a>' for i in ids)
+        return f"[{', '.join(links)}]"
+
+    numbers = _numbers(context)
+    parts = _TAG.split(html)  # text, tag, text, …: a link's title attribute stays plain
+    return Markup(
+        "".join(
+            mentions.resolve(p, numbers, linked) if i % 2 == 0 else mentions.as_numbers(p, numbers)
+            for i, p in enumerate(parts)
+        )
+    )
+
+
+@jinja2.pass_context
+def _md(context: jinja2.runtime.Context, text: str) -> str:
+    """md_text, with each `[S1]` as the reader's number (escaped brackets are put back)."""
+    numbers = _numbers(context)
+
+    def unescaped(m: re.Match[str]) -> str:
+        mention = m.group(0).replace("\\", "")
+        shown = mentions.as_numbers(mention, numbers)
+        return shown if shown != mention else m.group(0)
+
+    return _MD_MENTION.sub(unescaped, md_text(text))
 
 
 @functools.lru_cache(maxsize=1)
@@ -174,9 +219,13 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def _visible(value: object) -> object:
-    """Applied to every `{{ … }}`: bidi controls become visible text in every field."""
-    return plain(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+@jinja2.pass_context
+def _visible(context: jinja2.runtime.Context, value: object) -> object:
+    """Applied to every `{{ … }}`: bidi controls become visible text in every field, and a
+    `[S1]` the template did not link (a title, an attribute) shows the reader's number."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return plain(mentions.as_numbers(value, _numbers(context)))
+    return value
 
 
 def _safe_link(url: str) -> bool:

@@ -50,16 +50,22 @@ _QUOTE_MARKS = re.compile(r"[\"“”„‟«»]|(?<!\w)['‘’](?=\w)[^'‘’
 
 
 def check(
-    brief: Brief, where: SourceMap, unchecked: frozenset[str] = frozenset()
+    brief: Brief,
+    where: SourceMap,
+    unchecked: frozenset[str] = frozenset(),
+    *,
+    partial: bool = False,
 ) -> list[Diagnostic]:
     """Every rule finding for BRIEF, errors and warnings, in no particular order.
 
     A reference to a name in UNCHECKED (the texts of parts that failed the schema) is not
-    reported: the item it names may be among them. TODOs: see `placeholders`.
+    reported: the item it names may be among them. A PARTIAL brief (what validated of a
+    failed sheet) may lack whole sections, so no actor is called unreferenced in it.
+    TODOs: see `placeholders`.
     """
     return [
         *_ids(brief, where),
-        *_references(brief, where, unchecked),
+        *_references(brief, where, unchecked, partial),
         *_speech(brief, where),
         *_wording(brief, where),
         *_budgets(brief, where),
@@ -119,7 +125,9 @@ def _ids(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
             first[ident] = path
 
 
-def _references(brief: Brief, where: SourceMap, unchecked: frozenset[str]) -> Iterator[Diagnostic]:
+def _references(
+    brief: Brief, where: SourceMap, unchecked: frozenset[str], partial: bool
+) -> Iterator[Diagnostic]:
     actors: list[str] = [i for a in brief.actors if (i := getattr(a, "id", None))]
     judgments: list[str] = [i for a in brief.assessments if (i := getattr(a, "id", None))]
     refs: list[tuple[Path_, str, list[str], str]] = []
@@ -152,6 +160,18 @@ def _references(brief: Brief, where: SourceMap, unchecked: frozenset[str]) -> It
             close = difflib.get_close_matches(ident, known, n=1, cutoff=0.5)
             hint = f"did you mean '{close[0]}'?" if close else f"add it to the {kind}s list"
             yield _error(where, path, "BG302", f"unknown {kind} '{ident}'", hint)
+    named = {ident for _, ident, _, kind in refs if kind == "actor"} | unchecked
+    if partial:
+        return
+    for i, actor in enumerate(brief.actors):  # like an uncited source (BG404)
+        if getattr(actor, "id", None) not in named | {None}:
+            yield _warn(
+                where,
+                ("actors", i, "id"),
+                "BG318",
+                f"actor {actor.id} is never referenced",
+                "name it in a position, raised_by, parties or participants, or remove it",
+            )
 
 
 def _speech(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:

@@ -14,12 +14,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from briefgen.mentions import as_numbers, numbering
 from briefgen.model import Brief
 from briefgen.passages import Span
+from briefgen.phrases import format_date
 from briefgen.provenance import Evidence, Found
 from briefgen.render import render_template
 from briefgen.sourcefiles import StoredText
-from briefgen.view import format_date, item_id
+from briefgen.view import item_id
 
 TAG = "tag:briefgen,2026:"  # Atom ids are permanent: never derived from the URL layout
 
@@ -58,7 +60,7 @@ def entry(brief: Brief, files: dict[str, int]) -> Entry:
         place=", ".join(p for p in (loc.venue, loc.city, loc.country) if p),
         as_of=format_date(b.prepared.as_of or b.prepared.date),
         updated=_rfc3339(b.prepared.date),
-        summary=" ".join(brief.bottom_line.text.split()),
+        summary=" ".join(as_numbers(brief.bottom_line.text, numbering(brief)).split()),
         author=b.prepared.by or "briefgen",
         files=dict(sorted(files.items())),
     )
@@ -106,14 +108,17 @@ def sources_page(
     base_url: str | None,
     project: Path | None,
 ) -> bytes:
-    """<slug>/sources.html: each stored source text with numbered paragraphs, every quote
-    and excerpt highlighted where `check` found it."""
+    """<slug>/sources.html: each stored source text with numbered paragraphs, in the
+    page's [n] order and under the same numbers, every quote and excerpt highlighted where
+    `check` found it."""
+    numbers = numbering(brief)
     texts = []
-    for s in brief.sources:
+    for s in sorted(brief.sources, key=lambda s: numbers[s.id]):
         got = stored.get(s.id)
         texts.append(
             {
                 "id": s.id,
+                "n": numbers[s.id],
                 "title": s.title,
                 "publisher": s.publisher,
                 "url": s.url,

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from briefgen.load import Path_
+from briefgen.mentions import numbering
 from briefgen.model import (
     LIKELIHOOD,
     UNKNOWN,
@@ -22,22 +23,34 @@ from briefgen.model import (
     Position,
     Source,
 )
-from briefgen.provenance import Found, cites
+from briefgen.phrases import credibility, format_date, join, meta
+from briefgen.provenance import Found
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+# Every field of the sheet is printed on the page in Markdown, HTML and PDF alike, except
+# these: each goes only where its note says (README "Fields not on the page";
+# tests/test_coverage.py holds every other field to all three formats).
+OFF_PAGE = {
+    "schema_version": "read by the loader only: the sheet's format",
+    "briefing.id": "file names and URLs (<id>/<id>.html, .pdf, .md), the Atom entry id",
+    "briefing.language": "HTML lang attribute, PDF language",
+    "briefing.event.type": "keywords: HTML <meta name=keywords>, PDF Keywords ('other' omitted)",
+    "briefing.event.location.country_code": "keywords: HTML <meta name=keywords>, PDF Keywords",
+    "briefing.event.participants[]": "keywords, as the actors' names",
+    "actors[].id": "internal: shown as the actor's name",
+    "actors[].type": "HTML class of the actor's positions row (actor-<type>)",
+    "sources[].id": "internal: shown as the reader's number [n]; HTML anchors",
+    "sources[].sha256": "check only: pins the stored file (BG406)",
+    "bottom_line.judgment": "check only: the bottom line uses its term (BG314)",
+    "key_facts[].id": "HTML anchor (id attribute)",
+    "agenda[].id": "HTML anchor (id attribute)",
+    "obstacles[].id": "HTML anchor (id attribute)",
+    "positions[].id": "HTML anchor (id attribute)",
+    "positions[].speech": "check only (BG312, BG313); a direct quote is printed in quotation marks",
+    "watch[].id": "HTML anchor (id attribute)",
+    "cite[].excerpt": "HTML citation tooltip; on the site the citation links to its paragraph",
+    "cite[].locator": "HTML citation tooltip, after the excerpt",
+    "render.paper": "PDF page size",
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,7 @@ class Cite:
     excerpt: str = ""
     href: str = ""
     found: Found | None = None  # where verification found the excerpt
+    locator: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,8 @@ class Item:
     lead: str = ""  # bold lead-in: agenda topic, actor name
     note: str = ""  # secondary text: role, status, confidence sentence
     extra: tuple[str, ...] = ()  # further lines: quote, via, assumptions, alternatives
+    label: str = ""  # lead-in of the text: a position's stance and topic
+    classes: str = ""  # HTML class hooks of the row, e.g. "stance-opposed actor-person"
 
 
 @dataclass(frozen=True)
@@ -94,6 +110,7 @@ class View:
     gaps: tuple[str, ...] = ()
     legend: str = ""
     nav: tuple[tuple[str, str], ...] = ()  # (label, href) links of the site page
+    mentions: dict[str, Cite] = field(default_factory=dict)  # `[S1]` in free text, by id
     canonical: str = ""  # the page's absolute URL, when the site has a base_url
 
 
@@ -127,18 +144,20 @@ def make_view(
     where found) into a citation's href: the in-page source list for the PDF, the exact
     paragraph of the sources page on the site.
     """
-    numbers = _numbering(brief)
+    numbers = numbering(brief)
     found = evidence or {}
     b = brief.briefing
     actors = {a.id: a for a in brief.actors}
+    topics = {a.id: a.topic for a in brief.agenda}
 
     def marks(refs: list[str | Excerpt], *base: str | int) -> tuple[Cite, ...]:
         seen: dict[str, Cite] = {}
         for j, r in enumerate(refs):
             sid, excerpt = (r, "") if isinstance(r, str) else (r.source, r.excerpt)
+            locator = "" if isinstance(r, str) else r.locator or ""
             if sid in numbers and sid not in seen:
                 where = found.get((*base, "cite", j))
-                seen[sid] = Cite(numbers[sid], sid, excerpt, link(sid, where), where)
+                seen[sid] = Cite(numbers[sid], sid, excerpt, link(sid, where), where, locator)
         return tuple(sorted(seen.values(), key=lambda c: c.n))
 
     def names(ids: list[str]) -> str:
@@ -146,7 +165,12 @@ def make_view(
 
     sections: dict[str, tuple[Item, ...]] = {
         "key_facts": tuple(
-            Item(f.id, f.text, marks(f.cite, "key_facts", i), note=format_date(f.date))
+            Item(
+                f.id,
+                f.text,
+                marks(f.cite, "key_facts", i),
+                note=join(format_date(f.date), credibility(f.credibility)),
+            )
             for i, f in enumerate(brief.key_facts)
         ),
         "agenda": tuple(
@@ -155,7 +179,7 @@ def make_view(
                 a.detail or "",
                 marks(a.cite, "agenda", i),
                 lead=a.topic,
-                note=_join(f"per {names(a.raised_by)}" if a.raised_by else "", a.status),
+                note=join(f"per {names(a.raised_by)}" if a.raised_by else "", a.status),
             )
             for i, a in enumerate(brief.agenda)
         ),
@@ -164,7 +188,7 @@ def make_view(
                 o.id,
                 o.issue,
                 marks(o.cite, "obstacles", i),
-                note=_join(
+                note=join(
                     o.detail or "",
                     names(o.parties),
                     f"since {format_date(o.since)}" if o.since else "",
@@ -173,7 +197,7 @@ def make_view(
             for i, o in enumerate(brief.obstacles)
         ),
         "positions": tuple(
-            _position(p, actors, marks(p.cite, "positions", i))
+            _position(p, actors, topics, marks(p.cite, "positions", i))
             for i, p in enumerate(brief.positions)
         ),
         "assessments": tuple(
@@ -202,12 +226,17 @@ def make_view(
                 *b.handling.caveats,
             ]
         ),
-        meta=_meta(brief),
+        meta=meta(brief),
         paper=brief.render.paper or paper,
         author=b.prepared.by or "",
         created=b.prepared.date,
         keywords=", ".join(
-            [b.event.name, *(actors[p].name for p in b.event.participants if p in actors)]
+            [
+                b.event.name,
+                *([b.event.type] if b.event.type != "other" else []),
+                *(actors[p].name for p in b.event.participants if p in actors),
+                *([b.event.location.country_code] if b.event.location.country_code else []),
+            ]
         ),
         bottom_line=Item(
             BOTTOM_LINE, brief.bottom_line.text, marks(brief.bottom_line.cite, "bottom_line")
@@ -221,29 +250,41 @@ def make_view(
         legend=_legend(brief),
         nav=nav,
         canonical=canonical,
+        mentions={sid: Cite(n, sid, href=link(sid, None)) for sid, n in numbers.items()},
     )
 
 
-def _numbering(brief: Brief) -> dict[str, int]:
-    """Source id → n, in order of first citation; uncited sources follow, in list order."""
-    order: dict[str, int] = {}
-    known = {s.id for s in brief.sources}
-    for _, ref in cites(brief):
-        sid = ref if isinstance(ref, str) else ref.source
-        if sid in known:
-            order.setdefault(sid, len(order) + 1)
-    for s in brief.sources:
-        order.setdefault(s.id, len(order) + 1)
-    return order
-
-
-def _position(p: Position, actors: dict[str, Actor], marks: tuple[Cite, ...]) -> Item:
+def _position(
+    p: Position, actors: dict[str, Actor], topics: dict[str, str], marks: tuple[Cite, ...]
+) -> Item:
     actor = actors.get(p.actor)
     name = actor.name if actor else p.actor
-    role = _join(actor.role or "", actor.affiliation or "") if actor else ""
-    said = _join(p.venue or "", format_date(p.said_on), f"via {p.via}" if p.via else "")
+    role = join(actor.role or "", actor.affiliation or "") if actor else ""
+    said = join(
+        p.venue or "",
+        format_date(p.said_on),
+        f"via {p.via}" if p.via else "",
+        credibility(p.credibility),
+    )
     extra = ([f"— “{p.quote}”"] if p.quote else []) + ([f"({said})"] if said else [])
-    return Item(p.id, p.summary, marks, lead=name, note=role, extra=tuple(extra))
+    topic = topics.get(p.on, p.on) if p.on else ""
+    label = " ".join(x for x in (p.stance or "", f"on {topic}" if topic else "") if x)
+    classes = " ".join(
+        [
+            *([f"stance-{p.stance}"] if p.stance else []),
+            *([f"actor-{actor.type}"] if actor and actor.type else []),
+        ]
+    )
+    return Item(
+        p.id,
+        p.summary,
+        marks,
+        lead=name,
+        note=role,
+        extra=tuple(extra),
+        label=label[:1].upper() + label[1:],
+        classes=classes,
+    )
 
 
 def _assessment(a: Assessment, marks: tuple[Cite, ...]) -> Item:
@@ -261,21 +302,23 @@ def _assessment(a: Assessment, marks: tuple[Cite, ...]) -> Item:
         *(f"Alternative: {x}" for x in a.alternatives),
         *([f"Horizon: {a.horizon}"] if a.horizon else []),
     )
-    note = f"{a.confidence.capitalize()} confidence: {a.basis.rstrip('.')}."
+    note = ("High impact. " if a.high_impact else "") + (
+        f"{a.confidence.capitalize()} confidence: {a.basis.rstrip('.')}."
+    )
     return Item(a.id, statement, marks, note=note, extra=extra)
 
 
 def _source_entry(s: Source, n: int) -> SourceEntry:
     publisher = "Publisher unknown" if s.publisher == UNKNOWN else s.publisher
     date = "Undated" if s.published == UNKNOWN else format_date(s.published)
-    if s.published == UNKNOWN and s.accessed:
+    if s.accessed:
         date += f", accessed {format_date(s.accessed)}"
     title = s.title if s.title.endswith(("?", "!", ".")) else f"{s.title}."
     parts = [f"{publisher}.", f"“{title}”"]
     if s.author:
         parts.insert(0, f"{s.author}.")
     parts.append(f"{date}" + (f" ({s.date_note.rstrip('.')})" if s.date_note else "") + ".")
-    detail = _join(
+    detail = join(
         s.type.replace("-", " "),
         f"reliability {s.reliability}" if s.reliability else "",
         s.language or "",
@@ -285,50 +328,8 @@ def _source_entry(s: Source, n: int) -> SourceEntry:
     return SourceEntry(n, s.id, " ".join(p for p in parts if p), s.url, s.file)
 
 
-def _meta(brief: Brief) -> tuple[str, ...]:
-    b = brief.briefing
-    place = _join(
-        b.event.location.venue or "", b.event.location.city or "", b.event.location.country or ""
-    )
-    when = format_date(b.event.start_date)
-    if b.event.end_date:
-        when += f" – {format_date(b.event.end_date)}"
-    if b.event.date_note:
-        when += f" ({b.event.date_note.rstrip('.')})"
-    prepared = f"Prepared {format_date(b.prepared.date)}" + (
-        f" by {b.prepared.by}" if b.prepared.by else ""
-    )
-    return tuple(
-        p
-        for p in (
-            f"Event: {b.event.name}",
-            when,
-            place,
-            prepared,
-            f"As of {format_date(b.prepared.as_of)}" if b.prepared.as_of else "",
-            f"For {b.audience}" if b.audience else "",
-        )
-        if p
-    )
-
-
 def _legend(brief: Brief) -> str:
     if not brief.assessments:
         return ""
     terms = " · ".join(f"{term} {span}" for term, span in LIKELIHOOD.values())
     return f"Likelihood (ICD 203): {terms}. Confidence rates the evidence, not the probability."
-
-
-def format_date(value: str | None) -> str:
-    """'2018-07-16' → '16 July 2018', '2018-07' → 'July 2018'; no locale involved."""
-    if not value or value == UNKNOWN:
-        return "undated" if value == UNKNOWN else ""
-    parts = value.split("-")
-    if len(parts) == 1:
-        return parts[0]
-    month = _MONTHS[int(parts[1]) - 1]
-    return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
-
-
-def _join(*parts: str) -> str:
-    return ", ".join(p for p in parts if p)

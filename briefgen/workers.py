@@ -30,6 +30,7 @@ CHECK_MODULES = (
     "briefgen.rules",
     "briefgen.provenance",
     "briefgen.chronology",
+    "briefgen.mentions",
 )
 BUILD_MODULES = (*CHECK_MODULES, "briefgen.render", "briefgen.pdf", "briefgen.site", "weasyprint")
 

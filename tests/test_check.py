@@ -120,7 +120,7 @@ def test_hostile_text_is_plain_text(example_copy: Path, value: str) -> None:
     quoted = json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
     edit(example_copy,
          ('  subtitle: "One-page briefing from two press articles"', f"  subtitle: {quoted}"),
-         ('  - "S1\'s publisher is unknown and both sources are undated."', f"  - {quoted}"),
+         ('  - "The publisher of [S1] is unknown and both sources are undated."', f"  - {quoted}"),
          ("    via: Sputnik\n", f"    via: {quoted}\n"))
     clean(example_copy)
     brief = check(example_copy).brief

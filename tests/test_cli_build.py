@@ -171,7 +171,7 @@ def test_rebuilds_rewrite_only_changed_files(project: Path) -> None:
     old = {name: (p.read_bytes(), p.stat().st_mtime_ns) for name, p in files.items()}
     sheet = project / "seeds" / SLUG / "facts.yaml"
     text = sheet.read_text(encoding="utf-8")
-    sheet.write_text(text.replace("S1's publisher is unknown", "S1's outlet is unknown"),
+    sheet.write_text(text.replace("publisher of [S1] is unknown", "outlet of [S1] is unknown"),
                      encoding="utf-8")
     changed = briefgen("build", "-j", "1", cwd=project)
     assert changed.returncode == 0, changed.stderr
@@ -180,7 +180,7 @@ def test_rebuilds_rewrite_only_changed_files(project: Path) -> None:
     assert set(new) == set(old)
     for name in (f"{SLUG}.md", f"{SLUG}.html", f"{SLUG}.pdf"):
         assert new[name][0] != old[name][0], name
-    assert "S1's outlet is unknown" in new[f"{SLUG}.md"][0].decode()
+    assert "outlet of [2] is unknown" in new[f"{SLUG}.md"][0].decode()
     for name, (data, mtime) in new.items():
         if data == old[name][0]:
             assert mtime == old[name][1], f"{name} was rewritten with the same bytes"

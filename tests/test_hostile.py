@@ -212,7 +212,7 @@ def test_long_word_keeps_one_page_inside_the_margins(made: pipeline.Built, tmp_p
 BIDI_FIELDS = {
     "key fact": ('text: "A delegation of Republican senators visited Russia before the summit."',
                  f'text: "Senators {RLO}visited Russia"', "Senators [U+202E]visited Russia"),
-    "gap": ('- "S1\'s publisher is unknown and both sources are undated."',
+    "gap": ('- "The publisher of [S1] is unknown and both sources are undated."',
             f'- "Gap {RLO}reversed text"', "Gap [U+202E]reversed text"),
     "source title": ('title: "Russia-US summit: can disagreements be resolved?"',
                      f'title: "Summit {RLO}reversed title"', "Summit [U+202E]reversed title"),

@@ -20,6 +20,7 @@ import pytest
 
 from briefgen import pipeline
 from briefgen.errors import BriefError
+from briefgen.mentions import as_numbers, numbering
 from briefgen.render import render_html, render_markdown
 from briefgen.view import make_view
 
@@ -245,7 +246,7 @@ def _statements(checked: pipeline.Checked) -> list[str]:
         *(a.statement for a in b.assessments), *(a.basis.rstrip(".") for a in b.assessments),
         *(w.indicator for w in b.watch),
         *(s.title for s in b.sources),
-        *b.gaps,
+        *(as_numbers(g, numbering(b)) for g in b.gaps),  # `[S1]` is printed as the reader's [2]
         *(a.name for a in b.actors if any(p.actor == a.id for p in b.positions)),
     ]
 
@@ -459,3 +460,22 @@ def test_a_key_facts_date_reaches_every_format(example_copy: Path) -> None:
     brief = pipeline.check(example_copy).brief
     assert "April 2018" in render_markdown(brief)
     assert "April 2018" in render_html(brief)
+
+
+def test_a_positions_stance_and_topic_lead_it_in_every_format(example_copy: Path) -> None:
+    """`on` names an agenda item by id (its topic is printed) or a topic in words."""
+    text = example_copy.read_text(encoding="utf-8")
+    example_copy.write_text(text.replace(
+        "    actor: lavrov\n", "    actor: lavrov\n    stance: sceptical\n    on: A1\n", 1).replace(
+        "    actor: stoltenberg\n", "    actor: stoltenberg\n    on: NATO unity\n", 1),
+        encoding="utf-8")
+    made = pipeline.make(example_copy)  # still one page
+    md = md_plain(made.files[f"{SLUG}.md"].decode())
+    html = made.files[f"{SLUG}.html"].decode()
+    body = parse_html(html).find("body")
+    assert body is not None
+    pdf = norm(pdf_text(made.files[f"{SLUG}.pdf"], example_copy.parent))
+    for fmt, shown in {"md": md, "html": norm(body.text()), "pdf": pdf}.items():
+        assert "Sceptical on Syria: Hopes the summit" in shown, fmt
+        assert "On NATO unity: Welcomed the summit" in shown, fmt
+    assert '<tr id="P1" class="stance-sceptical actor-person">' in html
