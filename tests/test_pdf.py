@@ -188,3 +188,22 @@ def test_the_text_golden_is_not_empty() -> None:
     for heading in ("Key facts", "Agenda", "Obstacles", "Stated positions", "Outlook",
                     "What to watch", "Sources", "Gaps:"):
         assert heading in text
+
+
+def test_an_edited_project_fonts_css_reaches_the_next_pdf(tmp_path: Path) -> None:
+    """The warm Renderer is cached per process (serve rebuilds in one): an edited fonts.css
+    must give the PDF a fresh Renderer would give, not the cached stylesheet's."""
+    from briefgen import pdf
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates" / "fonts", templates / "fonts")
+    css = (ROOT / "templates" / "fonts.css").read_text(encoding="utf-8")
+    (templates / "fonts.css").write_text(css, encoding="utf-8")
+    first = pipeline.make(SHEET, formats=("pdf",), project=tmp_path).files[f"{SLUG}.pdf"]
+    sans = css.replace("fonts/LiberationSerif-Regular.ttf", "fonts/LiberationSans-Regular.ttf")
+    (templates / "fonts.css").write_text(sans, encoding="utf-8")
+    second = pipeline.make(SHEET, formats=("pdf",), project=tmp_path).files[f"{SLUG}.pdf"]
+    pdf._RENDERERS.clear()
+    fresh = pipeline.make(SHEET, formats=("pdf",), project=tmp_path).files[f"{SLUG}.pdf"]
+    assert second == fresh
+    assert second != first
