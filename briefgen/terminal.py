@@ -118,11 +118,13 @@ class _Guarded(io.RawIOBase):
         size = len(memoryview(data))
         if self.broken:
             return size
+        view = memoryview(data).cast("B")
         try:
-            return os.write(self.fd, data)
+            while view:  # all of it, so it can also stand unbuffered under sys.stderr
+                view = view[os.write(self.fd, view) :]
         except BrokenPipeError:
             self.broken = True
-            return size
+        return size
 
 
 def guard_pipes() -> Callable[[], bool]:
@@ -140,12 +142,14 @@ def guard_pipes() -> Callable[[], bool]:
         except (AttributeError, OSError, ValueError):
             continue
         guards.append(_Guarded(fd))
+        unbuffered = name == "stderr"  # as Python's own: a traceback must not wait in a buffer
+        binary: Any = guards[-1] if unbuffered else io.BufferedWriter(guards[-1])
         wrapped = io.TextIOWrapper(
-            io.BufferedWriter(guards[-1]),
+            binary,
             encoding=stream.encoding,
             errors=stream.errors,
             line_buffering=bool(stream.line_buffering),
-            write_through=name == "stderr",
+            write_through=unbuffered,
         )
         setattr(sys, name, wrapped)
     return lambda: any(g.broken for g in guards)

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import http.client
 import signal
+import socket
+import struct
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +34,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (out / ".briefgen-site").write_text("marker", encoding="utf-8")
     (out / ".hidden" / "file.txt").write_text("hidden", encoding="utf-8")
     (out / "brief" / "outside.txt").symlink_to("/etc/hostname")
+    (out / "big.bin").write_bytes(bytes(16 << 20))
     return root
 
 
@@ -113,6 +117,19 @@ def test_malformed_paths_are_400_without_traceback(server: tuple[Running, int],
     assert request(port, path)[0] == 400
     assert request(port, "/")[0] == 200, "still serving"
     assert "Traceback" not in running.stderr
+
+
+def test_a_browser_hanging_up_mid_answer_leaves_no_traceback(
+        server: tuple[Running, int]) -> None:
+    running, port = server
+    for _ in range(3):
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(f"GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+            sock.recv(1024)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    time.sleep(1)
+    assert request(port, "/")[0] == 200, "still serving"
+    assert "Traceback" not in running.stderr, running.stderr
 
 
 def test_binding_every_address_warns_that_the_preview_is_public(project: Path) -> None:

@@ -139,3 +139,12 @@ def test_closed_pipe_does_not_stop_a_build(project: Path) -> None:
     assert "Traceback" not in err
     assert err.endswith("published to out/\n"), err
     assert (project / "out" / "helsinki-summit-2018" / "helsinki-summit-2018.md").is_file()
+
+
+def test_guarded_stderr_is_written_at_once() -> None:
+    """A traceback printed by a server thread must be seen even if the process is killed."""
+    code = ("import os, sys\nfrom briefgen import terminal\nterminal.guard_pipes()\n"
+            "print('line', file=sys.stderr)\nsys.stderr.write('partial')\nos._exit(3)\n")
+    result = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert (result.returncode, result.stderr) == (3, "line\npartial")
