@@ -87,7 +87,7 @@ def cli() -> None:
         briefgen build                               # out/<slug>/<slug>.{md,html,pdf}
 
     Exit codes: 0 ok, 1 content errors, 2 usage errors, 3 I/O errors,
-    4 another build is running.
+    4 another build is running, 141 output pipe closed early (after success).
     """
 
 
