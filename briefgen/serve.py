@@ -119,15 +119,11 @@ def _server(out: Path, host: str, port: int, state: State) -> _Server:
     server_class = _Server6 if ":" in host else _Server
     try:
         server = server_class((host, port), _handler(out, state))
-    except (OSError, OverflowError) as error:
-        code = getattr(error, "errno", None)
-        hint = f"try --port {port + 1}" if code == errno.EADDRINUSE else ""
+    except OSError as error:
+        hint = f"try --port {port + 1}" if error.errno == errno.EADDRINUSE else ""
         raise BriefError(
             Diagnostic(
-                Location(f"{host}:{port}"),
-                "BG607",
-                f"cannot listen: {getattr(error, 'strerror', None) or error}",
-                hint,
+                Location(f"{host}:{port}"), "BG607", f"cannot listen: {error.strerror}", hint
             ),
             exit_code=EXIT_USAGE,
         ) from None
@@ -202,8 +198,6 @@ def request_parts(target: str) -> list[str] | None:
 
 
 def _handler(out: Path, state: State) -> type[http.server.BaseHTTPRequestHandler]:
-    root = out.resolve()
-
     class Handler(http.server.BaseHTTPRequestHandler):
         server: _Server
 
@@ -231,20 +225,26 @@ def _handler(out: Path, state: State) -> type[http.server.BaseHTTPRequestHandler
             if parts == ["__briefgen__", "version"]:
                 self._send(str(state.version).encode(), "text/plain", body)
                 return
-            target = _file(root, parts)
+            target = _file(out, parts)
             path = self.path.split("?", 1)[0]
-            if target is None:  # dotfiles, folders without index.html, the outside
-                self.send_error(404)
-            elif target.parent == root.joinpath(*parts) and not path.endswith("/"):
+            folder = target is not None and parts[-1:] != [target.name]
+            if folder and not path.endswith("/"):
                 self.send_response(301)  # a folder without its slash: relative links need it
                 self.send_header("Location", path + "/")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+                return
+            try:
+                data = b"" if target is None else target.read_bytes()
+            except OSError:  # gone in a rebuild's swap since it was found
+                target = None
+            if target is None:  # dotfiles, folders without index.html, the outside
+                self.send_error(404)
             elif target.suffix == ".html":
-                self._send(_inject(target.read_bytes(), state), "text/html; charset=utf-8", body)
+                self._send(_inject(data, state), "text/html; charset=utf-8", body)
             else:
                 kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-                self._send(target.read_bytes(), kind, body)
+                self._send(data, kind, body)
 
         def _send(self, data: bytes, kind: str, body: bool) -> None:
             self.send_response(200)
@@ -259,13 +259,14 @@ def _handler(out: Path, state: State) -> type[http.server.BaseHTTPRequestHandler
     return Handler
 
 
-def _file(root: Path, parts: list[str]) -> Path | None:
-    """The file PARTS names under ROOT: a folder means its index.html; dotfiles (the
-    manifest, the site marker) and anything resolving outside ROOT are not served."""
+def _file(out: Path, parts: list[str]) -> Path | None:
+    """The file PARTS names under OUT: a folder means its index.html; dotfiles (the
+    manifest, the site marker) and anything resolving outside OUT are not served."""
     if any(p.startswith(".") for p in parts):
         return None
-    target = root.joinpath(*parts)
     try:
+        root = out.resolve()
+        target = root.joinpath(*parts)
         if target.is_dir():
             target = target / "index.html"
         real = target.resolve()
