@@ -63,13 +63,6 @@ def request(port: int, path: str, host: str | None = "", method: str = "GET",
         conn.close()
 
 
-def test_answers_its_own_names(server: tuple[Running, int]) -> None:
-    _, port = server
-    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}"):
-        status, body = request(port, "/", host)
-        assert (status, b"INDEX" in body) == (200, True), host
-
-
 @pytest.mark.parametrize("host", ["attacker.example", "attacker.example:{port}",
                                   "localhost.attacker.example:{port}", "127.0.0.1",
                                   "localhost:1", "127.0.0.2:{port}", "[::1]:{port}",
@@ -85,8 +78,12 @@ def test_refuses_other_hosts(server: tuple[Running, int], host: str) -> None:
         assert b"# MD" not in body
 
 
-def test_refuses_a_request_without_host(server: tuple[Running, int]) -> None:
-    assert request(server[1], "/", None)[0] == 400
+def test_answers_its_own_names_and_needs_one(server: tuple[Running, int]) -> None:
+    _, port = server
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}"):
+        status, body = request(port, "/", host)
+        assert (status, b"INDEX" in body) == (200, True), host
+    assert request(port, "/", None)[0] == 400
 
 
 @pytest.mark.parametrize("path", ["/.briefgen-manifest.json", "/.briefgen-site",
@@ -100,12 +97,13 @@ def test_dotfiles_folders_and_the_outside_are_404(server: tuple[Running, int],
     assert b"marker" not in body
 
 
-def test_serves_files_and_folder_indexes(server: tuple[Running, int]) -> None:
+def test_serves_the_site_files_but_not_its_marker(server: tuple[Running, int]) -> None:
     port = server[1]
     assert request(port, "/brief/brief.md") == (200, b"# MD\n")
     assert b"BRIEF" in request(port, "/brief/")[1]
     assert request(port, "/brief")[0] == 301
     assert request(port, "/brief/brief.md", method="HEAD") == (200, b"")
+    assert request(port, "/.briefgen-site", method="HEAD")[0] == 404
 
 
 @pytest.mark.parametrize("path", ["/%00", "/brief/%00.md", "/%zz", "/%C3%28", "/%ff",
@@ -132,7 +130,9 @@ def test_a_browser_hanging_up_mid_answer_leaves_no_traceback(
     assert "Traceback" not in running.stderr, running.stderr
 
 
-def test_binding_every_address_warns_that_the_preview_is_public(project: Path) -> None:
+def test_binding_every_address_warns_that_the_preview_is_public(
+        project: Path, server: tuple[Running, int]) -> None:
+    assert "warning" not in server[0].stderr  # the default, loopback, does not warn
     running = Running(start_cli(project, "serve", "--host", "0.0.0.0", "--port", "0",
                                 stdout=subprocess.DEVNULL))
     try:
@@ -145,7 +145,3 @@ def test_binding_every_address_warns_that_the_preview_is_public(project: Path) -
         assert running.finish(20) in (0, 130)
     finally:
         running.stop()
-
-
-def test_loopback_binding_does_not_warn(server: tuple[Running, int]) -> None:
-    assert "warning" not in server[0].stderr
