@@ -128,6 +128,7 @@ def _render(
 
 
 def _outside(error: SecurityError, where: Location) -> Diagnostic:
+    """BG504 at WHERE, the template line whose include/import/extends left the folders."""
     return Diagnostic(
         where,
         "BG504",
@@ -138,7 +139,7 @@ def _outside(error: SecurityError, where: Location) -> Diagnostic:
 
 
 def _template_frame(error: BaseException, fallback: str) -> tuple[str, int | None]:
-    """The template file and line an UndefinedError came from (Jinja keeps that frame)."""
+    """The template file and line an error came from (Jinja keeps that frame), else FALLBACK."""
     tb = error.__traceback__
     found: tuple[str, int | None] = (fallback, None)
     while tb is not None:
