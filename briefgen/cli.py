@@ -6,7 +6,6 @@ a bug and keeps its traceback.
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -16,8 +15,8 @@ from typing import Any, TypeVar
 
 import click
 
-from briefgen import __version__
-from briefgen.errors import BriefError, Diagnostic
+from briefgen import __version__, terminal
+from briefgen.errors import EXIT_PIPE, BriefError, Diagnostic
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,24 +32,9 @@ def reporting() -> Iterator[None]:
 
 
 def _print_diagnostics(found: Sequence[Diagnostic], fmt: str = "text") -> None:
-    if fmt == "json":
-        doc = {"diagnostics": [d.as_dict() for d in found]}
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
-        return
-    for d in found:
-        if fmt == "github":
-            kind = "error" if d.severity == "error" else "warning"
-            loc = f"file={d.where.file},line={d.where.line or 1},col={d.where.col or 1}"
-            click.echo(f"::{kind} {loc},title={d.code}::{d.message}", err=True)
-        else:
-            click.echo(str(d), err=True)
-
-
-def _summary(found: Sequence[Diagnostic], sheets: int) -> str:
-    errors = sum(d.severity == "error" for d in found)
-    warnings = len(found) - errors
-    noun = "sheet" if sheets == 1 else "sheets"
-    return f"checked {sheets} {noun}: {errors} error(s), {warnings} warning(s)"
+    """Diagnostics to stderr (JSON, a result, to stdout); every format escapes sheet text."""
+    if found or fmt == "json":
+        click.echo(terminal.diagnostics_text(found, fmt), err=fmt != "json")
 
 
 strict_option = click.option(
@@ -103,7 +87,7 @@ def cli() -> None:
         briefgen build                               # out/<slug>/<slug>.{md,html,pdf}
 
     Exit codes: 0 ok, 1 content errors, 2 usage errors, 3 I/O errors,
-    4 another build is running.
+    4 another build is running, 141 output pipe closed early (after success).
     """
 
 
@@ -130,7 +114,7 @@ def check(sheets: tuple[Path, ...], strict: bool, fmt: str) -> None:
         )
     _print_diagnostics(report.diagnostics, fmt)
     if fmt == "text":
-        click.echo(_summary(report.diagnostics, len(report.sheets)), err=True)
+        click.echo(terminal.summary(report.diagnostics, len(report.sheets)), err=True)
     if report.exit_code:
         raise SystemExit(report.exit_code)
 
@@ -258,7 +242,7 @@ def build(
         )
     for _, found in report.failed:
         _print_diagnostics(found)
-    click.echo(_build_summary(report), err=True)
+    click.echo(terminal.build_summary(report), err=True)
     if report.failed:
         raise SystemExit(1)
 
@@ -337,25 +321,11 @@ def doctor() -> None:
 
 def _report_built(built: Any) -> None:
     _print_diagnostics(built.warnings)
-    click.echo(_built_line(built))
+    click.echo(terminal.built_line(built))
 
 
 def _terminate(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
-
-
-def _build_summary(report: Any) -> str:
-    if report.up_to_date:
-        return f"up to date: {len(report.kept)} briefing(s) in {report.out}/, nothing changed"
-    parts = [f"built {len(report.built)}", f"unchanged {len(report.kept)}"]
-    if report.failed:
-        parts.append(f"failed {len(report.failed)}")
-    if not report.published:
-        return (
-            f"{', '.join(parts)}; nothing published, {report.out}/ is unchanged "
-            "(--keep-going publishes the briefings that built)"
-        )
-    return f"{', '.join(parts)}; published to {report.out}/"
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -367,27 +337,23 @@ def _formats(text: str) -> tuple[str, ...]:
     return chosen
 
 
-def _built_line(built: Any) -> str:
-    page = ""
-    if built.fill is not None:
-        page = f", page {built.fill:.0%} full"
-        if built.step != "as designed":
-            page += f" after tightening: {built.step}"
-    warn = f", {len(built.warnings)} warning(s)" if built.warnings else ""
-    return f"{built.slug}: built{page}{warn}"
-
-
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point for the `briefgen` script."""
+    """Entry point for the `briefgen` script.
+
+    A reader that goes away (`briefgen check --format json | head -1`) is no error: the
+    rest of the output is dropped, the command finishes, and the exit status is its own
+    when it failed, else EXIT_PIPE (141, as if killed by SIGPIPE), never a traceback.
+    """
+    pipe_closed = terminal.guard_pipes()
     try:
         code = cli.main(args=argv, prog_name="briefgen", standalone_mode=False)
+    except SystemExit as done:
+        code = done.code
     except click.exceptions.Abort:  # Ctrl-C: click would exit 1; the convention is 130
         click.echo("interrupted", err=True)
-        sys.exit(130)
+        code = 130
     except click.ClickException as error:
         error.show()
-        sys.exit(error.exit_code)
-    except BrokenPipeError:  # `briefgen check --format json | head`
-        sys.stderr.close()
-        sys.exit(0)
-    sys.exit(code if isinstance(code, int) else 0)
+        code = error.exit_code
+    code = code if isinstance(code, int) else 0
+    sys.exit(EXIT_PIPE if code == 0 and pipe_closed() else code)

@@ -8,17 +8,33 @@ traceback.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
 
-# Exit codes (README "Exit codes"): 0 ok, 1 content error, 2 usage, 3 I/O, 4 locked.
+# Exit codes (README "Exit codes"): 0 ok, 1 content error, 2 usage, 3 I/O, 4 locked,
+# 141 (128 + SIGPIPE) the reader of the output went away before a successful run ended.
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
 EXIT_IO = 3
 EXIT_LOCKED = 4
+EXIT_PIPE = 141
+
+# C0 and C1 controls (ESC, BEL, CR, LF, tab, CSI …), line and paragraph separators, bidi
+# controls and lone surrogates: anything that can steer a terminal or hide text.
+UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff]"
+)
+
+
+def inert(text: str) -> str:
+    """TEXT safe to print on a terminal or a log: every control, separator or bidi
+    character shown as `[U+001B]`, so a sheet cannot retitle, clear or reorder the screen."""
+    return UNSAFE.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", text)
 
 
 @dataclass(frozen=True, order=True)
@@ -45,8 +61,9 @@ class Diagnostic:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        text = f"{self.where}: {self.severity} {self.code}: {self.message}"
-        return f"{text}\n    hint: {self.hint}" if self.hint else text
+        """One line (two with a hint) for people; every part made inert (sheet text)."""
+        text = inert(f"{self.where}: {self.severity} {self.code}: {self.message}")
+        return f"{text}\n    hint: {inert(self.hint)}" if self.hint else text
 
     def sort_key(self) -> tuple[str, int, int, str]:
         """Order by file position, then code, so reports read top to bottom."""

@@ -123,6 +123,7 @@ class Renderer:
         from weasyprint.text.fonts import FontConfiguration
 
         self.assets = assets
+        self.fonts_css = fonts_css
         self.base_url = assets[0].resolve().as_uri() + "/"
         self.fetcher = _fetcher_class()(assets)
         self.font_config = FontConfiguration()
@@ -245,8 +246,14 @@ atexit.register(_RENDERERS.clear)  # free WeasyPrint's fonts before interpreter 
 
 
 def renderer(assets: tuple[Path, ...], fonts_css: str) -> Renderer:
-    """The process's Renderer for these asset folders (created on first use)."""
+    """The process's Renderer for these asset folders and this stylesheet.
+
+    Why the stylesheet is part of the key: a warm Renderer holds the parsed fonts.css, so
+    a project's edited fonts.css (`briefgen serve`) must replace it, not be ignored. One
+    Renderer per folder set is kept, so edits do not pile up WeasyPrint font set-ups.
+    """
     key = tuple(a.resolve() for a in assets)
-    if key not in _RENDERERS:
+    cached = _RENDERERS.get(key)
+    if cached is None or cached.fonts_css != fonts_css:
         _RENDERERS[key] = Renderer(assets, fonts_css)
     return _RENDERERS[key]

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
@@ -84,6 +85,8 @@ def read_template(name: str, *, project: Path | None = None) -> str:
                 f"looked in: {', '.join(map(str, _dirs(project)))}",
             )
         ) from None
+    except SecurityError as error:
+        raise BriefError(_outside(error, Location(name))) from None
     return source
 
 
@@ -117,17 +120,40 @@ def _render(
     except jinja2.TemplateNotFound as error:
         raise BriefError(
             Diagnostic(
-                Location(str(error.name)),
+                Location(*_template_frame(error, name)),
                 "BG503",
-                "template not found",
+                f"template '{error.name}' not found",
                 "project templates/ files override the built-in ones",
+            )
+        ) from None
+    except SecurityError as error:
+        raise BriefError(_outside(error, Location(*_template_frame(error, name)))) from None
+    except RecursionError as error:
+        raise BriefError(
+            Diagnostic(
+                Location(*_template_frame(error, name)),
+                "BG505",
+                "templates nest too deeply: a macro, include or block that calls itself "
+                "without end",
+                "give the recursion a condition that stops it",
             )
         ) from None
     return text.rstrip("\n") + "\n"
 
 
+def _outside(error: SecurityError, where: Location) -> Diagnostic:
+    """BG504 at WHERE, the template line whose include/import/extends left the folders."""
+    return Diagnostic(
+        where,
+        "BG504",
+        str(error),
+        "include, import and extend only files inside the project's templates/ folder "
+        "or the built-in ones (`builtin/…`)",
+    )
+
+
 def _template_frame(error: BaseException, fallback: str) -> tuple[str, int | None]:
-    """The template file and line an UndefinedError came from (Jinja keeps that frame)."""
+    """The template file and line an error came from (Jinja keeps that frame), else FALLBACK."""
     tb = error.__traceback__
     found: tuple[str, int | None] = (fallback, None)
     while tb is not None:
@@ -138,16 +164,43 @@ def _template_frame(error: BaseException, fallback: str) -> tuple[str, int | Non
     return found
 
 
+class _FolderLoader(jinja2.BaseLoader):
+    """The project's templates, then the built-in ones (also as `builtin/…`); nothing else.
+
+    Why: FileSystemLoader refuses `..` only as "not found" and follows symlinks anywhere,
+    so a name or a file that leaves the template folders is refused here as a
+    SecurityError, which `_render` reports at the template line that asked for it.
+    """
+
+    def __init__(self, dirs: tuple[str, ...]) -> None:
+        builtin = str(builtin_templates())
+        self.roots = tuple(Path(d).resolve() for d in (*dirs, builtin))
+        self.inner = jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(list(dirs)),
+                jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(builtin)}),
+            ]
+        )
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        pieces = template.replace("\\", "/").split("/")
+        if template.startswith(("/", "\\")) or ".." in pieces or ":" in pieces[0]:
+            msg = f"template '{template}' is outside the template folders"
+            raise SecurityError(msg)
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        real = Path(filename).resolve() if filename else None
+        if real is not None and not any(real.is_relative_to(r) for r in self.roots):
+            msg = f"template '{template}' leads outside the template folders (a symlink)"
+            raise SecurityError(msg)
+        return source, filename, uptodate
+
+
 @functools.lru_cache(maxsize=8)
 def _environment(html: bool, dirs: tuple[str, ...]) -> jinja2.Environment:
-    loader = jinja2.ChoiceLoader(
-        [
-            jinja2.FileSystemLoader(list(dirs)),
-            jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin_templates()))}),
-        ]
-    )
     env = jinja2.Environment(
-        loader=loader,
+        loader=_FolderLoader(dirs),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=html, default=html),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -188,3 +188,44 @@ def test_the_text_golden_is_not_empty() -> None:
     for heading in ("Key facts", "Agenda", "Obstacles", "Stated positions", "Outlook",
                     "What to watch", "Sources", "Gaps:"):
         assert heading in text
+
+
+def test_an_edited_fonts_css_reaches_the_warm_renderer() -> None:
+    """The Renderer is cached per process (serve rebuilds in one): the same stylesheet keeps
+    it warm, an edited one (a project's fonts.css) gets a Renderer that lays out with it."""
+    from briefgen import pdf
+
+    roots = (ROOT / "templates",)
+    css = (ROOT / "templates" / "fonts.css").read_text(encoding="utf-8")
+    warm = pdf.renderer(roots, css)
+    assert pdf.renderer(roots, css) is warm
+    edited = pdf.renderer(roots, css + "@page { size: A5 !important }")
+    page = edited.layout("<p>x</p>", pdf.LADDER[0]).pages[0]
+    assert round(page.width / pdf.PX_PER_MM) == 148
+
+
+def _serif_program(data: bytes) -> bytes:
+    """The embedded font program of the regular 'Briefgen Serif' face."""
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if str(font["/BaseFont"]).endswith("+Briefgen-Serif"):
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                return bytes(descriptor.get_object()["/FontFile2"].get_object().get_data())
+    raise AssertionError("no regular Briefgen Serif embedded")
+
+
+def test_an_edited_project_fonts_css_reaches_the_next_pdf(tmp_path: Path) -> None:
+    """The scenario of `briefgen serve`: one process, a project's fonts.css edited between
+    two builds; the second PDF embeds the font the edited stylesheet names."""
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates" / "fonts", templates / "fonts")
+    css = (ROOT / "templates" / "fonts.css").read_text(encoding="utf-8")
+    (templates / "fonts.css").write_text(css, encoding="utf-8")
+    first = pipeline.make(SHEET, formats=("pdf",), project=tmp_path).files[f"{SLUG}.pdf"]
+    sans = css.replace("fonts/LiberationSerif-Regular.ttf", "fonts/LiberationSans-Regular.ttf")
+    (templates / "fonts.css").write_text(sans, encoding="utf-8")
+    second = pipeline.make(SHEET, formats=("pdf",), project=tmp_path).files[f"{SLUG}.pdf"]
+    name = "LiberationSans".encode("utf-16-be")
+    assert name not in _serif_program(first)
+    assert name in _serif_program(second)

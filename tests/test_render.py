@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -479,3 +480,67 @@ def test_a_positions_stance_and_topic_lead_it_in_every_format(example_copy: Path
         assert "Sceptical on Syria: Hopes the summit" in shown, fmt
         assert "On NATO unity: Welcomed the summit" in shown, fmt
     assert '<tr id="P1" class="stance-sceptical actor-person">' in html
+
+
+@pytest.mark.parametrize("line", [
+    "{% include '../../../../../../etc/passwd' %}",
+    "{% include '/etc/passwd' %}",
+    "{% extends '../brief.md' %}",
+    "{% from '../macros.html' import cites %}",
+    "{% include 'passwd.md' %}",  # a symlink in templates/ that points outside
+])
+def test_a_template_reaching_outside_is_bg504_at_its_own_line(checked: pipeline.Checked,
+                                                              tmp_path: Path, line: str) -> None:
+    project = _project(tmp_path, "brief.md", f"# {{{{ brief.title }}}}\n\n{line}\n")
+    (project / "templates" / "passwd.md").symlink_to("/etc/passwd")
+    with pytest.raises(BriefError) as caught:
+        render_markdown(checked.brief, project=project)
+    (d,) = caught.value.diagnostics
+    assert (d.code, Path(d.where.file), d.where.line) == (
+        "BG504", project / "templates" / "brief.md", 3)
+    assert "outside the template folders" in d.message
+
+
+def test_a_missing_include_is_bg503_at_the_including_line(checked: pipeline.Checked,
+                                                          tmp_path: Path) -> None:
+    project = _project(tmp_path, "brief.md", "# title\n{% include 'nosuch.md' %}\n")
+    with pytest.raises(BriefError) as caught:
+        render_markdown(checked.brief, project=project)
+    (d,) = caught.value.diagnostics
+    assert (d.code, Path(d.where.file), d.where.line) == (
+        "BG503", project / "templates" / "brief.md", 2)
+    assert "'nosuch.md'" in d.message
+
+
+@pytest.mark.parametrize("text", [
+    "{% macro down(n) %}\n{{ down(n + 1) }}\n{% endmacro %}\n{{ down(1) }}\n",
+    "a\n{% include 'brief.md' %}\n",
+])
+def test_endless_template_recursion_is_bg505_at_its_line(checked: pipeline.Checked,
+                                                         tmp_path: Path, text: str) -> None:
+    project = _project(tmp_path, "brief.md", text)
+    with pytest.raises(BriefError) as caught:
+        render_markdown(checked.brief, project=project)
+    (d,) = caught.value.diagnostics
+    assert (d.code, Path(d.where.file), d.where.line) == (
+        "BG505", project / "templates" / "brief.md", 2)
+
+
+@pytest.mark.parametrize(("fmt", "text", "expected"), [
+    ("md", "{% macro down(n) %}{{ down(n + 1) }}{% endmacro %}{{ down(1) }}",
+     "templates/brief.md:1: error BG505: templates nest too deeply"),
+    ("html", "<p>\n{% include '../../etc/passwd' %}\n",
+     "templates/brief.html:2: error BG504: template '../../etc/passwd' is outside"),
+])
+def test_cli_reports_template_escapes_and_recursion_without_traceback(
+        tmp_path: Path, fmt: str, text: str, expected: str) -> None:
+    shutil.copytree(SHEET.parent, tmp_path / "seeds" / SLUG)
+    _project(tmp_path, f"brief.{fmt}", text)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "briefgen", "build", "--format", fmt],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+                            check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(expected), result.stderr
+    assert not (tmp_path / "out").exists()
