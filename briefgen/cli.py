@@ -88,7 +88,9 @@ def out_option(help_text: str) -> Callable[[F], F]:
     )
 
 
-sheets_argument = click.argument("sheets", nargs=-1, type=click.Path(exists=True, path_type=Path))
+# No exists=True: click would call an unreadable sheet "does not exist"; discover.py tells
+# a missing sheet (exit 2) from one that cannot be read (exit 3).
+sheets_argument = click.argument("sheets", nargs=-1, type=click.Path(path_type=Path))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -241,10 +243,7 @@ def build(
     chosen = _formats(formats)
     signal.signal(signal.SIGTERM, _terminate)  # clean up the staging folder on `kill`
     with reporting():
-        chosen_sheets = pipeline.resolve_sheets(sheets, Path())
-        report = pipeline.build(
-            chosen_sheets,
-            out,
+        options = pipeline.BuildOptions(
             formats=chosen,
             paper=paper,
             strict=strict,
@@ -254,8 +253,9 @@ def build(
             keep_going=keep_going,
             wait=wait,
             jobs=jobs or workers.default_jobs(),
-            on_built=_report_built,
         )
+        chosen_sheets = pipeline.resolve_sheets(sheets, Path())
+        report = pipeline.build(chosen_sheets, out, options, on_built=_report_built)
     for _, found in report.failed:
         _print_diagnostics(found)
     click.echo(_build_summary(report), err=True)
@@ -289,15 +289,10 @@ def serve(out: Path, host: str, port: int, paper: str) -> None:
 
     def build() -> Any:
         sheets = pipeline.resolve_sheets((), Path())
-        return pipeline.build(
-            sheets,
-            out,
-            paper=paper,
-            project=Path(),
-            keep_going=True,
-            wait=True,
-            jobs=workers.default_jobs(),
+        options = pipeline.BuildOptions(
+            paper=paper, project=Path(), keep_going=True, wait=True, jobs=workers.default_jobs()
         )
+        return pipeline.build(sheets, out, options)
 
     watch = [p for p in (Path("seeds"), Path("templates")) if p.is_dir()]
     with reporting():
@@ -345,6 +340,14 @@ def _terminate(signum: int, _frame: object) -> None:
 
 
 def _build_summary(report: Any) -> str:
+    healed = ""
+    if report.healed:
+        shown = ", ".join(report.healed[:5]) + (", …" if len(report.healed) > 5 else "")
+        healed = f"restored {len(report.healed)} published file(s), missing or changed: {shown}\n"
+    return healed + _outcome(report)
+
+
+def _outcome(report: Any) -> str:
     if report.up_to_date:
         return f"up to date: {len(report.kept)} briefing(s) in {report.out}/, nothing changed"
     parts = [f"built {len(report.built)}", f"unchanged {len(report.kept)}"]

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefgen.assets import template_dirs
+from briefgen.discover import find_sheets as find_sheets
+from briefgen.discover import resolve_sheets as resolve_sheets
 from briefgen.errors import (
-    EXIT_USAGE,
     BriefError,
     Diagnostic,
     Location,
@@ -53,27 +54,6 @@ class CheckReport:
     def failed(self) -> bool:
         """True when an error (or, under --strict, a warning) was found."""
         return bool(errors_in(self.diagnostics, strict=self.strict))
-
-
-def find_sheets(root: Path) -> list[Path]:
-    """The default sheets: every seeds/*/facts.yaml below ROOT, sorted."""
-    return sorted((root / "seeds").glob("*/facts.yaml"))
-
-
-def resolve_sheets(sheets: Iterable[Path], root: Path) -> list[Path]:
-    """SHEETS as given (folders mean their facts.yaml), or the defaults; usage error if none."""
-    chosen = [s / "facts.yaml" if s.is_dir() else s for s in sheets] or find_sheets(root)
-    if not chosen:
-        raise BriefError(
-            Diagnostic(
-                Location(str(root / "seeds")),
-                "BG001",
-                "no fact sheets found (looked for seeds/*/facts.yaml)",
-                "name a sheet, or create one with `briefgen new SLUG`",
-            ),
-            exit_code=EXIT_USAGE,
-        )
-    return chosen
 
 
 def check(sheet: Path, *, strict: bool = False) -> Checked:
@@ -149,7 +129,7 @@ class Built:
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build made, kept and failed; nothing of a failed sheet is written."""
+    """What a build made, kept, failed and healed; nothing of a failed sheet is written."""
 
     out: Path
     built: tuple[Built, ...] = ()
@@ -157,6 +137,31 @@ class BuildReport:
     failed: tuple[tuple[Path, tuple[Diagnostic, ...]], ...] = ()
     up_to_date: bool = False
     published: bool = False
+    healed: tuple[str, ...] = ()  # published files found missing or changed, now restored
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: what goes into every briefing (the first five) and how the run goes."""
+
+    formats: tuple[str, ...] = FORMATS
+    paper: str = "A4"
+    strict: bool = False
+    project: Path | None = None
+    base_url: str | None = None
+    force: bool = False
+    keep_going: bool = False
+    wait: bool = False
+    jobs: int = 1
+
+    def settings(self) -> dict[str, object]:
+        """The options that change the output (the settings key hashes them)."""
+        return {
+            "formats": self.formats,
+            "paper": self.paper,
+            "strict": self.strict,
+            "base_url": self.base_url,
+        }
 
 
 def make(
@@ -169,10 +174,15 @@ def make(
     base_url: str | None = None,
 ) -> Built:
     """Check SHEET and render its briefing files in memory; BriefError if anything fails."""
+    return _make(sheet, options=BuildOptions(formats, paper, strict, project, base_url))
+
+
+def _make(sheet: Path, *, options: BuildOptions) -> Built:
     from briefgen import site
     from briefgen.render import render_html, render_markdown
 
-    checked = check(sheet, strict=strict)
+    formats, project, base_url = options.formats, options.project, options.base_url
+    checked = check(sheet, strict=options.strict)
     brief, slug = checked.brief, checked.brief.briefing.id
     files: dict[str, bytes] = {}
     if "md" in formats:
@@ -181,7 +191,7 @@ def make(
         files[f"{slug}.html"] = render_html(
             brief,
             project=project,
-            paper=paper,
+            paper=options.paper,
             link=site.paragraph_linker(checked.stored),
             nav=site.page_nav(slug, formats),
             canonical=f"{base_url.rstrip('/')}/{slug}/{slug}.html" if base_url else "",
@@ -192,7 +202,7 @@ def make(
     fitted: tuple[float | None, str | None, int] = (None, None, 0)
     warnings = checked.warnings
     if "pdf" in formats:
-        html = render_html(brief, project=project, paper=paper)
+        html = render_html(brief, project=project, paper=options.paper)
         result = _pdf_renderer(project).one_page(html, name=str(sheet), advice=_advice(brief))
         files[f"{slug}.pdf"] = result.data
         fitted = (result.fill, result.step.name, result.layouts)
@@ -200,7 +210,7 @@ def make(
             Diagnostic(Location(str(sheet)), "BG320", f"PDF renderer: {w}", severity="warning")
             for w in result.warnings
         )
-        if errors_in(warnings, strict=strict):
+        if errors_in(warnings, strict=options.strict):
             raise BriefError(*warnings)
     entry = site.entry(brief, {name: len(data) for name, data in files.items()}).as_dict()
     return Built(sheet, slug, files, entry, *fitted, warnings=warnings)
@@ -209,66 +219,106 @@ def make(
 def build(
     sheets: Iterable[Path],
     out: Path,
+    options: BuildOptions = BuildOptions(),
     *,
-    formats: tuple[str, ...] = FORMATS,
-    paper: str = "A4",
-    strict: bool = False,
-    project: Path | None = None,
-    base_url: str | None = None,
-    force: bool = False,
-    keep_going: bool = False,
-    wait: bool = False,
-    jobs: int = 1,
     on_built: Callable[[Built], None] | None = None,
 ) -> BuildReport:
     """Build every sheet into the static site OUT: incremental, atomic, one build at a time.
 
     ON_BUILT is called as each briefing finishes (the CLI prints its line then).
     """
-    from briefgen import manifest, publish, workers
+    from briefgen import manifest, publish
 
     paths = list(sheets)
-    names = {sheet: _relative(sheet, project).as_posix() for sheet in paths}
-    options = {
-        "formats": formats,
-        "paper": paper,
-        "strict": strict,
-        "project": project,
-        "base_url": base_url,
-    }
-    with publish.locked(out, wait=wait):
+    with publish.locked(out, wait=options.wait, sheets=paths):
         publish.clean_leftovers(out)  # of killed runs, even when nothing else is to be done
         settings = manifest.settings_key(
-            template_dirs=template_dirs(project),
-            **{k: v for k, v in options.items() if k != "project"},
+            template_dirs=template_dirs(options.project), **options.settings()
         )
+        old = manifest.read(out)
+        damage = manifest.damaged(out, old)
+        others = _still_there(old, paths, options.project)
+        paths += [_sheet_of(n, options.project) for n in others if _hit(old, n, damage)]
+        names = {sheet: _relative(sheet, options.project).as_posix() for sheet in paths}
         keys = {sheet: manifest.sheet_key(sheet, settings) for sheet in paths}
-        old = publish.read_manifest(out)
-        plan = manifest.plan(old, keys, names, out, force=force or old.get("settings") != settings)
+        plan = manifest.plan(
+            old,
+            keys,
+            names,
+            others=frozenset(others),
+            damage=damage,
+            force=options.force or old.settings != settings,
+        )
         if plan.up_to_date:
-            return BuildReport(
-                out, kept=tuple(r["slug"] for r in plan.keep.values()), up_to_date=True
-            )
-        with publish.staged(out) as stage:
-            taken = {r["slug"]: s for s, r in plan.keep.items()}
-            outcomes = workers.run(make, list(plan.rebuild), jobs=jobs, options=options)
-            built, failed = _render_into(stage, outcomes, taken, on_built)
-            if failed and not keep_going:  # leaving the block throws the staging folder away
-                unchanged = tuple(r["slug"] for _, r in sorted(plan.keep.items()))
-                return BuildReport(out, tuple(built), unchanged, tuple(failed), published=False)
-            records = {names[s]: r for s, r in plan.keep.items()}
-            records |= {names[s]: r for s, _ in failed if (r := _old_record(old, names[s]))}
-            for record in records.values():
-                for name in record["entry"]["files"]:
-                    stage.keep(f"{record['slug']}/{name}")
-            records |= {
-                names[b.sheet]: {"key": keys[b.sheet], "slug": b.slug, "entry": b.entry}
-                for b in built
-            }
-            _write_site(stage, records, settings, base_url=base_url, project=project)
-            stage.commit()
-    kept = tuple(r["slug"] for s, r in sorted(plan.keep.items()))
-    return BuildReport(out, tuple(built), kept, tuple(failed), published=True)
+            kept = tuple(r.slug for r in [*plan.keep.values(), *plan.carry.values()])
+            return BuildReport(out, kept=kept, up_to_date=True)
+        return _publish(out, plan, old, names, keys, settings, options, on_built)
+
+
+def _publish(
+    out: Path,
+    plan: Any,
+    old: Any,
+    names: dict[Path, str],
+    keys: dict[Path, str],
+    settings: str,
+    options: BuildOptions,
+    on_built: Callable[[Built], None] | None,
+) -> BuildReport:
+    """Render the planned sheets into a staging folder and swap it in if all went well."""
+    # Eight parameters: the planned build's state, passed on rather than kept in an object.
+    from briefgen import manifest, publish, workers
+
+    with publish.staged(out) as stage:
+        taken = {r.slug: s for s, r in plan.keep.items()} | {
+            r.slug: _sheet_of(n, options.project) for n, r in plan.carry.items()
+        }
+        outcomes = workers.run(
+            _make, list(plan.rebuild), jobs=options.jobs, options={"options": options}
+        )
+        built, failed = _render_into(stage, outcomes, taken, on_built)
+        kept = tuple(r.slug for _, r in sorted(plan.keep.items())) + tuple(
+            r.slug for _, r in sorted(plan.carry.items())
+        )
+        if failed and not options.keep_going:  # leaving the block throws the staging away
+            return BuildReport(out, tuple(built), kept, tuple(failed), healed=plan.damaged)
+        records = {names[s]: r for s, r in plan.keep.items()} | dict(plan.carry)
+        records |= {names[s]: r for s, _ in failed if (r := old.briefings.get(names[s]))}
+        for record in records.values():
+            for rel in record.files:
+                stage.keep(rel, old.files.get(rel, ""))
+        records |= {names[b.sheet]: manifest.Record(keys[b.sheet], b.slug, b.entry) for b in built}
+        _write_site(stage, records, base_url=options.base_url, project=options.project)
+        files = dict(stage.published)
+        stage.write(manifest.NAME, manifest.dumps(manifest.Manifest(settings, records, files)))
+        stage.commit()
+    return BuildReport(out, tuple(built), kept, tuple(failed), published=True, healed=plan.damaged)
+
+
+def _still_there(old: Any, paths: list[Path], project: Path | None) -> list[str]:
+    """Published briefings outside this build whose sheets were not deleted: kept."""
+    building = {_relative(sheet, project).as_posix() for sheet in paths}
+    found = []
+    for name in sorted(old.briefings):
+        if name in building:
+            continue
+        try:
+            _sheet_of(name, project).lstat()
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # deleted: the briefing leaves the site
+        except OSError:
+            pass  # there, but unreadable: keep the last good version
+        found.append(name)
+    return found
+
+
+def _hit(old: Any, name: str, damage: tuple[str, ...]) -> bool:
+    """True when a file of the published briefing NAME is missing or was changed."""
+    return bool(set(old.briefings[name].files) & set(damage))
+
+
+def _sheet_of(name: str, project: Path | None) -> Path:
+    return (project or Path()) / name
 
 
 def _render_into(
@@ -320,28 +370,18 @@ def _relative(sheet: Path, project: Path | None) -> Path:
         return Path(os.path.relpath(sheet.resolve(), base))
 
 
-def _old_record(old: dict[str, Any], name: str) -> dict[str, Any] | None:
-    record = old.get("briefings", {}).get(name)
-    return record if isinstance(record, dict) else None
-
-
 def _write_site(
     stage: Any,
-    records: dict[str, dict[str, Any]],
-    settings: str,
+    records: dict[str, Any],
     *,
     base_url: str | None,
     project: Path | None,
 ) -> None:
-    import json
+    from briefgen import site
 
-    from briefgen import publish, site
-
-    entries = [site.Entry(**r["entry"]) for r in records.values()]
+    entries = [site.Entry(**r.entry) for r in records.values()]
     for name, data in site.plan(entries, base_url=base_url, project=project).items():
         stage.write(name, data)
-    doc = {"briefgen": 1, "settings": settings, "briefings": dict(sorted(records.items()))}
-    stage.write(publish.MANIFEST, (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode())
 
 
 def _pdf_renderer(project: Path | None) -> Any:
