@@ -90,7 +90,9 @@ def out_option(help_text: str) -> Callable[[F], F]:
 
 # No exists=True: click would call an unreadable sheet "does not exist"; discover.py tells
 # a missing sheet (exit 2) from one that cannot be read (exit 3).
-sheets_argument = click.argument("sheets", nargs=-1, type=click.Path(path_type=Path))
+sheets_argument = click.argument(
+    "sheets", nargs=-1, type=click.Path(readable=False, path_type=Path)
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

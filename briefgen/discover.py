@@ -29,7 +29,7 @@ def find_sheets(root: Path) -> list[Path]:
     for name in folders:
         sheet = seeds / name / "facts.yaml"
         try:
-            if (seeds / name).is_dir():
+            if _is_dir(seeds / name):
                 _probe(sheet)
                 found.append(sheet)
         except FileNotFoundError:
@@ -52,7 +52,7 @@ def resolve_sheets(sheets: Iterable[Path], root: Path) -> list[Path]:
         if not os.path.lexists(given) and not _denied(given):
             problems.append(Diagnostic(Location(str(given)), "BG003", "no such file or folder"))
             continue
-        sheet = given / "facts.yaml" if given.is_dir() else given
+        sheet = given / "facts.yaml" if _is_dir(given) else given
         try:
             _probe(sheet)
             chosen.append(sheet)
@@ -78,6 +78,14 @@ def resolve_sheets(sheets: Iterable[Path], root: Path) -> list[Path]:
 def _probe(sheet: Path) -> None:
     """Open SHEET for reading (non-blocking) and close it again; OSError if that fails."""
     os.close(os.open(sheet, os.O_RDONLY | os.O_NONBLOCK))
+
+
+def _is_dir(path: Path) -> bool:
+    """Path.is_dir, except that a closed parent folder means "no" instead of raising."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _denied(path: Path) -> bool:
