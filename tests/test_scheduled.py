@@ -245,16 +245,22 @@ def test_sigkill_of_the_build_leaves_no_process_behind(project: Path, when: str)
 
 # --- 4. the output folder is checked before any lock file is made -----------------------
 
-def test_a_refused_root_output_leaves_no_lock_file(project: Path) -> None:
-    lock = Path("/..briefgen.lock")
-    assert not lock.exists(), "left by an earlier run: remove /..briefgen.lock"
+@pytest.mark.parametrize("out", ["/", "/briefgen-test-new-top-level-folder"])
+def test_a_system_output_folder_is_refused_without_a_lock_file(project: Path, out: str) -> None:
+    target = Path(out)
+    lock = target.parent / f".{target.name}.briefgen.lock"
+    assert not lock.exists(), f"left by an earlier run: remove {lock}"
+    fresh = not target.exists()
     try:
-        done = run_cli(project, "build", "-o", "/")
+        done = run_cli(project, "build", "-o", out)
         assert done.returncode == 2, done.stderr
         assert "BG605" in done.stderr
         assert not lock.exists()
+        assert target.exists() != fresh
     finally:
         lock.unlink(missing_ok=True)
+        if fresh and target.is_dir():
+            shutil.rmtree(target)
 
 
 @pytest.mark.parametrize("target", ["sources", "sources/site", ".", "seeds"])
@@ -270,3 +276,14 @@ def test_an_output_folder_among_the_sheets_is_refused_without_a_trace(project: P
     after = sorted(p.relative_to(project).as_posix() for p in project.rglob("*")
                    if "out" not in p.relative_to(project).parts[:1])
     assert after == before, "no lock file, no staging folder, no output"
+
+
+def test_a_site_folder_holding_a_sheet_is_never_replaced(project: Path) -> None:
+    """Even a folder briefgen made: replacing it would throw the sheet away."""
+    site = project / "out"
+    shutil.copytree(project / "seeds" / "brief-0001", site / "drafts" / "brief-0001")
+    before = hashes(site)
+    done = run_cli(project, "build", "out/drafts/brief-0001", "-o", "out")
+    assert done.returncode == 2, done.stderr
+    assert "out: error BG605: the output folder holds the fact sheet" in done.stderr
+    assert hashes(site) == before
