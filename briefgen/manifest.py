@@ -54,11 +54,76 @@ class Manifest:
 class Plan:
     """Which sheets to rebuild, which published briefings to carry over, what to heal."""
 
+    old: Manifest
+    settings: str
+    names: dict[Path, str]  # sheet → its name in the manifest (relative to the project)
+    keys: dict[Path, str]  # sheet → the key of its inputs
     rebuild: tuple[Path, ...]
     keep: dict[Path, Record]  # sheet → its record in the old manifest
     carry: dict[str, Record]  # sheets not in this build that still exist → their records
     damaged: tuple[str, ...]  # published files that are missing or were changed
     up_to_date: bool
+
+    @property
+    def unchanged(self) -> tuple[str, ...]:
+        """The slugs of the briefings carried over as they are."""
+        kept = [r for _, r in sorted(self.keep.items())] + [
+            r for _, r in sorted(self.carry.items())
+        ]
+        return tuple(r.slug for r in kept)
+
+
+def plan(
+    out: Path, sheets: list[Path], *, settings: str, project: Path | None, force: bool
+) -> Plan:
+    """Compare the live site OUT (its manifest and files) with the current inputs.
+
+    A published briefing whose sheet is not in SHEETS but still exists is carried over
+    (rebuilt if its files were damaged); one whose sheet was deleted leaves the site.
+    """
+    old = read(out)
+    damage = damaged(out, old)
+    others = _still_there(old, sheets, project)
+    sheets = sheets + [
+        (project or Path()) / n for n in others if set(old.briefings[n].files) & set(damage)
+    ]
+    names = {sheet: name_of(sheet, project) for sheet in sheets}
+    keys = {sheet: sheet_key(sheet, settings) for sheet in sheets}
+    rebuild, keep, carry, up_to_date = _compare(
+        old,
+        keys,
+        names,
+        others=frozenset(others),
+        damage=damage,
+        force=force or old.settings != settings,
+    )
+    return Plan(old, settings, names, keys, rebuild, keep, carry, damage, up_to_date)
+
+
+def name_of(sheet: Path, project: Path | None) -> str:
+    """SHEET relative to the project folder, so no build path reaches the manifest."""
+    base = (project or Path()).resolve()
+    try:
+        return sheet.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(sheet.resolve(), base)).as_posix()
+
+
+def _still_there(old: Manifest, sheets: list[Path], project: Path | None) -> list[str]:
+    """Published briefings outside this build whose sheets were not deleted."""
+    building = {name_of(sheet, project) for sheet in sheets}
+    found = []
+    for name in sorted(old.briefings):
+        if name in building:
+            continue
+        try:
+            ((project or Path()) / name).lstat()
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # deleted: the briefing leaves the site
+        except OSError:
+            pass  # there, but unreadable: its last good version stays
+        found.append(name)
+    return found
 
 
 def read(out: Path) -> Manifest:
@@ -100,7 +165,7 @@ def damaged(out: Path, manifest: Manifest) -> tuple[str, ...]:
     )
 
 
-def plan(
+def _compare(
     old: Manifest,
     keys: dict[Path, str],
     names: dict[Path, str],
@@ -108,12 +173,11 @@ def plan(
     others: frozenset[str],
     damage: tuple[str, ...],
     force: bool,
-) -> Plan:
-    """Compare the live manifest OLD with the current KEYS (sheet → hash).
+) -> tuple[tuple[Path, ...], dict[Path, Record], dict[str, Record], bool]:
+    """(rebuild, keep, carry, up to date): the old manifest OLD against the current KEYS.
 
-    NAMES are the sheets' manifest names (relative to the project, never absolute);
-    OTHERS the names of published briefings outside this build whose sheets still exist;
-    DAMAGE the published files that are missing or changed (see `damaged`).
+    OTHERS are the names of published briefings outside this build whose sheets still
+    exist; DAMAGE the published files that are missing or changed (see `damaged`).
     """
     broken = set(damage)
     rebuild, keep = [], {}
@@ -127,7 +191,7 @@ def plan(
     carry = {n: r for n, r in old.briefings.items() if n in others and n not in names.values()}
     same_set = set(old.briefings) == set(names.values()) | set(carry)
     up_to_date = not rebuild and not broken and same_set and bool(old.briefings)
-    return Plan(tuple(rebuild), keep, carry, tuple(sorted(broken)), up_to_date)
+    return tuple(rebuild), keep, carry, up_to_date
 
 
 def settings_key(*, template_dirs: list[Path], **settings: object) -> str:

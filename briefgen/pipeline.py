@@ -7,7 +7,6 @@ Each function takes values (paths, options, "today") and returns values; the CLI
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from briefgen.errors import (
 )
 
 if TYPE_CHECKING:  # the models cost ~0.3 s to import: only `check` and `make` need them
+    from briefgen import manifest
     from briefgen.load import SourceMap
     from briefgen.model import Brief
     from briefgen.provenance import StoredText
@@ -235,90 +235,47 @@ def build(
         settings = manifest.settings_key(
             template_dirs=template_dirs(options.project), **options.settings()
         )
-        old = manifest.read(out)
-        damage = manifest.damaged(out, old)
-        others = _still_there(old, paths, options.project)
-        paths += [_sheet_of(n, options.project) for n in others if _hit(old, n, damage)]
-        names = {sheet: _relative(sheet, options.project).as_posix() for sheet in paths}
-        keys = {sheet: manifest.sheet_key(sheet, settings) for sheet in paths}
         plan = manifest.plan(
-            old,
-            keys,
-            names,
-            others=frozenset(others),
-            damage=damage,
-            force=options.force or old.settings != settings,
+            out, paths, settings=settings, project=options.project, force=options.force
         )
         if plan.up_to_date:
-            kept = tuple(r.slug for r in [*plan.keep.values(), *plan.carry.values()])
-            return BuildReport(out, kept=kept, up_to_date=True)
-        return _publish(out, plan, old, names, keys, settings, options, on_built)
+            return BuildReport(out, kept=plan.unchanged, up_to_date=True)
+        return _publish(out, plan, options, on_built)
 
 
 def _publish(
     out: Path,
-    plan: Any,
-    old: Any,
-    names: dict[Path, str],
-    keys: dict[Path, str],
-    settings: str,
+    plan: manifest.Plan,
     options: BuildOptions,
     on_built: Callable[[Built], None] | None,
 ) -> BuildReport:
     """Render the planned sheets into a staging folder and swap it in if all went well."""
-    # Eight parameters: the planned build's state, passed on rather than kept in an object.
     from briefgen import manifest, publish, workers
 
+    old, names, project = plan.old, plan.names, options.project
     with publish.staged(out) as stage:
-        taken = {r.slug: s for s, r in plan.keep.items()} | {
-            r.slug: _sheet_of(n, options.project) for n, r in plan.carry.items()
-        }
+        taken = {r.slug: s for s, r in plan.keep.items()}
+        taken |= {r.slug: (project or Path()) / n for n, r in plan.carry.items()}
         outcomes = workers.run(
             _make, list(plan.rebuild), jobs=options.jobs, options={"options": options}
         )
         built, failed = _render_into(stage, outcomes, taken, on_built)
-        kept = tuple(r.slug for _, r in sorted(plan.keep.items())) + tuple(
-            r.slug for _, r in sorted(plan.carry.items())
-        )
+        report = BuildReport(out, tuple(built), plan.unchanged, tuple(failed), healed=plan.damaged)
         if failed and not options.keep_going:  # leaving the block throws the staging away
-            return BuildReport(out, tuple(built), kept, tuple(failed), healed=plan.damaged)
-        records = {names[s]: r for s, r in plan.keep.items()} | dict(plan.carry)
+            return report
+        records = {names[s]: r for s, r in plan.keep.items()} | plan.carry
         records |= {names[s]: r for s, _ in failed if (r := old.briefings.get(names[s]))}
         for record in records.values():
             for rel in record.files:
                 stage.keep(rel, old.files.get(rel, ""))
-        records |= {names[b.sheet]: manifest.Record(keys[b.sheet], b.slug, b.entry) for b in built}
-        _write_site(stage, records, base_url=options.base_url, project=options.project)
+        records |= {
+            names[b.sheet]: manifest.Record(plan.keys[b.sheet], b.slug, b.entry) for b in built
+        }
+        _write_site(stage, records, base_url=options.base_url, project=project)
         files = dict(stage.published)
-        stage.write(manifest.NAME, manifest.dumps(manifest.Manifest(settings, records, files)))
+        stage.write(manifest.NAME, manifest.dumps(manifest.Manifest(plan.settings, records, files)))
         stage.commit()
-    return BuildReport(out, tuple(built), kept, tuple(failed), published=True, healed=plan.damaged)
-
-
-def _still_there(old: Any, paths: list[Path], project: Path | None) -> list[str]:
-    """Published briefings outside this build whose sheets were not deleted: kept."""
-    building = {_relative(sheet, project).as_posix() for sheet in paths}
-    found = []
-    for name in sorted(old.briefings):
-        if name in building:
-            continue
-        try:
-            _sheet_of(name, project).lstat()
-        except (FileNotFoundError, NotADirectoryError):
-            continue  # deleted: the briefing leaves the site
-        except OSError:
-            pass  # there, but unreadable: keep the last good version
-        found.append(name)
-    return found
-
-
-def _hit(old: Any, name: str, damage: tuple[str, ...]) -> bool:
-    """True when a file of the published briefing NAME is missing or was changed."""
-    return bool(set(old.briefings[name].files) & set(damage))
-
-
-def _sheet_of(name: str, project: Path | None) -> Path:
-    return (project or Path()) / name
+    return dataclasses.replace(report, published=True)
 
 
 def _render_into(
@@ -361,18 +318,9 @@ def _render_into(
     return built, failed
 
 
-def _relative(sheet: Path, project: Path | None) -> Path:
-    """SHEET relative to the project folder, so no build path reaches the manifest."""
-    base = (project or Path()).resolve()
-    try:
-        return sheet.resolve().relative_to(base)
-    except ValueError:
-        return Path(os.path.relpath(sheet.resolve(), base))
-
-
 def _write_site(
     stage: Any,
-    records: dict[str, Any],
+    records: dict[str, manifest.Record],
     *,
     base_url: str | None,
     project: Path | None,
