@@ -37,7 +37,7 @@ from site_helpers import (
     start_cli,
 )
 
-from briefgen import manifest
+from briefgen import manifest, publish
 
 pytestmark = pytest.mark.slow
 
@@ -186,6 +186,24 @@ def test_an_output_folder_inside_the_sheet_folder_is_up_to_date(tmp_path: Path) 
     changed = run_cli(folder, "build", "facts.yaml", "-o", "out")
     assert "up to date" not in changed.stderr
     assert "BG406" in changed.stderr  # its recorded sha256 no longer matches
+
+
+def test_staged_files_and_folders_are_fsynced_before_the_swap(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out, synced = tmp_path / "out", []
+    real_fsync = os.fsync
+
+    def spy(fd: int) -> None:
+        synced.append((Path(f"/proc/self/fd/{fd}").readlink().name, out.exists()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(publish.os, "fsync", spy)
+    with publish.staged(out) as stage:
+        stage.write("brief/brief.html", b"<p>new</p>")
+        stage.commit()
+    assert ("brief.html", False) in synced, "the file, before the site was swapped in"
+    assert ("brief", False) in synced, "its folder, before the site was swapped in"
+    assert (out / "brief" / "brief.html").read_bytes() == b"<p>new</p>"
 
 
 # --- 3. no orphans -----------------------------------------------------------------------
