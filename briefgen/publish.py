@@ -27,6 +27,14 @@ from briefgen.errors import EXIT_IO, EXIT_LOCKED, EXIT_USAGE, BriefError, Diagno
 
 MARKER = ".briefgen-site"
 _RENAME_EXCHANGE = 2
+# Folders a site never replaces, even empty (/mnt, /media) or not yet there.
+_SYSTEM = frozenset(
+    [
+        *("/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64"),
+        *("/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys"),
+        *("/tmp", "/usr", "/usr/local", "/var", "/var/www"),
+    ]
+)
 
 
 def _fail(
@@ -67,12 +75,11 @@ def locked(out: Path, *, wait: bool = False, sheets: Iterable[Path] = ()) -> Ite
 
 def accept(out: Path, sheets: Iterable[Path] = ()) -> None:
     """Refuse an output folder briefgen must not own: not a plain folder, not empty and
-    not marked as ours, a system folder (/, /usr, the home folder), or a folder that
+    not marked as ours, a system folder (/, /usr, /mnt, the home folder), or a folder that
     holds fact sheets or is inside a sheet's sources/."""
     _refuse_foreign(out)
     where = out.resolve()
-    home = Path(pwd.getpwuid(os.getuid()).pw_dir).resolve()
-    if where.parent == where or where.parent == Path(where.anchor) or where == home:
+    if where.as_posix() in _SYSTEM or where == _home():
         raise _refuse(out, "the output folder is a system folder")
     for sheet in sheets:
         folder = sheet.parent.resolve()
@@ -80,6 +87,14 @@ def accept(out: Path, sheets: Iterable[Path] = ()) -> None:
             raise _refuse(out, f"the output folder holds the fact sheet {sheet}")
         if where.is_relative_to(folder / "sources"):
             raise _refuse(out, f"the output folder is inside the sources of {sheet}")
+
+
+def _home() -> Path | None:
+    """The user's home folder from the password database (not $HOME: no env below the CLI)."""
+    try:
+        return Path(pwd.getpwuid(os.getuid()).pw_dir).resolve()
+    except (KeyError, OSError):  # a uid without an entry, as in some containers
+        return None
 
 
 def _refuse(out: Path, message: str) -> BriefError:

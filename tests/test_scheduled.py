@@ -38,6 +38,7 @@ from site_helpers import (
 )
 
 from briefgen import manifest, publish
+from briefgen.errors import BriefError
 
 pytestmark = pytest.mark.slow
 
@@ -263,22 +264,31 @@ def test_sigkill_of_the_build_leaves_no_process_behind(project: Path, when: str)
 
 # --- 4. the output folder is checked before any lock file is made -----------------------
 
-@pytest.mark.parametrize("out", ["/", "/briefgen-test-new-top-level-folder"])
-def test_a_system_output_folder_is_refused_without_a_lock_file(project: Path, out: str) -> None:
-    target = Path(out)
-    lock = target.parent / f".{target.name}.briefgen.lock"
+def test_a_refused_root_output_leaves_no_lock_file(project: Path) -> None:
+    lock = Path("/..briefgen.lock")
     assert not lock.exists(), f"left by an earlier run: remove {lock}"
-    fresh = not target.exists()
     try:
-        done = run_cli(project, "build", "-o", out)
+        done = run_cli(project, "build", "-o", "/")
         assert done.returncode == 2, done.stderr
         assert "BG605" in done.stderr
         assert not lock.exists()
-        assert target.exists() != fresh
     finally:
         lock.unlink(missing_ok=True)
-        if fresh and target.is_dir():
-            shutil.rmtree(target)
+
+
+@pytest.mark.parametrize("folder", ["/", "/mnt", "/media", "/usr/local", "/var/www", "/tmp/..",
+                                    "~"])
+def test_system_folders_are_refused_even_when_empty(folder: str) -> None:
+    with pytest.raises(BriefError) as refused:
+        publish.accept(Path(folder).expanduser())
+    assert refused.value.exit_code == 2
+    assert [d.code for d in refused.value.diagnostics] == ["BG605"]
+
+
+def test_an_ordinary_new_folder_is_accepted(tmp_path: Path) -> None:
+    publish.accept(tmp_path / "site")
+    publish.accept(tmp_path / "seeds" / "x" / "out", [tmp_path / "seeds" / "x" / "facts.yaml"])
+    assert not (tmp_path / "site").exists(), "accepting writes nothing"
 
 
 @pytest.mark.parametrize("target", ["sources", "sources/site", ".", "seeds"])
