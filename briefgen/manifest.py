@@ -159,9 +159,11 @@ def dumps(manifest: Manifest) -> bytes:
 
 
 def damaged(out: Path, manifest: Manifest) -> tuple[str, ...]:
-    """The published files that are missing from OUT or no longer hold what was published."""
+    """The published files that are missing from OUT or no longer hold what was published
+    (a briefing's file without a recorded hash counts as damaged: it was never verified)."""
+    listed = set(manifest.files).union(*(r.files for r in manifest.briefings.values()))
     return tuple(
-        rel for rel, digest in sorted(manifest.files.items()) if _file_hash(out / rel) != digest
+        rel for rel in sorted(listed) if _file_hash(out / rel) != manifest.files.get(rel, "?")
     )
 
 
