@@ -21,7 +21,7 @@ def find_sheets(root: Path) -> list[Path]:
     seeds = root / "seeds"
     found, problems = [], []
     try:
-        folders = sorted(entry.name for entry in os.scandir(seeds))
+        folders = sorted(e.name for e in os.scandir(seeds) if not e.name.startswith("."))
     except FileNotFoundError:
         return []
     except OSError as error:
