@@ -22,7 +22,7 @@ def find_sheets(root: Path) -> list[Path]:
     found, problems = [], []
     try:
         folders = sorted(e.name for e in os.scandir(seeds) if not e.name.startswith("."))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return []
     except OSError as error:
         raise _unreadable(seeds, error, folder=True) from None
