@@ -178,6 +178,7 @@ def make(
 
 
 def _make(sheet: Path, *, options: BuildOptions) -> Built:
+    """`make` with one options record: what workers run for `build`."""
     from briefgen import site
     from briefgen.render import render_html, render_markdown
 
