@@ -345,7 +345,8 @@ def _build_summary(report: Any) -> str:
     healed = ""
     if report.healed:
         shown = ", ".join(report.healed[:5]) + (", …" if len(report.healed) > 5 else "")
-        healed = f"restored {len(report.healed)} published file(s), missing or changed: {shown}\n"
+        done = "restored" if report.published else "could not restore"
+        healed = f"{done} {len(report.healed)} published file(s), missing or changed: {shown}\n"
     return healed + _outcome(report)
 
 

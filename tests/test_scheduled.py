@@ -152,6 +152,19 @@ def test_deleted_shared_pages_are_restored(project: Path) -> None:
     assert "up to date" in again.stderr
 
 
+def test_a_failed_build_does_not_claim_to_have_restored_anything(project: Path) -> None:
+    out = project / "out"
+    (out / "feed.xml").unlink()
+    before = hashes(out)
+    with (project / "seeds" / "brief-0002" / "facts.yaml").open("a", encoding="utf-8") as f:
+        f.write("broken: [unclosed\n")
+    done = run_cli(project, "build")
+    assert done.returncode == 1
+    assert "could not restore 1 published file(s), missing or changed: feed.xml" in done.stderr
+    assert "nothing published" in done.stderr
+    assert hashes(out) == before
+
+
 def test_a_changed_or_missing_briefing_file_is_rebuilt(project: Path) -> None:
     out = project / "out"
     before = hashes(out)
