@@ -76,7 +76,7 @@ def closed(path: Path) -> Iterator[Path]:
     try:
         probe = run_unprivileged(path.parent, "--version")  # cheap: is the mode enforced?
         assert probe.returncode == 0, probe.stderr
-        check = subprocess.run([sys.executable, "-c", f"import os; os.listdir({str(path)!r})"],
+        check = subprocess.run([sys.executable, "-c", f"import os; os.open({str(path)!r}, 0)"],
                                capture_output=True, check=False,
                                preexec_fn=_drop_dac_capabilities if os.geteuid() == 0 else None)
         if check.returncode == 0:
