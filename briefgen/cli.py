@@ -72,7 +72,11 @@ def out_option(help_text: str) -> Callable[[F], F]:
     )
 
 
-sheets_argument = click.argument("sheets", nargs=-1, type=click.Path(exists=True, path_type=Path))
+# No exists=True: click would call an unreadable sheet "does not exist"; discover.py tells
+# a missing sheet (exit 2) from one that cannot be read (exit 3).
+sheets_argument = click.argument(
+    "sheets", nargs=-1, type=click.Path(readable=False, path_type=Path)
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -225,10 +229,7 @@ def build(
     chosen = _formats(formats)
     signal.signal(signal.SIGTERM, _terminate)  # clean up the staging folder on `kill`
     with reporting():
-        chosen_sheets = pipeline.resolve_sheets(sheets, Path())
-        report = pipeline.build(
-            chosen_sheets,
-            out,
+        options = pipeline.BuildOptions(
             formats=chosen,
             paper=paper,
             strict=strict,
@@ -238,8 +239,9 @@ def build(
             keep_going=keep_going,
             wait=wait,
             jobs=jobs or workers.default_jobs(),
-            on_built=_report_built,
         )
+        chosen_sheets = pipeline.resolve_sheets(sheets, Path())
+        report = pipeline.build(chosen_sheets, out, options, on_built=_report_built)
     for _, found in report.failed:
         _print_diagnostics(found)
     click.echo(terminal.build_summary(report), err=True)
@@ -273,15 +275,10 @@ def serve(out: Path, host: str, port: int, paper: str) -> None:
 
     def build() -> Any:
         sheets = pipeline.resolve_sheets((), Path())
-        return pipeline.build(
-            sheets,
-            out,
-            paper=paper,
-            project=Path(),
-            keep_going=True,
-            wait=True,
-            jobs=workers.default_jobs(),
+        options = pipeline.BuildOptions(
+            paper=paper, project=Path(), keep_going=True, wait=True, jobs=workers.default_jobs()
         )
+        return pipeline.build(sheets, out, options)
 
     watch = [p for p in (Path("seeds"), Path("templates")) if p.is_dir()]
     with reporting():

@@ -1,9 +1,11 @@
-"""Incremental builds: what each briefing was built from, as content hashes.
+"""Incremental builds: what each briefing was built from, and what was published.
 
 Why hashes, not mtimes: a checkout, a copy or a cron job's fresh clone changes mtimes but
-not content, and a stale mtime can hide a change. A briefing is rebuilt when the hash of
-its folder (fact sheet and stored sources), the templates, the fonts, the build settings
-or the versions of briefgen and WeasyPrint differ from what the live site's manifest says.
+not content, and a stale mtime can hide a change. A briefing's key covers exactly its
+inputs: facts.yaml, the stored files its sources name, and the settings key (templates,
+fonts, build settings, versions of briefgen and its renderers) — not the sheet's folder,
+which may hold the output folder itself. The manifest also records the hash of every
+published file, so a deleted or edited file in the live site is noticed and rebuilt.
 """
 
 from __future__ import annotations
@@ -11,21 +13,187 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from briefgen import __version__
+from briefgen.publish import MARKER
+
+NAME = ".briefgen-manifest.json"
+VERSION = 2  # a manifest of another version is ignored: everything is rebuilt once
+MAX_INPUT_BYTES = 2 * 1024 * 1024 + 1  # provenance refuses more; the key needs no more
+
+
+@dataclass(frozen=True)
+class Record:
+    """One published briefing: the key of its inputs, its slug and its index/feed entry."""
+
+    key: str
+    slug: str
+    entry: dict[str, Any]  # site.Entry.as_dict(); its "files" maps file name → size
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The briefing's published paths, relative to the site folder."""
+        return tuple(f"{self.slug}/{name}" for name in self.entry.get("files", {}))
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What the live site was built from (per sheet name) and what it holds (per path)."""
+
+    settings: str = ""
+    briefings: dict[str, Record] = field(default_factory=dict)  # sheet name → record
+    files: dict[str, str] = field(default_factory=dict)  # published path → sha256
 
 
 @dataclass(frozen=True)
 class Plan:
-    """Which sheets to rebuild and which published briefings to carry over."""
+    """Which sheets to rebuild, which published briefings to carry over, what to heal."""
 
+    old: Manifest
+    settings: str
+    names: dict[Path, str]  # sheet → its name in the manifest (relative to the project)
+    keys: dict[Path, str]  # sheet → the key of its inputs
     rebuild: tuple[Path, ...]
-    keep: dict[Path, dict[str, Any]]  # sheet → its record in the old manifest
+    keep: dict[Path, Record]  # sheet → its record in the old manifest
+    carry: dict[str, Record]  # sheets not in this build that still exist → their records
+    damaged: tuple[str, ...]  # published files that are missing or were changed
     up_to_date: bool
+
+    @property
+    def unchanged(self) -> tuple[str, ...]:
+        """The slugs of the briefings carried over as they are."""
+        kept = [r for _, r in sorted(self.keep.items())] + [
+            r for _, r in sorted(self.carry.items())
+        ]
+        return tuple(r.slug for r in kept)
+
+
+def plan(
+    out: Path, sheets: list[Path], *, settings: str, project: Path | None, force: bool
+) -> Plan:
+    """Compare the live site OUT (its manifest and files) with the current inputs.
+
+    A published briefing whose sheet is not in SHEETS but still exists is carried over
+    (rebuilt if its files were damaged); one whose sheet was deleted leaves the site.
+    """
+    old = read(out)
+    damage = damaged(out, old)
+    others = _still_there(old, sheets, project)
+    sheets = sheets + [
+        (project or Path()) / n for n in others if set(old.briefings[n].files) & set(damage)
+    ]
+    names = {sheet: name_of(sheet, project) for sheet in sheets}
+    keys = {sheet: sheet_key(sheet, settings) for sheet in sheets}
+    rebuild, keep, carry, up_to_date = _compare(
+        old,
+        keys,
+        names,
+        others=frozenset(others),
+        damage=damage,
+        force=force or old.settings != settings,
+    )
+    return Plan(old, settings, names, keys, rebuild, keep, carry, damage, up_to_date)
+
+
+def name_of(sheet: Path, project: Path | None) -> str:
+    """SHEET relative to the project folder, so no build path reaches the manifest."""
+    base = (project or Path()).resolve()
+    try:
+        return sheet.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(sheet.resolve(), base)).as_posix()
+
+
+def _still_there(old: Manifest, sheets: list[Path], project: Path | None) -> list[str]:
+    """Published briefings outside this build whose sheets were not deleted."""
+    building = {name_of(sheet, project) for sheet in sheets}
+    found = []
+    for name in sorted(old.briefings):
+        if name in building:
+            continue
+        try:
+            ((project or Path()) / name).lstat()
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # deleted: the briefing leaves the site
+        except OSError:
+            pass  # there, but unreadable: its last good version stays
+        found.append(name)
+    return found
+
+
+def read(out: Path) -> Manifest:
+    """The live site's manifest; an empty one when there is none (or it is not ours)."""
+    try:
+        if not (out / MARKER).is_file():
+            return Manifest()
+        doc = json.loads((out / NAME).read_text(encoding="utf-8"))
+        if not isinstance(doc, dict) or doc.get("briefgen") != VERSION:
+            return Manifest()
+        records = {
+            name: Record(str(r["key"]), str(r["slug"]), dict(r["entry"]))
+            for name, r in doc["briefings"].items()
+        }
+        files = {str(k): str(v) for k, v in doc["files"].items()}
+        return Manifest(str(doc["settings"]), records, files)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Manifest()
+
+
+def dumps(manifest: Manifest) -> bytes:
+    """The manifest file's bytes: sorted, so an unchanged site writes the same bytes."""
+    doc = {
+        "briefgen": VERSION,
+        "settings": manifest.settings,
+        "briefings": {
+            name: {"key": r.key, "slug": r.slug, "entry": r.entry}
+            for name, r in sorted(manifest.briefings.items())
+        },
+        "files": dict(sorted(manifest.files.items())),
+    }
+    return (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode()
+
+
+def damaged(out: Path, manifest: Manifest) -> tuple[str, ...]:
+    """The published files that are missing from OUT or no longer hold what was published
+    (a briefing's file without a recorded hash counts as damaged: it was never verified)."""
+    listed = set(manifest.files).union(*(r.files for r in manifest.briefings.values()))
+    return tuple(
+        rel for rel in sorted(listed) if _file_hash(out / rel) != manifest.files.get(rel, "?")
+    )
+
+
+def _compare(
+    old: Manifest,
+    keys: dict[Path, str],
+    names: dict[Path, str],
+    *,
+    others: frozenset[str],
+    damage: tuple[str, ...],
+    force: bool,
+) -> tuple[tuple[Path, ...], dict[Path, Record], dict[str, Record], bool]:
+    """(rebuild, keep, carry, up to date): the old manifest OLD against the current KEYS.
+
+    OTHERS are the names of published briefings outside this build whose sheets still
+    exist; DAMAGE the published files that are missing or changed (see `damaged`).
+    """
+    broken = set(damage)
+    rebuild, keep = [], {}
+    for sheet, key in keys.items():
+        record = old.briefings.get(names[sheet])
+        fresh = not force and record is not None and record.key == key
+        if fresh and record is not None and not broken.intersection(record.files):
+            keep[sheet] = record
+        else:
+            rebuild.append(sheet)
+    carry = {n: r for n, r in old.briefings.items() if n in others and n not in names.values()}
+    same_set = set(old.briefings) == set(names.values()) | set(carry)
+    up_to_date = not rebuild and not broken and same_set and bool(old.briefings)
+    return tuple(rebuild), keep, carry, up_to_date
 
 
 def settings_key(*, template_dirs: list[Path], **settings: object) -> str:
@@ -44,41 +212,58 @@ def settings_key(*, template_dirs: list[Path], **settings: object) -> str:
 
 
 def sheet_key(sheet: Path, settings: str) -> str:
-    """Hash of one briefing's inputs: its whole folder (facts.yaml and sources/)."""
+    """Hash of one briefing's inputs: facts.yaml and the stored files its sources name."""
     digest = hashlib.sha256(settings.encode())
-    digest.update(sheet.name.encode())
-    _hash_tree(digest, sheet.parent)
+    raw = _read_input(sheet)
+    digest.update(sheet.name.encode() + b"\0" + raw + b"\0")
+    folder = sheet.parent.resolve()
+    for name in _source_files(raw, sheet):
+        try:
+            path = (folder / name).resolve()
+        except (OSError, ValueError):
+            continue  # not a usable name: `check` says so, the key need not
+        if path.is_relative_to(folder):
+            digest.update(name.encode() + b"\0" + _read_input(path) + b"\0")
     return digest.hexdigest()
 
 
-def plan(
-    old: dict[str, Any], keys: dict[Path, str], names: dict[Path, str], out: Path, *, force: bool
-) -> Plan:
-    """Compare the live manifest OLD with the current KEYS (sheet → hash).
+def _source_files(raw: bytes, sheet: Path) -> list[str]:
+    """The `file:` of every source in the sheet, or none when it does not load."""
+    from briefgen.errors import BriefError
+    from briefgen.load import load_bytes
 
-    NAMES are the sheets' manifest names: paths relative to the project, never absolute.
+    try:
+        data, _ = load_bytes(raw, str(sheet))
+    except BriefError:
+        return []
+    sources = data.get("sources") if isinstance(data, dict) else None
+    found = [s.get("file") for s in sources or [] if isinstance(s, dict)]
+    return sorted({f for f in found if isinstance(f, str)})
+
+
+def _read_input(path: Path) -> bytes:
+    """PATH's first bytes (bounded), or a marker naming why it cannot be read.
+
+    Why O_NONBLOCK and the regular-file check: a FIFO or device named as a source
+    must not hang or flood the up-to-date check.
     """
-    records = old.get("briefings", {}) if isinstance(old.get("briefings"), dict) else {}
-    rebuild, keep = [], {}
-    for sheet, key in keys.items():
-        record = records.get(names[sheet])
-        if (
-            not force
-            and isinstance(record, dict)
-            and record.get("key") == key
-            and _present(out, record)
-        ):
-            keep[sheet] = record
-        else:
-            rebuild.append(sheet)
-    same_set = set(records) == set(names.values())
-    return Plan(tuple(rebuild), keep, up_to_date=not rebuild and same_set and bool(records))
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        return f"\0unreadable: {error.errno}".encode()
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b"\0not a regular file"
+        return handle.read(MAX_INPUT_BYTES)
 
 
-def _present(out: Path, record: dict[str, Any]) -> bool:
-    slug = record.get("slug")
-    files = record.get("entry", {}).get("files", {})
-    return isinstance(slug, str) and all((out / slug / name).is_file() for name in files)
+def _file_hash(path: Path) -> str:
+    try:
+        if path.is_symlink() or not path.is_file():
+            return ""
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def _hash_tree(digest: Any, folder: Path) -> None:

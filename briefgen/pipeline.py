@@ -7,15 +7,15 @@ Each function takes values (paths, options, "today") and returns values; the CLI
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefgen.assets import template_dirs
+from briefgen.discover import find_sheets as find_sheets
+from briefgen.discover import resolve_sheets as resolve_sheets
 from briefgen.errors import (
-    EXIT_USAGE,
     BriefError,
     Diagnostic,
     Location,
@@ -24,6 +24,7 @@ from briefgen.errors import (
 )
 
 if TYPE_CHECKING:  # the models cost ~0.3 s to import: only `check` and `make` need them
+    from briefgen import manifest
     from briefgen.load import SourceMap
     from briefgen.model import Brief
     from briefgen.provenance import Evidence
@@ -59,27 +60,6 @@ class CheckReport:
     def failed(self) -> bool:
         """True when an error (or, under --strict, a warning) was found."""
         return bool(errors_in(self.diagnostics, strict=self.strict))
-
-
-def find_sheets(root: Path) -> list[Path]:
-    """The default sheets: every seeds/*/facts.yaml below ROOT, sorted."""
-    return sorted((root / "seeds").glob("*/facts.yaml"))
-
-
-def resolve_sheets(sheets: Iterable[Path], root: Path) -> list[Path]:
-    """SHEETS as given (folders mean their facts.yaml), or the defaults; usage error if none."""
-    chosen = [s / "facts.yaml" if s.is_dir() else s for s in sheets] or find_sheets(root)
-    if not chosen:
-        raise BriefError(
-            Diagnostic(
-                Location(str(root / "seeds")),
-                "BG001",
-                "no fact sheets found (looked for seeds/*/facts.yaml)",
-                "name a sheet, or create one with `briefgen new SLUG`",
-            ),
-            exit_code=EXIT_USAGE,
-        )
-    return chosen
 
 
 def check(sheet: Path, *, strict: bool = False) -> Checked:
@@ -172,7 +152,7 @@ class Built:
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build made, kept and failed; nothing of a failed sheet is written."""
+    """What a build made, kept, failed and healed; nothing of a failed sheet is written."""
 
     out: Path
     built: tuple[Built, ...] = ()
@@ -180,6 +160,31 @@ class BuildReport:
     failed: tuple[tuple[Path, tuple[Diagnostic, ...]], ...] = ()
     up_to_date: bool = False
     published: bool = False
+    healed: tuple[str, ...] = ()  # published files found missing or changed, now restored
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: what goes into every briefing (the first five) and how the run goes."""
+
+    formats: tuple[str, ...] = FORMATS
+    paper: str = "A4"
+    strict: bool = False
+    project: Path | None = None
+    base_url: str | None = None
+    force: bool = False
+    keep_going: bool = False
+    wait: bool = False
+    jobs: int = 1
+
+    def settings(self) -> dict[str, object]:
+        """The options that change the output (the settings key hashes them)."""
+        return {
+            "formats": self.formats,
+            "paper": self.paper,
+            "strict": self.strict,
+            "base_url": self.base_url,
+        }
 
 
 def make(
@@ -192,10 +197,16 @@ def make(
     base_url: str | None = None,
 ) -> Built:
     """Check SHEET and render its briefing files in memory; BriefError if anything fails."""
+    return _make(sheet, options=BuildOptions(formats, paper, strict, project, base_url))
+
+
+def _make(sheet: Path, *, options: BuildOptions) -> Built:
+    """`make` with one options record: what workers run for `build`."""
     from briefgen import site
     from briefgen.render import render_html, render_markdown
 
-    checked = check(sheet, strict=strict)
+    formats, project, base_url = options.formats, options.project, options.base_url
+    checked = check(sheet, strict=options.strict)
     brief, slug = checked.brief, checked.brief.briefing.id
     files: dict[str, bytes] = {}
     if "md" in formats:
@@ -204,7 +215,7 @@ def make(
         files[f"{slug}.html"] = render_html(
             brief,
             project=project,
-            paper=paper,
+            paper=options.paper,
             evidence=checked.evidence,
             link=site.paragraph_link,
             nav=site.page_nav(slug, formats),
@@ -216,7 +227,7 @@ def make(
     fitted: tuple[float | None, str | None, int] = (None, None, 0)
     warnings = checked.warnings
     if "pdf" in formats:
-        html = render_html(brief, project=project, paper=paper)
+        html = render_html(brief, project=project, paper=options.paper)
         result = _pdf_renderer(project).one_page(html, name=str(sheet), advice=_advice(brief))
         files[f"{slug}.pdf"] = result.data
         fitted = (result.fill, result.step.name, result.layouts)
@@ -224,7 +235,7 @@ def make(
             Diagnostic(Location(str(sheet)), "BG320", f"PDF renderer: {w}", severity="warning")
             for w in result.warnings
         )
-        if errors_in(warnings, strict=strict):
+        if errors_in(warnings, strict=options.strict):
             raise BriefError(*warnings)
     entry = site.entry(brief, {name: len(data) for name, data in files.items()}).as_dict()
     return Built(sheet, slug, files, entry, *fitted, warnings=warnings)
@@ -233,66 +244,63 @@ def make(
 def build(
     sheets: Iterable[Path],
     out: Path,
+    options: BuildOptions = BuildOptions(),
     *,
-    formats: tuple[str, ...] = FORMATS,
-    paper: str = "A4",
-    strict: bool = False,
-    project: Path | None = None,
-    base_url: str | None = None,
-    force: bool = False,
-    keep_going: bool = False,
-    wait: bool = False,
-    jobs: int = 1,
     on_built: Callable[[Built], None] | None = None,
 ) -> BuildReport:
     """Build every sheet into the static site OUT: incremental, atomic, one build at a time.
 
     ON_BUILT is called as each briefing finishes (the CLI prints its line then).
     """
-    from briefgen import manifest, publish, workers
+    from briefgen import manifest, publish
 
     paths = list(sheets)
-    names = {sheet: _relative(sheet, project).as_posix() for sheet in paths}
-    options = {
-        "formats": formats,
-        "paper": paper,
-        "strict": strict,
-        "project": project,
-        "base_url": base_url,
-    }
-    with publish.locked(out, wait=wait):
+    with publish.locked(out, wait=options.wait, sheets=paths):
         publish.clean_leftovers(out)  # of killed runs, even when nothing else is to be done
         settings = manifest.settings_key(
-            template_dirs=template_dirs(project),
-            **{k: v for k, v in options.items() if k != "project"},
+            template_dirs=template_dirs(options.project), **options.settings()
         )
-        keys = {sheet: manifest.sheet_key(sheet, settings) for sheet in paths}
-        old = publish.read_manifest(out)
-        plan = manifest.plan(old, keys, names, out, force=force or old.get("settings") != settings)
+        plan = manifest.plan(
+            out, paths, settings=settings, project=options.project, force=options.force
+        )
         if plan.up_to_date:
-            return BuildReport(
-                out, kept=tuple(r["slug"] for r in plan.keep.values()), up_to_date=True
-            )
-        with publish.staged(out) as stage:
-            taken = {r["slug"]: s for s, r in plan.keep.items()}
-            outcomes = workers.run(make, list(plan.rebuild), jobs=jobs, options=options)
-            built, failed = _render_into(stage, outcomes, taken, on_built)
-            if failed and not keep_going:  # leaving the block throws the staging folder away
-                unchanged = tuple(r["slug"] for _, r in sorted(plan.keep.items()))
-                return BuildReport(out, tuple(built), unchanged, tuple(failed), published=False)
-            records = {names[s]: r for s, r in plan.keep.items()}
-            records |= {names[s]: r for s, _ in failed if (r := _old_record(old, names[s]))}
-            for record in records.values():
-                for name in record["entry"]["files"]:
-                    stage.keep(f"{record['slug']}/{name}")
-            records |= {
-                names[b.sheet]: {"key": keys[b.sheet], "slug": b.slug, "entry": b.entry}
-                for b in built
-            }
-            _write_site(stage, records, settings, base_url=base_url, project=project)
-            stage.commit()
-    kept = tuple(r["slug"] for s, r in sorted(plan.keep.items()))
-    return BuildReport(out, tuple(built), kept, tuple(failed), published=True)
+            return BuildReport(out, kept=plan.unchanged, up_to_date=True)
+        return _publish(out, plan, options, on_built)
+
+
+def _publish(
+    out: Path,
+    plan: manifest.Plan,
+    options: BuildOptions,
+    on_built: Callable[[Built], None] | None,
+) -> BuildReport:
+    """Render the planned sheets into a staging folder and swap it in if all went well."""
+    from briefgen import manifest, publish, workers
+
+    old, names, project = plan.old, plan.names, options.project
+    with publish.staged(out) as stage:
+        taken = {r.slug: s for s, r in plan.keep.items()}
+        taken |= {r.slug: (project or Path()) / n for n, r in plan.carry.items()}
+        outcomes = workers.run(
+            _make, list(plan.rebuild), jobs=options.jobs, options={"options": options}
+        )
+        built, failed = _render_into(stage, outcomes, taken, on_built)
+        report = BuildReport(out, tuple(built), plan.unchanged, tuple(failed), healed=plan.damaged)
+        if failed and not options.keep_going:  # leaving the block throws the staging away
+            return report
+        records = {names[s]: r for s, r in plan.keep.items()} | plan.carry
+        records |= {names[s]: r for s, _ in failed if (r := old.briefings.get(names[s]))}
+        for record in records.values():
+            for rel in record.files:
+                stage.keep(rel, old.files.get(rel, ""))
+        records |= {
+            names[b.sheet]: manifest.Record(plan.keys[b.sheet], b.slug, b.entry) for b in built
+        }
+        _write_site(stage, records, base_url=options.base_url, project=project)
+        files = dict(stage.published)
+        stage.write(manifest.NAME, manifest.dumps(manifest.Manifest(plan.settings, records, files)))
+        stage.commit()
+    return dataclasses.replace(report, published=True)
 
 
 def _render_into(
@@ -335,37 +343,18 @@ def _render_into(
     return built, failed
 
 
-def _relative(sheet: Path, project: Path | None) -> Path:
-    """SHEET relative to the project folder, so no build path reaches the manifest."""
-    base = (project or Path()).resolve()
-    try:
-        return sheet.resolve().relative_to(base)
-    except ValueError:
-        return Path(os.path.relpath(sheet.resolve(), base))
-
-
-def _old_record(old: dict[str, Any], name: str) -> dict[str, Any] | None:
-    record = old.get("briefings", {}).get(name)
-    return record if isinstance(record, dict) else None
-
-
 def _write_site(
     stage: Any,
-    records: dict[str, dict[str, Any]],
-    settings: str,
+    records: dict[str, manifest.Record],
     *,
     base_url: str | None,
     project: Path | None,
 ) -> None:
-    import json
+    from briefgen import site
 
-    from briefgen import publish, site
-
-    entries = [site.Entry(**r["entry"]) for r in records.values()]
+    entries = [site.Entry(**r.entry) for r in records.values()]
     for name, data in site.plan(entries, base_url=base_url, project=project).items():
         stage.write(name, data)
-    doc = {"briefgen": 1, "settings": settings, "briefings": dict(sorted(records.items()))}
-    stage.write(publish.MANIFEST, (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode())
 
 
 def _pdf_renderer(project: Path | None) -> Any:

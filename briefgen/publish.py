@@ -14,20 +14,27 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
-import json
+import hashlib
 import os
+import pwd
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from briefgen.errors import EXIT_IO, EXIT_LOCKED, EXIT_USAGE, BriefError, Diagnostic, Location
 
 MARKER = ".briefgen-site"
-MANIFEST = ".briefgen-manifest.json"
 _RENAME_EXCHANGE = 2
+# Folders a site never replaces, even empty (/mnt, /media) or not yet there.
+_SYSTEM = frozenset(
+    [
+        *("/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64"),
+        *("/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys"),
+        *("/tmp", "/usr", "/usr/local", "/var", "/var/www"),
+    ]
+)
 
 
 def _fail(
@@ -37,8 +44,13 @@ def _fail(
 
 
 @contextmanager
-def locked(out: Path, *, wait: bool = False) -> Iterator[None]:
-    """Hold the build lock for OUT; BriefError (exit 4) if another build has it."""
+def locked(out: Path, *, wait: bool = False, sheets: Iterable[Path] = ()) -> Iterator[None]:
+    """Accept OUT (see `accept`), then hold its build lock; exit 4 if another build has it.
+
+    The lock file lives beside OUT, and only once OUT is accepted: a refused `-o /` or
+    `-o seeds/x/sources` leaves nothing behind.
+    """
+    accept(out, sheets)
     lock = out.parent / f".{out.name}.briefgen.lock"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -61,15 +73,33 @@ def locked(out: Path, *, wait: bool = False) -> Iterator[None]:
         handle.close()
 
 
-def read_manifest(out: Path) -> dict[str, Any]:
-    """The live site's manifest, or {} when there is none (or it is not ours)."""
+def accept(out: Path, sheets: Iterable[Path] = ()) -> None:
+    """Refuse an output folder briefgen must not own: not a plain folder, not empty and
+    not marked as ours, a system folder (/, /usr, /mnt, the home folder), or a folder that
+    holds fact sheets or is inside a sheet's sources/."""
+    _refuse_foreign(out)
+    where = out.resolve()
+    if where.as_posix() in _SYSTEM or where == _home():
+        raise _refuse(out, "the output folder is a system folder")
+    for sheet in sheets:
+        folder = sheet.parent.resolve()
+        if folder.is_relative_to(where):
+            raise _refuse(out, f"the output folder holds the fact sheet {sheet}")
+        if where.is_relative_to(folder / "sources"):
+            raise _refuse(out, f"the output folder is inside the sources of {sheet}")
+
+
+def _home() -> Path | None:
+    """The user's home folder from the password database (not $HOME: no env below the CLI)."""
     try:
-        if not (out / MARKER).is_file():
-            return {}
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        return Path(pwd.getpwuid(os.getuid()).pw_dir).resolve()
+    except (KeyError, OSError):  # a uid without an entry, as in some containers
+        return None
+
+
+def _refuse(out: Path, message: str) -> BriefError:
+    hint = "point -o at a folder of its own, such as out/ beside seeds/"
+    return _fail(out, "BG605", message, hint, exit_code=EXIT_USAGE)
 
 
 class Stage:
@@ -77,6 +107,7 @@ class Stage:
 
     def __init__(self, out: Path) -> None:
         self.out = out
+        self.published: dict[str, str] = {}  # staged path → sha256 (the manifest's files)
         _refuse_foreign(out)
         clean_leftovers(out)
         try:
@@ -89,14 +120,18 @@ class Stage:
             ) from None
 
     def write(self, rel: str, data: bytes) -> None:
-        """Stage REL with DATA; if the live file already holds DATA, link it instead."""
+        """Stage REL with DATA (on disk: fsynced); if the live file holds DATA, link it."""
         live, staged = self.out / rel, self.path / rel
+        self.published[rel] = hashlib.sha256(data).hexdigest()
         try:
             staged.parent.mkdir(parents=True, exist_ok=True)
             if live.is_file() and live.stat().st_size == len(data) and live.read_bytes() == data:
                 os.link(live, staged)
                 return
-            staged.write_bytes(data)
+            with staged.open("wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
             staged.chmod(0o644)
         except OSError as error:
             raise _fail(
@@ -106,8 +141,8 @@ class Stage:
                 "check free space and permissions",
             ) from None
 
-    def keep(self, rel: str) -> bool:
-        """Carry REL over from the live site unchanged; False if it is not there."""
+    def keep(self, rel: str, digest: str) -> bool:
+        """Carry REL over from the live site unchanged (it holds DIGEST); False if absent."""
         live, staged = self.out / rel, self.path / rel
         if not live.is_file():
             return False
@@ -116,14 +151,15 @@ class Stage:
             os.link(live, staged)
         except OSError as error:
             raise _fail(staged, "BG601", f"cannot link: {error.strerror}") from None
+        self.published[rel] = digest
         return True
 
     def commit(self) -> None:
         """Mark, fix permissions, and exchange the staging folder with OUT."""
         self.write(MARKER, b"This folder is written by briefgen; it replaces it on every build.\n")
-        for folder, _, _ in os.walk(self.path):
+        for folder, _, _ in os.walk(self.path, topdown=False):
             Path(folder).chmod(0o755)
-        _fsync_dir(self.path)
+            _fsync_dir(Path(folder))
         try:
             if self.out.exists():
                 _exchange(self.path, self.out)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
-import shutil
+import stat
 from pathlib import Path
 
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
 from briefgen.jsonschema import schema_text
+from briefgen.provenance import MAX_SOURCE_BYTES
 
 SCHEMA_FILE = Path("schema/fact-sheet.schema.json")
 
@@ -103,23 +105,52 @@ sources:
 
 
 def _store_sources(sources: list[Path], target: Path) -> list[tuple[Path, bytes]]:
+    texts = [(source, _read_source(source)) for source in sources]  # all, before writing
     target.mkdir(parents=True)
     stored: list[tuple[Path, bytes]] = []
-    for source in sources:
+    for source, text in texts:
         name = target / source.name
         if name.exists():
             name = target / f"{source.stem}-{len(stored) + 1}{source.suffix}"
         try:
-            shutil.copyfile(source, name)
-            stored.append((name, name.read_bytes()))
+            name.write_bytes(text)
         except OSError as error:
-            raise BriefError(
-                Diagnostic(
-                    Location(str(source)), "BG601", f"cannot copy the source: {error.strerror}"
-                ),
-                exit_code=EXIT_IO,
-            ) from None
+            raise _io(source, f"cannot store the source: {error.strerror}") from None
+        stored.append((name, text))
     return stored
+
+
+def _read_source(source: Path) -> bytes:
+    """SOURCE's bytes, refusing what is not a regular file or is over the source limit.
+
+    Why: `--source /dev/zero` would copy until the disk is full, and a FIFO would hang.
+    """
+    try:
+        fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise _io(source, f"cannot read the source: {error.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _usage(
+                str(source),
+                "the source is not a regular file (a device, FIFO or socket)",
+                "save the text to a file and pass that",
+            )
+        try:
+            text = handle.read(MAX_SOURCE_BYTES + 1)
+        except OSError as error:
+            raise _io(source, f"cannot read the source: {error.strerror}") from None
+    if len(text) > MAX_SOURCE_BYTES:
+        raise _usage(
+            str(source),
+            f"the source is larger than {MAX_SOURCE_BYTES >> 20} MiB",
+            "store the passages the briefing cites, not the whole document",
+        )
+    return text
+
+
+def _io(source: Path, message: str) -> BriefError:
+    return BriefError(Diagnostic(Location(str(source)), "BG601", message), exit_code=EXIT_IO)
 
 
 def _title_of(raw: bytes, path: Path) -> str:

@@ -72,7 +72,16 @@ def summary(found: Sequence[Diagnostic], sheets: int) -> str:
 
 
 def build_summary(report: Any) -> str:
-    """`build`'s last line: built, unchanged, failed, and whether anything was published."""
+    """`build`'s last lines: what was healed, then built, unchanged, failed, published."""
+    healed = ""
+    if report.healed:
+        shown = ", ".join(report.healed[:5]) + (", …" if len(report.healed) > 5 else "")
+        done = "restored" if report.published else "could not restore"
+        healed = f"{done} {len(report.healed)} published file(s), missing or changed: {shown}\n"
+    return healed + _outcome(report)
+
+
+def _outcome(report: Any) -> str:
     if report.up_to_date:
         return f"up to date: {len(report.kept)} briefing(s) in {report.out}/, nothing changed"
     parts = [f"built {len(report.built)}", f"unchanged {len(report.kept)}"]

@@ -8,8 +8,13 @@ in input order, so the output is identical to `--jobs 1`.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import select
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -17,6 +22,7 @@ from typing import Any
 
 from briefgen.errors import BriefError, Diagnostic
 
+_PR_SET_PDEATHSIG = 1
 Outcome = tuple[Path, Any]  # (sheet, Built) or (sheet, tuple of Diagnostics)
 
 
@@ -59,11 +65,52 @@ def run(
     context.set_forkserver_preload(["briefgen.pipeline", *preload])
     workers = min(jobs, len(sheets))
     chunk = max(1, min(8, len(sheets) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_watch, initargs=(os.getpid(),)
+    ) as pool:
         results = pool.map(
             _call, [task] * len(sheets), sheets, [options] * len(sheets), chunksize=chunk
         )
         yield from zip(sheets, results, strict=True)
+
+
+def _watch(main: int) -> None:
+    """Worker initializer: exit as soon as the main process MAIN dies, however it dies.
+
+    Why: a worker blocks on its task queue, whose write end it holds itself, so it never
+    sees EOF when a SIGKILLed build leaves it; while it lives, so do the fork server (it
+    waits for every client to close its "alive" pipe) and the resource tracker. A
+    parent-death signal alone cannot help: a worker's parent is the fork server, not the
+    main process. So a thread waits on a pidfd of MAIN (polling where there is none), and
+    the worker also dies with the fork server (PR_SET_PDEATHSIG).
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    if hasattr(libc, "prctl"):
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    try:
+        handle: int | None = os.pidfd_open(main)
+    except (AttributeError, OSError):  # no pidfd (Linux < 5.3), or MAIN is already gone
+        handle = None
+    threading.Thread(target=_exit_with, args=(main, handle), daemon=True).start()
+
+
+def _exit_with(main: int, handle: int | None) -> None:
+    if handle is not None:
+        select.select([handle], [], [])  # readable once MAIN has exited
+    else:
+        while _alive(main):
+            time.sleep(0.5)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _call(task: Callable[..., Any], sheet: Path, options: dict[str, Any]) -> Any:

@@ -89,7 +89,7 @@ def visit(path: Path, profile: Path) -> Visit:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example built as a site (HTML and Markdown, no PDF): OUT/index.html, OUT/<slug>/."""
     out = tmp_path_factory.mktemp("site") / "out"
-    report = pipeline.build([SHEET], out, formats=("md", "html"), jobs=1)
+    report = pipeline.build([SHEET], out, pipeline.BuildOptions(formats=("md", "html")))
     assert not report.failed
     assert (out / SLUG / f"{SLUG}.html").is_file()
     return out

@@ -1,0 +1,115 @@
+"""Stage 0, discover: which fact sheets a run covers, or why some cannot be read.
+
+Why not a glob: `Path.glob` skips folders it cannot read, and a sheet that silently drops
+out of a scheduled build drops out of the published site. Every unreadable folder or
+sheet is reported instead (BG111, exit 3), and a missing named sheet is a usage error.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
+
+
+def find_sheets(root: Path) -> list[Path]:
+    """The default sheets: every seeds/*/facts.yaml below ROOT, sorted; BG111 for any
+    folder or sheet that cannot be read."""
+    seeds = root / "seeds"
+    found, problems = [], []
+    try:
+        folders = sorted(e.name for e in os.scandir(seeds) if not e.name.startswith("."))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as error:
+        raise _unreadable(seeds, error, folder=True) from None
+    for name in folders:
+        sheet = seeds / name / "facts.yaml"
+        try:
+            if _is_dir(seeds / name):
+                _probe(sheet)
+                found.append(sheet)
+        except FileNotFoundError:
+            continue  # a folder without a sheet is not a sheet
+        except OSError as error:
+            problems.append(_unreadable(sheet, error).diagnostics[0])
+    if problems:
+        raise BriefError(*problems, exit_code=EXIT_IO)
+    return found
+
+
+def resolve_sheets(sheets: Iterable[Path], root: Path) -> list[Path]:
+    """SHEETS as given (folders mean their facts.yaml), or the defaults; usage error if none.
+
+    A named sheet that does not exist is a usage error (exit 2); one that cannot be read
+    is an I/O error (exit 3) that says so.
+    """
+    chosen, problems, code = [], [], EXIT_USAGE
+    for given in sheets:
+        if not os.path.lexists(given) and not _denied(given):
+            problems.append(Diagnostic(Location(str(given)), "BG003", "no such file or folder"))
+            continue
+        sheet = given / "facts.yaml" if _is_dir(given) else given
+        try:
+            _probe(sheet)
+            chosen.append(sheet)
+        except OSError as error:
+            problems.append(_unreadable(sheet, error).diagnostics[0])
+            code = EXIT_IO
+    if problems:
+        raise BriefError(*problems, exit_code=code)
+    chosen = chosen or find_sheets(root)
+    if not chosen:
+        raise BriefError(
+            Diagnostic(
+                Location(str(root / "seeds")),
+                "BG001",
+                "no fact sheets found (looked for seeds/*/facts.yaml)",
+                "name a sheet, or create one with `briefgen new SLUG`",
+            ),
+            exit_code=EXIT_USAGE,
+        )
+    return chosen
+
+
+def _probe(sheet: Path) -> None:
+    """Open SHEET for reading (non-blocking) and close it again; OSError if that fails."""
+    os.close(os.open(sheet, os.O_RDONLY | os.O_NONBLOCK))
+
+
+def _is_dir(path: Path) -> bool:
+    """Path.is_dir, except that a closed parent folder means "no" instead of raising."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _denied(path: Path) -> bool:
+    """True when PATH cannot even be looked up because a folder above it is closed."""
+    try:
+        os.lstat(path)
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _unreadable(path: Path, error: OSError, *, folder: bool = False) -> BriefError:
+    """BG111 for PATH, naming the folder instead when it is the folder that is closed."""
+    if error.errno == errno.EACCES and not os.access(path.parent, os.R_OK | os.X_OK):
+        path, folder = path.parent, True
+    what = "folder" if folder else "fact sheet"
+    return BriefError(
+        Diagnostic(
+            Location(str(path)),
+            "BG111",
+            f"cannot read the {what}: {(error.strerror or str(error)).lower()}",
+            "fix its permissions, or remove it if it is not a briefing any more",
+        ),
+        exit_code=EXIT_IO,
+    )
