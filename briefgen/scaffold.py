@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import stat
 from pathlib import Path
 
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
 from briefgen.jsonschema import schema_text
-from briefgen.provenance import MAX_SOURCE_BYTES
+from briefgen.sourcefiles import MAX_SOURCE_BYTES, read_bounded
 
 SCHEMA_FILE = Path("schema/fact-sheet.schema.json")
 
@@ -126,20 +124,15 @@ def _read_source(source: Path) -> bytes:
     Why: `--source /dev/zero` would copy until the disk is full, and a FIFO would hang.
     """
     try:
-        fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK)
+        text = read_bounded(source)
     except OSError as error:
         raise _io(source, f"cannot read the source: {error.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise _usage(
-                str(source),
-                "the source is not a regular file (a device, FIFO or socket)",
-                "save the text to a file and pass that",
-            )
-        try:
-            text = handle.read(MAX_SOURCE_BYTES + 1)
-        except OSError as error:
-            raise _io(source, f"cannot read the source: {error.strerror}") from None
+    if text is None:
+        raise _usage(
+            str(source),
+            "the source is not a regular file (a device, FIFO or socket)",
+            "save the text to a file and pass that",
+        )
     if len(text) > MAX_SOURCE_BYTES:
         raise _usage(
             str(source),

@@ -57,7 +57,7 @@ def _read(source: Source, folder: Path) -> StoredText:
     try:
         if not path.exists():
             return StoredText(None, problem="not found")
-        raw = _read_bounded(path)
+        raw = read_bounded(path)
     except OSError as error:
         return StoredText(None, problem=error.strerror or "unreadable")
     if raw is None:
@@ -84,7 +84,7 @@ def _read(source: Source, folder: Path) -> StoredText:
     )
 
 
-def _read_bounded(path: Path) -> bytes | None:
+def read_bounded(path: Path) -> bytes | None:
     """At most MAX_SOURCE_BYTES + 1 bytes of PATH; None if it is not a regular file.
 
     Why a descriptor: a FIFO or a device must be refused without a read that blocks or
