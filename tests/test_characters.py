@@ -66,7 +66,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     edit(root / "seeds" / SLUG / "facts.yaml",
          (TITLE, '  title: "Trump' + ESCAPED + 'Putin summit ok\\u200d👍 ok\\u200cx"'),
          (FACT, f'text: "Maps {IMAGE} are images."'))
-    report = pipeline.build([root / "seeds" / SLUG / "facts.yaml"], root / "out", project=root)
+    report = pipeline.build([root / "seeds" / SLUG / "facts.yaml"], root / "out",
+                            pipeline.BuildOptions(project=root))
     assert report.published, report.failed
     return root / "out"
 
