@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -21,10 +20,10 @@ from typing import Any
 
 from briefgen import __version__
 from briefgen.publish import MARKER
+from briefgen.sourcefiles import read_bounded
 
 NAME = ".briefgen-manifest.json"
 VERSION = 2  # a manifest of another version is ignored: everything is rebuilt once
-MAX_INPUT_BYTES = 2 * 1024 * 1024 + 1  # provenance refuses more; the key needs no more
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,7 @@ class Record:
     key: str
     slug: str
     entry: dict[str, Any]  # site.Entry.as_dict(); its "files" maps file name → size
+    inputs: dict[str, str] = field(default_factory=dict)  # facts.yaml and sources → sha256
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -58,6 +58,7 @@ class Plan:
     settings: str
     names: dict[Path, str]  # sheet → its name in the manifest (relative to the project)
     keys: dict[Path, str]  # sheet → the key of its inputs
+    inputs: dict[Path, dict[str, str]]  # sheet → its input files' hashes (see `Record`)
     rebuild: tuple[Path, ...]
     keep: dict[Path, Record]  # sheet → its record in the old manifest
     carry: dict[str, Record]  # sheets not in this build that still exist → their records
@@ -88,7 +89,8 @@ def plan(
         (project or Path()) / n for n in others if set(old.briefings[n].files) & set(damage)
     ]
     names = {sheet: name_of(sheet, project) for sheet in sheets}
-    keys = {sheet: sheet_key(sheet, settings) for sheet in sheets}
+    inputs = {sheet: sheet_inputs(sheet, old.briefings.get(names[sheet])) for sheet in sheets}
+    keys = {sheet: input_key(settings, inputs[sheet]) for sheet in sheets}
     rebuild, keep, carry, up_to_date = _compare(
         old,
         keys,
@@ -97,7 +99,7 @@ def plan(
         damage=damage,
         force=force or old.settings != settings,
     )
-    return Plan(old, settings, names, keys, rebuild, keep, carry, damage, up_to_date)
+    return Plan(old, settings, names, keys, inputs, rebuild, keep, carry, damage, up_to_date)
 
 
 def name_of(sheet: Path, project: Path | None) -> str:
@@ -135,7 +137,12 @@ def read(out: Path) -> Manifest:
         if not isinstance(doc, dict) or doc.get("briefgen") != VERSION:
             return Manifest()
         records = {
-            name: Record(str(r["key"]), str(r["slug"]), dict(r["entry"]))
+            name: Record(
+                str(r["key"]),
+                str(r["slug"]),
+                dict(r["entry"]),
+                {str(k): str(v) for k, v in r.get("inputs", {}).items()},
+            )
             for name, r in doc["briefings"].items()
         }
         files = {str(k): str(v) for k, v in doc["files"].items()}
@@ -150,7 +157,7 @@ def dumps(manifest: Manifest) -> bytes:
         "briefgen": VERSION,
         "settings": manifest.settings,
         "briefings": {
-            name: {"key": r.key, "slug": r.slug, "entry": r.entry}
+            name: {"key": r.key, "slug": r.slug, "entry": r.entry, "inputs": r.inputs}
             for name, r in sorted(manifest.briefings.items())
         },
         "files": dict(sorted(manifest.files.items())),
@@ -211,20 +218,37 @@ def settings_key(*, template_dirs: list[Path], **settings: object) -> str:
     return digest.hexdigest()
 
 
-def sheet_key(sheet: Path, settings: str) -> str:
-    """Hash of one briefing's inputs: facts.yaml and the stored files its sources name."""
-    digest = hashlib.sha256(settings.encode())
-    raw = _read_input(sheet)
-    digest.update(sheet.name.encode() + b"\0" + raw + b"\0")
+def sheet_inputs(sheet: Path, known: Record | None = None) -> dict[str, str]:
+    """The sha256 of each of a briefing's input files: facts.yaml, then the stored files its
+    sources name (by the names the sheet uses).
+
+    Why KNOWN: when facts.yaml hashes as it did at the last build (its record says so), the
+    sheet names the same source files, so they are taken from the record instead of loading
+    the YAML again: a rebuild with nothing changed stays a matter of hashing files.
+    """
+    raw = read_bounded_or_why(sheet)
+    facts = hashlib.sha256(raw).hexdigest()
+    if known is not None and known.inputs.get(sheet.name) == facts:
+        names = [n for n in known.inputs if n != sheet.name]
+    else:
+        names = _source_files(raw, sheet)
+    found = {sheet.name: facts}
     folder = sheet.parent.resolve()
-    for name in _source_files(raw, sheet):
+    for name in names:
         try:
             path = (folder / name).resolve()
         except (OSError, ValueError):
             continue  # not a usable name: `check` says so, the key need not
-        if path.is_relative_to(folder):
-            digest.update(name.encode() + b"\0" + _read_input(path) + b"\0")
-    return digest.hexdigest()
+        if path.is_relative_to(folder) and name != sheet.name:
+            found[name] = hashlib.sha256(read_bounded_or_why(path)).hexdigest()
+    return found
+
+
+def input_key(settings: str, inputs: dict[str, str]) -> str:
+    """Hash of one briefing's inputs: the settings key and every input file's hash."""
+    return hashlib.sha256(
+        json.dumps([settings, sorted(inputs.items())], ensure_ascii=True).encode()
+    ).hexdigest()
 
 
 def _source_files(raw: bytes, sheet: Path) -> list[str]:
@@ -241,20 +265,14 @@ def _source_files(raw: bytes, sheet: Path) -> list[str]:
     return sorted({f for f in found if isinstance(f, str)})
 
 
-def _read_input(path: Path) -> bytes:
-    """PATH's first bytes (bounded), or a marker naming why it cannot be read.
-
-    Why O_NONBLOCK and the regular-file check: a FIFO or device named as a source
-    must not hang or flood the up-to-date check.
-    """
+def read_bounded_or_why(path: Path) -> bytes:
+    """PATH's first bytes (bounded, see `sourcefiles.read_bounded`), or a marker naming why
+    it cannot be read: a FIFO or device named as a source must not hang the key."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        raw = read_bounded(path)
     except OSError as error:
         return f"\0unreadable: {error.errno}".encode()
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return b"\0not a regular file"
-        return handle.read(MAX_INPUT_BYTES)
+    return b"\0not a regular file" if raw is None else raw
 
 
 def _file_hash(path: Path) -> str:

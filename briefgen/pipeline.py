@@ -294,7 +294,10 @@ def _publish(
             for rel in record.files:
                 stage.keep(rel, old.files.get(rel, ""))
         records |= {
-            names[b.sheet]: manifest.Record(plan.keys[b.sheet], b.slug, b.entry) for b in built
+            names[b.sheet]: manifest.Record(
+                plan.keys[b.sheet], b.slug, b.entry, plan.inputs[b.sheet]
+            )
+            for b in built
         }
         _write_site(stage, records, base_url=options.base_url, project=project)
         files = dict(stage.published)

@@ -14,9 +14,12 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefgen.model import Brief, Source
 from briefgen.passages import Folded, Span, fold, paragraphs
+
+if TYPE_CHECKING:  # the up-to-date check reads inputs through here without the models
+    from briefgen.model import Brief, Source
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # C0 but tab, newline, CR
