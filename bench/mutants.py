@@ -206,11 +206,18 @@ MUTANTS = (
         (f"{PUBLISH}::test_up_to_date_build_also_removes_leftover_staging",),
     ),
     Mutant(
+        "publish-failed-staging-left-behind",
+        "briefgen/publish.py",
+        "        if stage.path.exists():\n            stage.abort()",
+        "        pass",
+        (f"{PUBLISH}::test_failing_sheet_fails_the_build_and_leaves_the_site",),
+    ),
+    Mutant(
         "publish-failed-build-still-published",
         "briefgen/pipeline.py",
         "if failed and not keep_going:",
         "if False:",
-        (f"{CLI}::test_failing_build_leaves_the_published_site_untouched",),
+        ("tests/test_render.py::test_template_error_fails_the_build_and_publishes_nothing",),
     ),
     # --- serve: a local preview -------------------------------------------------------------
     Mutant(

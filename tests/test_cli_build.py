@@ -70,8 +70,6 @@ def test_build_writes_the_three_formats(project: Path) -> None:
     assert "<title>Trump–Putin summit" in html
     assert len(pypdf.PdfReader(io.BytesIO(files[f"{SLUG}.pdf"].read_bytes())).pages) == 1
     assert all(oct(p.stat().st_mode & 0o777) == "0o644" for p in files.values())
-    assert not list(project.rglob(".briefgen-tmp*"))
-    assert not list(project.rglob("*.tmp"))
 
 
 def test_format_md_writes_only_markdown(project: Path) -> None:
