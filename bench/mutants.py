@@ -298,8 +298,10 @@ def main() -> int:
             path = copy / m.file
             original = path.read_text(encoding="utf-8")
             if original.count(m.snippet) != 1:
-                print(f"{'STALE':<18}{'':>6}  {m.name}: snippet found "
-                      f"{original.count(m.snippet)} times in {m.file}")
+                print(
+                    f"{'STALE':<18}{'':>6}  {m.name}: snippet found "
+                    f"{original.count(m.snippet)} times in {m.file}"
+                )
                 bad += 1
                 continue
             if not args.no_baseline and m.tests not in passed:
