@@ -1,7 +1,9 @@
-"""`briefgen serve` is a local preview: it listens on the loopback address only.
+"""`briefgen serve` is a local preview: it listens on the loopback address only, and the
+diagnostics banner it injects shows a sheet's text as text.
 
-Why a test: a preview server reachable from the network publishes drafts (and their
-diagnostics) to anyone on the same Wi-Fi.
+Why these tests: a preview server reachable from the network publishes drafts (and their
+diagnostics) to anyone on the same Wi-Fi; a banner that pasted a sheet's text into the
+page as HTML would run whatever markup the sheet (or a pasted source) carries.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,10 +24,17 @@ from site_helpers import EXAMPLE, Running, start_cli
 pytestmark = pytest.mark.slow
 
 
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
 @pytest.fixture
 def port(tmp_path: Path) -> Iterator[int]:
-    """`briefgen serve --port 0` (default host) on a copy of the example; the port it took."""
+    """`briefgen serve --port 0` (default host) on a copy of the example, next to a sheet
+    with a hostile unknown field; the port it took."""
     shutil.copytree(EXAMPLE, tmp_path / "seeds" / EXAMPLE.name)
+    broken = tmp_path / "seeds" / "broken" / "facts.yaml"
+    broken.parent.mkdir()
+    broken.write_text(f'schema_version: "1"\n"{HOSTILE}": 1\n', encoding="utf-8")
     running = Running(start_cli(tmp_path, "serve", "--port", "0", stdout=subprocess.DEVNULL))
     try:
         yield int(running.wait_for(r"at http://[^\s/]+:(\d+)/").group(1))
@@ -57,3 +68,16 @@ def test_serve_listens_on_loopback_only(port: int) -> None:
         with pytest.raises(ConnectionRefusedError), \
                 socket.create_connection((address, port), timeout=5):
             pass
+
+
+def test_the_banner_shows_a_sheets_text_as_text(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
+            page = response.read().decode("utf-8")
+        if "the last build had problems" in page or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert "the last build had problems" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert HOSTILE not in page
