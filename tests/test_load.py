@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -144,11 +143,13 @@ def test_anchors_and_aliases_are_named_as_written() -> None:
 def test_billion_laughs_is_refused_before_expansion() -> None:
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
-    started = time.perf_counter()
     found = codes("\n".join(lines) + "\n")
-    assert time.perf_counter() - started < 5
     assert set(found) == {"BG103"}
-    assert len(found) == 10 + 9 * 9  # every anchor and every alias, nothing expanded
+    assert len(found) == 10 + 9 * 9  # every anchor and every alias
+    # nothing expanded (checked by structure, not by a clock): an alias stays a placeholder
+    data, _ = load_text("\n".join(lines) + "\n", "t.yaml", recover=True)
+    assert isinstance(data, dict)
+    assert data["a9"] == [None] * 9
 
 
 @pytest.mark.parametrize("text", [
