@@ -3,6 +3,12 @@
 `write_project(root, n, seed)` writes root/seeds/brief-0000 … with two stored sources
 each; every item cites an excerpt that is verbatim in its source, and the body lands near
 the word budgets (about 300-370 words), so the sheets pass `briefgen check` and fit a page.
+
+With `realistic=True` (the benchmark's sheets) they look more like real ones: actors with
+accented and Cyrillic names, source texts with curly quotes and dashes, one position in
+direct speech whose quote is verbatim in its source; every tenth sheet (index 4, 14, …)
+is long enough to need a tighter rung of the fitting ladder, and every twentieth (index
+13, 33, …) fails `check` (a quote edited after curation, or a source changed since).
 """
 
 from __future__ import annotations
@@ -82,6 +88,16 @@ ACTORS = [
     ("delta", "Dara Diallo", "Prime Minister"),
     ("echo", "Eli Evans", "Secretary General"),
 ]
+REAL_ACTORS = [
+    ("alpha", "Ana Álvarez", "Foreign Minister"),
+    ("bravo", "Jürgen Brandt", "President"),
+    ("charlie", "Дмитрий Соколов", "Envoy"),
+    ("delta", "Zoë N’Diaye", "Prime Minister"),
+    ("echo", "Eli Evans", "Secretary General"),
+]
+TIGHT_EVERY, TIGHT_AT = 10, 4  # realistic: these sheets need a tighter ladder rung
+TIGHT_ITEMS = 5  # agenda rows and obstacles added to a tight sheet
+FAILING_EVERY, FAILING_AT = 20, 13  # realistic: these sheets fail `check`
 
 
 def _sentence(rng: random.Random, n: int) -> str:
@@ -93,11 +109,22 @@ def _phrase(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n))
 
 
-def sheet(index: int, seed: int = 1) -> tuple[str, dict[str, str]]:
+def kind(index: int, *, realistic: bool) -> str:
+    """'plain', 'tight' (needs a ladder rung) or 'failing' (fails check) for sheet INDEX."""
+    if realistic and index % FAILING_EVERY == FAILING_AT:
+        return "failing"
+    if realistic and index % TIGHT_EVERY == TIGHT_AT:
+        return "tight"
+    return "plain"
+
+
+def sheet(index: int, seed: int = 1, *, realistic: bool = False) -> tuple[str, dict[str, str]]:
     """(facts.yaml text, {source file name: text}) for synthetic briefing INDEX."""
     rng = random.Random(seed * 100_003 + index)
     slug = f"brief-{index:04d}"
     quotes: dict[str, list[str]] = {"S1": [], "S2": []}
+    actors = REAL_ACTORS if realistic else ACTORS
+    what = kind(index, realistic=realistic)
 
     def excerpt(source: str, n: int) -> str:
         text = _phrase(rng, n)
@@ -125,7 +152,11 @@ def sheet(index: int, seed: int = 1) -> tuple[str, dict[str, str]]:
         '  audience: "Benchmark readers"',
         "  handling: {classification: PUBLIC SOURCES, tlp: CLEAR}",
         "actors:",
-        *(f"  - {{id: {a}, name: {n}, role: {r}, type: person}}" for a, n, r in ACTORS),
+        *(
+            f"  - {{id: {a}, name: {json.dumps(n, ensure_ascii=False) if realistic else n}, "
+            f"role: {r}, type: person}}"
+            for a, n, r in actors
+        ),
         "sources:",
     ]
     body = [
@@ -151,9 +182,9 @@ def sheet(index: int, seed: int = 1) -> tuple[str, dict[str, str]]:
         ),
         "positions:",
         *(
-            f"  - {{id: P{i}, actor: {ACTORS[i - 1][0]}, speech: indirect, "
+            f"  - {{id: P{i}, actor: {actors[i - 1][0]}, speech: indirect, "
             f'summary: "{_sentence(rng, 13)}", cite: {item_cite("S1")}}}'
-            for i in range(1, 6)
+            for i in range(1 + realistic, 6)
         ),
         "assessments:",
         f'  - {{id: J1, statement: "A deal on {_phrase(rng, 4)} is likely.", likelihood: likely, '
@@ -167,15 +198,46 @@ def sheet(index: int, seed: int = 1) -> tuple[str, dict[str, str]]:
             for i in range(1, 4)
         ),
     ]
+    said = ""
+    if realistic:  # P1 in direct speech: the quote is verbatim in S1, between curly quotes
+        said = f"we will not sign {_phrase(rng, 5)} before the vote"
+        quoted = said if what != "failing" or index % 40 != FAILING_AT else said + " in June"
+        first = body.index("positions:") + 1
+        body.insert(
+            first,
+            f"  - {{id: P1, actor: {actors[0][0]}, speech: direct, "
+            f'summary: "{_sentence(rng, 12)}", quote: "{quoted}", cite: {item_cite("S1")}}}',
+        )
+    if what == "tight":  # enough more to overflow the designed page, not the 9 pt floor
+        first = body.index("obstacles:")  # short items: more lines, not over 400 words
+        body[first:first] = [
+            f'  - {{id: A{i}, topic: "{_phrase(rng, 1)}", detail: "{_phrase(rng, 3)}", '
+            f"raised_by: [bravo], status: expected, cite: {item_cite('S2')}}}"
+            for i in range(5, 5 + TIGHT_ITEMS)
+        ]
+        first = body.index("positions:")
+        body[first:first] = [
+            f'  - {{id: O{i}, issue: "{_phrase(rng, 3)}", cite: {item_cite("S2")}}}'
+            for i in range(5, 5 + TIGHT_ITEMS)
+        ]
     sources = {}
     for sid in ("S1", "S2"):
         paragraphs = [
             f"{_sentence(rng, 20)} {q.capitalize()} {_sentence(rng, 12)}" for q in quotes[sid]
         ]
+        if said and sid == "S1":
+            paragraphs.insert(
+                1,
+                f"{actors[0][1]} told reporters: \u201c{said.capitalize()}.\u201d"
+                f" Officials \u2014 speaking in Genève \u2014 did not comment.",
+            )
         text = f"Synthetic source {sid} for {slug}\n\n" + "\n\n".join(paragraphs) + "\n"
         name = f"{sid.lower()}.txt"
         sources[name] = text
         digest = hashlib.sha256(text.encode()).hexdigest()
+        if what == "failing" and index % 40 != FAILING_AT and sid == "S2":
+            text += "A paragraph added after the facts were curated.\n"  # sha256 mismatch
+            sources[name] = text
         lines += [
             f"  - id: {sid}",
             f'    title: "Synthetic source {sid} for {slug}"',
@@ -188,11 +250,13 @@ def sheet(index: int, seed: int = 1) -> tuple[str, dict[str, str]]:
     return "\n".join(lines + body) + "\n", sources
 
 
-def write_project(root: Path, n: int, *, seed: int = 1, start: int = 0) -> list[Path]:
+def write_project(
+    root: Path, n: int, *, seed: int = 1, start: int = 0, realistic: bool = False
+) -> list[Path]:
     """Write N synthetic sheets under ROOT/seeds/; return their facts.yaml paths."""
     paths = []
     for index in range(start, start + n):
-        text, sources = sheet(index, seed)
+        text, sources = sheet(index, seed, realistic=realistic)
         folder = root / "seeds" / f"brief-{index:04d}"
         (folder / "sources").mkdir(parents=True, exist_ok=True)
         (folder / "facts.yaml").write_text(text, encoding="utf-8")
@@ -205,5 +269,5 @@ def write_project(root: Path, n: int, *, seed: int = 1, start: int = 0) -> list[
 if __name__ == "__main__":
     import sys
 
-    made = write_project(Path(sys.argv[1]), int(sys.argv[2]))
+    made = write_project(Path(sys.argv[1]), int(sys.argv[2]), realistic="--realistic" in sys.argv)
     print(json.dumps({"sheets": len(made)}))

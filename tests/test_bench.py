@@ -16,5 +16,5 @@ def test_the_benchmark_runs_and_writes_every_measure(tmp_path: Path) -> None:
                             timeout=600, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     data = json.loads((tmp_path / "latest.json").read_text())
-    assert {"example", "check", "build", "pandoc", "site", "startup"} <= set(data)
-    assert "ratio (target)" in result.stdout
+    assert {"example", "check", "build", "pandoc", "site", "preview", "startup"} <= set(data)
+    assert "ratio: what is compared (target)" in result.stdout

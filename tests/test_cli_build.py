@@ -70,8 +70,6 @@ def test_build_writes_the_three_formats(project: Path) -> None:
     assert "<title>Trump–Putin summit" in html
     assert len(pypdf.PdfReader(io.BytesIO(files[f"{SLUG}.pdf"].read_bytes())).pages) == 1
     assert all(oct(p.stat().st_mode & 0o777) == "0o644" for p in files.values())
-    assert not list(project.rglob(".briefgen-tmp*"))
-    assert not list(project.rglob("*.tmp"))
 
 
 def test_format_md_writes_only_markdown(project: Path) -> None:
@@ -184,3 +182,44 @@ def test_rebuilds_rewrite_only_changed_files(project: Path) -> None:
     for name, (data, mtime) in new.items():
         if data == old[name][0]:
             assert mtime == old[name][1], f"{name} was rewritten with the same bytes"
+
+
+def test_editing_a_project_template_rebuilds(project: Path) -> None:
+    """Templates are inputs of every briefing: an edited override is not 'up to date'."""
+    template = project / "templates" / "brief.md"
+    template.parent.mkdir()
+    template.write_text("# {{ brief.title | md }}\n\nFirst version.\n", encoding="utf-8")
+    first = briefgen("build", "--format", "md", "-j", "1", cwd=project)
+    assert first.returncode == 0, first.stderr
+    written = project / "out" / SLUG / f"{SLUG}.md"
+    assert "First version." in written.read_text(encoding="utf-8")
+
+    template.write_text("# {{ brief.title | md }}\n\nSecond version.\n", encoding="utf-8")
+    second = briefgen("build", "--format", "md", "-j", "1", cwd=project)
+    assert second.returncode == 0, second.stderr
+    assert "up to date" not in second.stderr
+    assert "Second version." in written.read_text(encoding="utf-8")
+
+    third = briefgen("build", "--format", "md", "-j", "1", cwd=project)  # nothing changed
+    assert third.returncode == 0, third.stderr
+    assert "up to date" in third.stderr
+
+
+def test_an_edited_stored_source_is_rechecked_not_up_to_date(project: Path) -> None:
+    """Stored sources are inputs too: a changed one fails its sha256 check on the next build."""
+    assert briefgen("build", "--format", "md", "-j", "1", cwd=project).returncode == 0
+    source = sorted((project / "seeds" / SLUG / "sources").iterdir())[0]
+    source.write_text(source.read_text(encoding="utf-8") + "\nAdded later.\n", encoding="utf-8")
+    again = briefgen("build", "--format", "md", "-j", "1", cwd=project)
+    assert again.returncode == 1, again.stderr
+    assert "up to date" not in again.stderr
+    assert "BG406" in again.stderr
+
+
+def test_a_deleted_output_file_is_rebuilt(project: Path) -> None:
+    assert briefgen("build", "--format", "md", "-j", "1", cwd=project).returncode == 0
+    written = project / "out" / SLUG / f"{SLUG}.md"
+    written.unlink()
+    again = briefgen("build", "--format", "md", "-j", "1", cwd=project)
+    assert again.returncode == 0, again.stderr
+    assert written.is_file()

@@ -22,7 +22,9 @@ import pypdf
 import pytest
 
 from briefgen import pdf, pipeline, rules
+from briefgen.assets import builtin_templates
 from briefgen.errors import BriefError
+from briefgen.render import read_template, render_html
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "seeds" / "helsinki-summit-2018"
@@ -85,6 +87,21 @@ TIGHT = Extra(facts=7, fact_words=10)
 OVERSIZED = Extra(facts=8, agenda=8, obstacles=7, watch=5, strip_details=True)
 
 
+END_TEXT = "Confidence rates the evidence, not the probability."  # the legend's last words
+
+
+def pdftotext(data: bytes) -> str:
+    """The PDF's text by poppler, whitespace-normalised (fails under $CI when missing)."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext (poppler-utils) is missing on CI")
+        pytest.skip("pdftotext (poppler-utils) is not installed: the fitting oracle is SKIPPED")
+    done = subprocess.run([tool, "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
+                          check=True, timeout=60)
+    return " ".join(done.stdout.decode("utf-8").split())
+
+
 @dataclass
 class Layout:
     step: str
@@ -94,13 +111,20 @@ class Layout:
 
 @pytest.fixture
 def layouts(monkeypatch: pytest.MonkeyPatch) -> list[Layout]:
-    """Every layout the PDF stage makes: its ladder step, page count and whether it fits."""
+    """Every layout the PDF stage makes: its ladder step, page count and whether it fits.
+
+    Whether it fits is decided independently of briefgen's own check (`pdf._fits`): the
+    layout is written to PDF, pypdf counts its pages and poppler must find the page's
+    last words on it.
+    """
     seen: list[Layout] = []
     original = pdf.Renderer.layout
 
     def spy(self: pdf.Renderer, html: str, step: pdf.Step) -> object:
         document = original(self, html, step)
-        seen.append(Layout(step.name, len(document.pages), pdf._fits(document)))
+        data = document.write_pdf()
+        pages = len(pypdf.PdfReader(io.BytesIO(data)).pages)
+        seen.append(Layout(step.name, pages, pages == 1 and END_TEXT in pdftotext(data)))
         return document
 
     monkeypatch.setattr(pdf.Renderer, "layout", spy)
@@ -188,6 +212,24 @@ def test_overflow_within_every_budget_says_to_cut_items(tmp_path: Path) -> None:
     assert d.code == "BG310"
     assert "over budget" not in d.hint
     assert "within budget; shorten or drop items in the longest lists" in d.hint
+
+
+def test_one_page_without_the_end_marker_is_refused(tmp_path: Path) -> None:
+    """One page is not proof that everything is on it: an override (or CSS) can drop the
+    end of the content without adding a page, so the marker must be found on the page."""
+    builtin = (builtin_templates() / "brief.html").read_text(encoding="utf-8")
+    marker = f'<div id="{pdf.END_MARKER}"></div>'
+    assert marker in builtin
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "brief.html").write_text(builtin.replace(marker, ""),
+                                                       encoding="utf-8")
+    sheet = EXAMPLE / "facts.yaml"
+    html = render_html(pipeline.check(sheet).brief, project=tmp_path)
+    renderer = pdf.renderer((builtin_templates(),), read_template("fonts.css"))
+    assert len(renderer.layout(html, pdf.LADDER[0]).pages) == 1  # the page count alone passes
+    with pytest.raises(BriefError) as caught:
+        pipeline.make(sheet, formats=("pdf",), project=tmp_path)
+    assert [d.code for d in caught.value.diagnostics] == ["BG310"]
 
 
 def _cut(extra: Extra, lines: int) -> Extra:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -131,14 +130,26 @@ def test_every_problem_is_reported_in_one_pass() -> None:
     assert got == [(1, 4, "BG103"), (2, 4, "BG103"), (3, 4, "BG104"), (5, 1, "BG107")]
 
 
+def test_anchors_and_aliases_are_named_as_written() -> None:
+    """The editor looks for what the message names: `&x` where it is set, `*x` where used."""
+    with pytest.raises(BriefError) as caught:
+        load_text("a: &x 1\nb: *x\n", "t.yaml")
+    assert [str(d).splitlines()[0] for d in caught.value.diagnostics] == [
+        "t.yaml:1:4: error BG103: anchor '&x' is not allowed",
+        "t.yaml:2:4: error BG103: alias '*x' is not allowed",
+    ]
+
+
 def test_billion_laughs_is_refused_before_expansion() -> None:
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
-    started = time.perf_counter()
     found = codes("\n".join(lines) + "\n")
-    assert time.perf_counter() - started < 5
     assert set(found) == {"BG103"}
-    assert len(found) == 10 + 9 * 9  # every anchor and every alias, nothing expanded
+    assert len(found) == 10 + 9 * 9  # every anchor and every alias
+    # nothing expanded (checked by structure, not by a clock): an alias stays a placeholder
+    data, _ = load_text("\n".join(lines) + "\n", "t.yaml", recover=True)
+    assert isinstance(data, dict)
+    assert data["a9"] == [None] * 9
 
 
 @pytest.mark.parametrize("text", [

@@ -8,8 +8,11 @@ project (Helsinki + 4 synthetic sheets), so a no-op build takes well under a sec
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +22,7 @@ import pytest
 from site_helpers import (
     broken_links,
     built_project,
+    cli_env,
     copy_project,
     hashes,
     run_cli,
@@ -125,6 +129,49 @@ def test_sigterm_mid_build_cleans_up_and_exits_143(project: Path) -> None:
     assert hashes(out) == before
     assert staging_leftovers(out) == []
     assert _lock_is_free(project)
+
+
+# The CLI, with an audit hook that looks at the live site before every file operation and
+# import the build makes (open, rename, unlink, rmtree, ctypes call, ...). Why a hook and
+# not a watcher polling from outside: a delete-then-rename swap leaves out/ missing for
+# microseconds, which a poller misses; the hook sees the state between any two of the
+# build's own steps, deterministically, whatever function names the swap uses.
+WATCHED_BUILD = """
+import atexit, json, os, sys
+index, report = os.path.join(sys.argv[1], "index.html"), sys.argv[2]
+seen = {"looks": 0, "missing": []}
+busy = []
+def look(event, args):
+    if busy:
+        return
+    busy.append(1)
+    try:
+        seen["looks"] += 1
+        if not os.path.isfile(index):
+            seen["missing"].append(event)
+    finally:
+        busy.pop()
+sys.addaudithook(look)
+atexit.register(lambda: open(report, "w").write(json.dumps(seen)))
+from briefgen.cli import cli
+cli(sys.argv[3:], prog_name="briefgen")
+"""
+
+
+def test_the_live_site_never_disappears_during_the_swap(project: Path, tmp_path: Path) -> None:
+    """The swap is one exchange: before and after every step of a build, out/ is a site."""
+    out, report = project / "out", tmp_path / "looks.json"
+    _edit(project / "seeds" / "brief-0001" / "facts.yaml", 'title: "Synthetic briefing 1:',
+          'title: "Swapped in 1:')
+    done = subprocess.run([sys.executable, "-c", WATCHED_BUILD, str(out), str(report),
+                           "build", "--jobs", "1"], cwd=project, env=cli_env(),
+                          capture_output=True, text=True, timeout=180, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Swapped in 1:" in (out / "index.html").read_text(encoding="utf-8")
+    seen = json.loads(report.read_text(encoding="utf-8"))
+    assert seen["looks"] > 100, seen  # the hook did watch the build
+    assert seen["missing"] == [], "out/index.html was missing during the build"
+    assert staging_leftovers(out) == []
 
 
 def test_up_to_date_build_also_removes_leftover_staging(project: Path) -> None:

@@ -445,12 +445,15 @@ def test_template_syntax_error_is_bg501(checked: pipeline.Checked, tmp_path: Pat
     assert d.where.line is not None
 
 
-def test_template_error_fails_make_and_writes_nothing(tmp_path: Path) -> None:
+def test_template_error_fails_the_build_and_publishes_nothing(tmp_path: Path) -> None:
+    """`make` only renders in memory; the build is what could leave files behind."""
     project = _project(tmp_path, "brief.html", "{{ brief.nosuch }}")
-    with pytest.raises(BriefError) as caught:
-        pipeline.make(SHEET, project=project)
-    assert [d.code for d in caught.value.diagnostics] == ["BG502"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["templates"]
+    report = pipeline.build([SHEET], tmp_path / "out", project=project, jobs=1)
+    assert not report.published
+    assert [(sheet, [d.code for d in found]) for sheet, found in report.failed] == [
+        (SHEET, ["BG502"])]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == [
+        "templates"]
 
 
 def test_a_key_facts_date_reaches_every_format(example_copy: Path) -> None:

@@ -1,0 +1,337 @@
+"""A small, targeted mutation run over the trust-critical modules.
+
+Each mutant below breaks one promise of the README in one line (file, exact snippet,
+replacement) and names the tests that must catch it. The script copies the working tree
+(tracked and untracked files, not .git or .venv) into a temporary folder, applies each
+mutant there in turn, runs the named tests with `pytest -x` and reports killed or
+survived. The checkout itself is never modified.
+
+    .venv/bin/python bench/mutants.py              # every mutant (a few minutes)
+    .venv/bin/python bench/mutants.py publish serve  # only mutants whose name has a word
+    .venv/bin/python bench/mutants.py --list
+
+Exit status 1 when a mutant survives, its snippet no longer occurs exactly once (the code
+moved on: update the table), or its tests pass unmutated (no baseline, no verdict).
+Why not a mutation tool: mutmut or cosmic-ray would add a dependency and mutate every
+operator of every module, hours on two cores; these mutants are the failures that would
+cost a reader's trust, and each is a line someone could plausibly write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One deliberate bug: replace SNIPPET (exactly once in FILE) with REPLACEMENT."""
+
+    name: str
+    file: str
+    snippet: str
+    replacement: str
+    tests: tuple[str, ...]  # pytest arguments: node ids, or a file plus `-k` expression
+
+
+FIT = "tests/test_fit.py"
+LOAD = "tests/test_load.py"
+CLI = "tests/test_cli_build.py"
+PUBLISH = "tests/test_publish.py"
+
+# One table, so a refactor on another branch updates one line per mutant. Provenance's
+# word-boundary check is being added elsewhere: no mutant depends on it yet.
+MUTANTS = (
+    # --- pdf: one page, really everything on it ---------------------------------------------
+    Mutant(
+        "pdf-fits-ignores-end-marker",
+        "briefgen/pdf.py",
+        "return len(document.pages) == 1 and END_MARKER in document.pages[0].anchors",
+        "return len(document.pages) == 1",
+        (f"{FIT}::test_one_page_without_the_end_marker_is_refused",),
+    ),
+    Mutant(
+        "pdf-overflow-not-refused",
+        "briefgen/pdf.py",
+        "            if not _fits(document):\n                raise BriefError(",
+        "            if False:\n                raise BriefError(",
+        (f"{FIT}::test_oversized_sheet_fails_with_bg310",),
+    ),
+    Mutant(
+        "pdf-ladder-searches-instead-of-predicting",
+        "briefgen/pdf.py",
+        "return list(LADDER[max(first, 1) :])",
+        "return list(LADDER[1:])",
+        (FIT, "-k", "every_rung"),
+    ),
+    Mutant(
+        "pdf-fetcher-reads-outside-the-assets",
+        "briefgen/pdf.py",
+        "if not any(path.is_relative_to(r) for r in self.roots) or not path.is_file():",
+        "if not path.is_file():",
+        ("tests/test_hostile.py", "-k", "fetcher"),
+    ),
+    # --- load / prescan: strict YAML ---------------------------------------------------------
+    Mutant(
+        "load-duplicate-key-kept",
+        "briefgen/load.py",
+        "        if value in top.first:",
+        "        if False:",
+        (LOAD, "-k", "duplicate"),
+    ),
+    Mutant(
+        "load-yaml-1.1-octal",
+        "briefgen/load.py",
+        '_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)|0x[0-9a-fA-F]+")',
+        '_INT = re.compile(r"[-+]?[0-9]+|0x[0-9a-fA-F]+")',
+        (LOAD, "-k", "yaml_1_2"),
+    ),
+    Mutant(
+        "prescan-depth-limit-raised",
+        "briefgen/prescan.py",
+        "MAX_DEPTH = 64",
+        "MAX_DEPTH = 200",  # far higher only hangs the pure-Python re-walk: killed by timeout
+        (LOAD, "-k", "deep"),
+    ),
+    Mutant(
+        "prescan-alias-check-removed",
+        "briefgen/prescan.py",
+        "elif isinstance(event, yaml.AliasEvent):",
+        "elif False:",  # still BG103, via the anchor check: the message names the alias wrongly
+        (LOAD, "-k", "billion or named_as_written"),
+    ),
+    Mutant(
+        "prescan-tags-allowed",
+        "briefgen/prescan.py",
+        "    if tag is not None:",
+        "    if False:",
+        (LOAD, "-k", "refuses"),
+    ),
+    # --- provenance: every passage is in its stored source -----------------------------------
+    Mutant(
+        "provenance-sha256-ignored",
+        "briefgen/provenance.py",
+        "elif source.sha256 != got.sha256:",
+        "elif False:",
+        ("tests/test_check.py::test_a_changed_source_text_is_caught",),
+    ),
+    Mutant(
+        "provenance-quotes-unchecked",
+        "briefgen/provenance.py",
+        'yield from _passage(position.quote, ids, ("positions", i, "quote"), where, stored, '
+        '"BG401")',
+        "yield from ()",
+        ("tests/test_golden_errors.py", "-k", "quote-not-in-source"),
+    ),
+    Mutant(
+        "provenance-excerpts-unchecked",
+        "briefgen/provenance.py",
+        'yield from _passage(ref.excerpt, [ident], (*path, "excerpt"), where, stored, "BG402")',
+        "yield from ()",
+        ("tests/test_golden_errors.py", "-k", "excerpt-not-in-source"),
+    ),
+    Mutant(
+        "provenance-reads-outside-the-folder",
+        "briefgen/provenance.py",
+        "    if not path.is_relative_to(root):",
+        "    if False:",
+        ("tests/test_golden_errors.py", "-k", "path-escape"),
+    ),
+    # --- manifest: up to date only when nothing that matters changed --------------------------
+    Mutant(
+        "manifest-templates-not-hashed",
+        "briefgen/manifest.py",
+        "    for folder in template_dirs:\n        _hash_tree(digest, folder)\n",
+        "",
+        (f"{CLI}::test_editing_a_project_template_rebuilds",),
+    ),
+    Mutant(
+        "manifest-sources-not-hashed",
+        "briefgen/manifest.py",
+        "    _hash_tree(digest, sheet.parent)",
+        "    digest.update(sheet.read_bytes())",
+        (f"{CLI}::test_an_edited_stored_source_is_rechecked_not_up_to_date",),
+    ),
+    Mutant(
+        "manifest-missing-output-not-rebuilt",
+        "briefgen/manifest.py",
+        "            and _present(out, record)\n",
+        "",
+        (f"{CLI}::test_a_deleted_output_file_is_rebuilt",),
+    ),
+    # --- publish: atomic, exclusive, never someone else's folder -----------------------------
+    Mutant(
+        "publish-delete-then-rename",
+        "briefgen/publish.py",
+        "                _exchange(self.path, self.out)\n"
+        "                shutil.rmtree(self.path, ignore_errors=True)",
+        "                shutil.rmtree(self.out)\n                self.path.rename(self.out)",
+        (f"{PUBLISH}::test_the_live_site_never_disappears_during_the_swap",),
+    ),
+    Mutant(
+        "publish-two-step-rename",
+        "briefgen/publish.py",
+        "    if renameat2 is not None:",
+        "    if False:",
+        (f"{PUBLISH}::test_the_live_site_never_disappears_during_the_swap",),
+    ),
+    Mutant(
+        "publish-no-lock",
+        "briefgen/publish.py",
+        "fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))",
+        "pass",
+        (f"{PUBLISH}::test_second_build_exits_4_while_the_lock_is_held",),
+    ),
+    Mutant(
+        "publish-replaces-a-foreign-folder",
+        "briefgen/publish.py",
+        "if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):",
+        "if False:",
+        (f"{PUBLISH}::test_refuses_a_non_empty_folder_it_did_not_make",),
+    ),
+    Mutant(
+        "publish-leftovers-kept",
+        "briefgen/publish.py",
+        "        if stale.is_dir() and not stale.is_symlink():",
+        "        if False:",
+        (f"{PUBLISH}::test_up_to_date_build_also_removes_leftover_staging",),
+    ),
+    Mutant(
+        "publish-failed-staging-left-behind",
+        "briefgen/publish.py",
+        "        if stage.path.exists():\n            stage.abort()",
+        "        pass",
+        (f"{PUBLISH}::test_failing_sheet_fails_the_build_and_leaves_the_site",),
+    ),
+    Mutant(
+        "publish-failed-build-still-published",
+        "briefgen/pipeline.py",
+        "if failed and not keep_going:",
+        "if False:",
+        ("tests/test_render.py::test_template_error_fails_the_build_and_publishes_nothing",),
+    ),
+    # --- serve: a local preview -------------------------------------------------------------
+    Mutant(
+        "serve-listens-on-every-interface",
+        "briefgen/serve.py",
+        "server = _server(out, host, port, state)",
+        'server = _server(out, "0.0.0.0", port, state)',
+        ("tests/test_serve.py::test_serve_listens_on_loopback_only",),
+    ),
+    Mutant(
+        "serve-banner-unescaped",
+        "briefgen/serve.py",
+        'items = "".join(f"<li>{html.escape(str(d))}</li>" for d in problems)',
+        'items = "".join(f"<li>{d}</li>" for d in problems)',
+        ("tests/test_serve.py::test_the_banner_shows_a_sheets_text_as_text",),
+    ),
+)
+
+
+def copy_tree(target: Path) -> None:
+    """The working tree as it is (tracked and untracked, not ignored) into TARGET."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    for raw in filter(None, listed):
+        rel = Path(os.fsdecode(raw))
+        source = ROOT / rel
+        if source.is_file():
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / rel)
+
+
+def pytest(copy: Path, tests: tuple[str, ...], timeout: float) -> tuple[int, float, str]:
+    """Run TESTS in COPY (its own briefgen first on the path): (status, seconds, summary)."""
+    env = dict(os.environ, PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1")
+    env.pop("BRIEFGEN_STRICT", None)
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
+            cwd=copy,
+            env=env,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return -1, time.perf_counter() - start, "timed out"
+    failures = [x for x in done.stdout.decode(errors="replace").splitlines() if x.startswith("E ")]
+    return done.returncode, time.perf_counter() - start, "\n".join(failures[:3])
+
+
+def verdict(status: int) -> str:
+    """pytest's exit status → what it says about a mutant."""
+    return {0: "SURVIVED", 1: "killed", -1: "killed (timeout)", 5: "NO TESTS"}.get(
+        status, f"ERROR ({status})"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("only", nargs="*", help="Run only mutants whose name contains a word.")
+    parser.add_argument("--list", action="store_true", help="List the mutants and exit.")
+    parser.add_argument("--timeout", type=float, default=300, help="Seconds per test run.")
+    parser.add_argument("--why", action="store_true", help="Show how each mutant was killed.")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="Skip running each selection unmutated first."
+    )
+    args = parser.parse_args()
+    chosen = [m for m in MUTANTS if not args.only or any(w in m.name for w in args.only)]
+    if args.list:
+        for m in chosen:
+            print(f"{m.name:<44}{m.file:<24}{' '.join(m.tests)}")
+        return 0
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still remove the copy
+    bad = 0
+    passed: set[tuple[str, ...]] = set()  # selections seen passing unmutated
+    with tempfile.TemporaryDirectory(prefix="briefgen-mutants-") as tmp:
+        copy = Path(tmp)
+        copy_tree(copy)
+        print(f"{len(chosen)} mutants; each line: verdict, seconds, mutant, tests")
+        for m in chosen:
+            path = copy / m.file
+            original = path.read_text(encoding="utf-8")
+            if original.count(m.snippet) != 1:
+                print(
+                    f"{'STALE':<18}{'':>6}  {m.name}: snippet found "
+                    f"{original.count(m.snippet)} times in {m.file}"
+                )
+                bad += 1
+                continue
+            if not args.no_baseline and m.tests not in passed:
+                status, _, _ = pytest(copy, m.tests, args.timeout)
+                if status != 0:  # the tests must pass unmutated, or a kill means nothing
+                    print(f"{'BASELINE FAILS':<18}{'':>6}  {m.name}: {verdict(status)} unmutated")
+                    bad += 1
+                    continue
+                passed.add(m.tests)
+            path.write_text(original.replace(m.snippet, m.replacement), encoding="utf-8")
+            try:
+                status, seconds, why = pytest(copy, m.tests, args.timeout)
+            finally:
+                path.write_text(original, encoding="utf-8")
+            print(f"{verdict(status):<18}{seconds:>5.1f}s  {m.name}  ({' '.join(m.tests)})")
+            if args.why and why:
+                print("    " + why.replace("\n", "\n    "))
+            bad += status not in (1, -1)
+    print(f"{len(chosen) - bad} of {len(chosen)} mutants killed")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
