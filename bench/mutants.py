@@ -226,14 +226,14 @@ MUTANTS = (
         "briefgen/serve.py",
         "server = _server(out, host, port, state)",
         'server = _server(out, "0.0.0.0", port, state)',
-        ("tests/test_serve.py::test_serve_listens_on_loopback_only",),
+        ("tests/test_serve_loopback.py::test_serve_listens_on_loopback_only",),
     ),
     Mutant(
         "serve-banner-unescaped",
         "briefgen/serve.py",
         'items = "".join(f"<li>{html.escape(str(d))}</li>" for d in problems)',
         'items = "".join(f"<li>{d}</li>" for d in problems)',
-        ("tests/test_serve.py::test_the_banner_shows_a_sheets_text_as_text",),
+        ("tests/test_serve_loopback.py::test_the_banner_shows_a_sheets_text_as_text",),
     ),
 )
 

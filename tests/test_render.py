@@ -448,7 +448,8 @@ def test_template_syntax_error_is_bg501(checked: pipeline.Checked, tmp_path: Pat
 def test_template_error_fails_the_build_and_publishes_nothing(tmp_path: Path) -> None:
     """`make` only renders in memory; the build is what could leave files behind."""
     project = _project(tmp_path, "brief.html", "{{ brief.nosuch }}")
-    report = pipeline.build([SHEET], tmp_path / "out", project=project, jobs=1)
+    report = pipeline.build([SHEET], tmp_path / "out",
+                            pipeline.BuildOptions(project=project, jobs=1))
     assert not report.published
     assert [(sheet, [d.code for d in found]) for sheet, found in report.failed] == [
         (SHEET, ["BG502"])]
