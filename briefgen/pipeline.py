@@ -374,10 +374,10 @@ def _pdf_renderer(project: Path | None) -> Any:
 
 def _advice(brief: Brief) -> str:
     """What to cut when the page overflows: the sections over budget, or the longest lists."""
-    from briefgen import rules
+    from briefgen import budgets
 
-    over = rules.over_budget(brief)
-    words = sum(rules.section_words(brief).values())
+    over = budgets.over_budget(brief)
+    words = sum(budgets.section_words(brief).values())
     if over:
         return f"the body has {words} words; over budget: {', '.join(over)}"
     return f"the body has {words} words, within budget; shorten or drop items in the longest lists"

@@ -21,7 +21,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from briefgen import pdf, pipeline, rules
+from briefgen import budgets, pdf, pipeline
 from briefgen.assets import builtin_templates
 from briefgen.errors import BriefError
 from briefgen.render import read_template, render_html
@@ -132,7 +132,7 @@ def layouts(monkeypatch: pytest.MonkeyPatch) -> list[Layout]:
 
 
 def body_words(sheet: Path) -> int:
-    return sum(rules.section_words(pipeline.check(sheet).brief).values())
+    return sum(budgets.section_words(pipeline.check(sheet).brief).values())
 
 
 def test_the_example_fits_as_designed(layouts: list[Layout]) -> None:
@@ -183,7 +183,7 @@ def test_every_rung_is_reached_in_one_extra_layout(extra: Extra, rung: str, tmp_
 
 def test_oversized_sheet_fails_with_bg310(tmp_path: Path, layouts: list[Layout]) -> None:
     sheet = make_sheet(tmp_path, OVERSIZED)
-    assert body_words(sheet) < rules.BODY_LIMIT  # the words are fine; the page is not
+    assert body_words(sheet) < budgets.BODY_LIMIT  # the words are fine; the page is not
     with pytest.raises(BriefError) as caught:
         pipeline.make(sheet)
     (d,) = [d for d in caught.value.diagnostics if d.severity == "error"]
@@ -205,7 +205,7 @@ def test_overflow_within_every_budget_says_to_cut_items(tmp_path: Path) -> None:
     """Many one- and two-word items: every section within its word budget, still too long."""
     sheet = make_sheet(tmp_path, Extra(facts=8, fact_words=2, agenda=8, obstacles=7, watch=5,
                                        strip_details=True, words=(1, 2, 1)))
-    assert rules.over_budget(pipeline.check(sheet).brief) == []
+    assert budgets.over_budget(pipeline.check(sheet).brief) == []
     with pytest.raises(BriefError) as caught:
         pipeline.make(sheet, formats=("pdf",))
     (d,) = caught.value.diagnostics
