@@ -14,7 +14,8 @@ from pydantic import BaseModel
 
 from briefgen.errors import Diagnostic
 from briefgen.load import Path_, SourceMap, dotted
-from briefgen.model import Brief, Words, words
+from briefgen.model import Brief
+from briefgen.scalars import Words, words
 
 BODY_LIMIT = 400
 SECTION_BUDGETS = {  # words, items (briefing-format.md §2.2)
