@@ -3,7 +3,8 @@
 Why strict, frozen and closed: the strict loader already decided what is text and what
 is a number; `strict=True` stops pydantic from undoing that (`"yes"` → True), and
 `extra="forbid"` turns a typo such as `titel:` into an error. Word budgets are
-`Words(n)` metadata (scalars.py) read by `budgets.py`, not validators: they warn, they do not reject.
+`Words(n)` metadata (scalars.py) read by `budgets.py`, not validators: they warn, they do
+not reject.
 Cross-references (cites, actors, judgments) are checked later, where each can be located.
 """
 
