@@ -38,6 +38,7 @@ _SPACE = re.compile(r"\s+")
 _BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # what str.splitlines splits on
 _OPENERS, _CLOSERS = frozenset("“„‟«"), frozenset("”»")
 _CUTS = {(True, False): "start", (False, True): "end", (True, True): "both"}
+_KEPT_FORMAT = frozenset("\u200c\u200d")  # ZWNJ and ZWJ shape letters; other Cf are invisible
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,9 @@ def fold(text: str) -> Folded:
         e = p + 1
         while e < n and _mark(text[e]):
             e += 1
+        if _invisible(text[p]):  # a soft hyphen or zero-width space is not in what anyone reads
+            p = e
+            continue
         piece = _fold_cluster(text[p:e])
         out.append(piece)
         starts.extend([p] * len(piece))
@@ -116,17 +120,30 @@ def _wordy(char: str) -> bool:
     return char.isalnum() or _mark(char)
 
 
+def _invisible(char: str) -> bool:
+    """Format characters (U+00AD, U+200B, U+2060, U+FEFF…) but the joiners ZWNJ and ZWJ."""
+    return unicodedata.category(char) == "Cf" and char not in _KEPT_FORMAT
+
+
 def inside(text: str, p: int) -> bool:
-    """True when position P of TEXT falls inside a word (so a quote may not start or end there)."""
+    """True when position P of TEXT falls inside a word (so a quote may not start or end there).
+
+    Invisible format characters are looked through: `inter\u00adnational` is one word.
+    """
     if p <= 0 or p >= len(text):
         return False
-    x, y = text[p - 1], text[p]
+    i, j = p - 1, p
+    while i > 0 and _invisible(text[i]):
+        i -= 1
+    while j < len(text) - 1 and _invisible(text[j]):
+        j += 1
+    x, y = text[i], text[j]
     if _wordy(x) and _wordy(y):
         return not (_UNSPACED.match(x) or _UNSPACED.match(y))
     if _wordy(x) and y in _JOINERS:
-        return p + 1 < len(text) and _wordy(text[p + 1])
+        return j + 1 < len(text) and _wordy(text[j + 1])
     if x in _JOINERS and _wordy(y):
-        return p >= 2 and _wordy(text[p - 2])
+        return i >= 1 and _wordy(text[i - 1])
     return False
 
 
@@ -169,7 +186,12 @@ def find(passage: Folded, text: str, source: Folded) -> Hit | None:
     while k >= 0:
         end = k + len(passage.text)
         hit = Hit(source.starts[k], source.ends[end - 1])
-        cut = (inside(text, hit.start), inside(text, hit.end))
+        # a match may not begin or end inside the letters one character folds to (ß → ss)
+        cut = (
+            inside(text, hit.start) or (k > 0 and source.starts[k - 1] == source.starts[k]),
+            inside(text, hit.end)
+            or (end < len(source.text) and source.starts[end] == source.starts[end - 1]),
+        )
         crossed = source.breaks[bisect_left(source.breaks, k) : bisect_left(source.breaks, end)]
         if any(cut):
             hit = Hit(hit.start, hit.end, _CUTS[cut])

@@ -386,3 +386,23 @@ def test_a_huge_source_is_refused_after_reading_only_the_limit(example_copy: Pat
     assert found.code == "BG405"
     assert found.message.endswith("is larger than 2 MiB")
     assert peak < 4 * MAX_SOURCE_BYTES, f"read {peak} bytes for a 2 MiB limit"
+
+
+@pytest.mark.parametrize(("source", "passage", "whole"), [
+    ("a new inter\u00adnational order soon", "a new international order", True),
+    ("a new inter\u00adnational order soon", "national order soon", False),
+    ("and a fu\u200bture deal.", "ture deal", False),
+    ("and a fu\u200bture deal.", "a future deal", True),
+    ("er sagte groß und", "sagte gros", False),
+    ("er sagte groß und", "sagte groß", True),
+    ("on the oﬀ chance", "on the of", False),
+    ("the ﬁnal agreement", "inal agreement", False),
+    ("the ﬁnal agreement", "final agreement", True),
+])
+def test_invisible_and_multi_letter_characters_keep_words_whole(source: str, passage: str,
+                                                                whole: bool) -> None:
+    """A soft hyphen or zero-width space is inside its word, not a boundary; a match may not
+    stop inside the letters one character folds to (ß → ss, ﬀ → ff, ﬁ → fi)."""
+    hit = passages.find(fold(passage), source, fold(source))
+    assert hit is not None
+    assert (hit.problem == "") is whole, hit
