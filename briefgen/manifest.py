@@ -285,15 +285,17 @@ def _file_hash(path: Path) -> str:
 
 
 def _hash_tree(digest: Any, folder: Path) -> None:
+    """Hash FOLDER's files in a fixed order. Dotfiles and dot-folders are skipped (an editor's
+    lock or swap file is not a template), and each file is read bounded: a FIFO, device or
+    dangling link hashes as a marker instead of hanging or crashing the up-to-date check."""
     if not folder.is_dir():
         return
     for root, dirs, files in os.walk(folder):
-        dirs.sort()
-        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
-        for name in sorted(files):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(f for f in files if not f.startswith(".")):
             path = Path(root, name)
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
+            digest.update(read_bounded_or_why(path))
 
 
 def _version(package: str) -> str:

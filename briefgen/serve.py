@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from briefgen.errors import EXIT_USAGE, UNSAFE, BriefError, Diagnostic, Location
+from briefgen.publish import MARKER
 
 _RELOAD = (
     b"<script>(function(){var v=null;setInterval(function(){fetch('/__briefgen__/version')"
@@ -56,6 +57,16 @@ def serve(
     """Build once, serve OUT, and rebuild on changes under WATCH until interrupted."""
     state = State()
     _rebuild(build, state, report)
+    if out.exists() and not (out / MARKER).is_file():  # build refused it: never serve it
+        raise BriefError(
+            Diagnostic(
+                Location(str(out)),
+                "BG605",
+                f"{out} is not a site briefgen built; nothing of it is served",
+                "preview into a new folder, e.g. -o out",
+            ),
+            exit_code=EXIT_USAGE,
+        )
     server = _server(out, host, port, state)
     shown = f"[{host}]" if ":" in host else host
     report(f"serving {out}/ at http://{shown}:{server.server_address[1]}/ (Ctrl-C to stop)")

@@ -223,3 +223,32 @@ def test_a_deleted_output_file_is_rebuilt(project: Path) -> None:
     again = briefgen("build", "--format", "md", "-j", "1", cwd=project)
     assert again.returncode == 0, again.stderr
     assert written.is_file()
+
+
+def test_editor_files_in_templates_neither_crash_nor_hang_the_build(project: Path) -> None:
+    """Emacs leaves `.#brief.html` (a dangling symlink) while a file is open; a FIFO would
+    block a read: the settings key skips dotfiles and reads every file bounded."""
+    templates = project / "templates"
+    templates.mkdir()
+    (templates / ".#brief.html").symlink_to("nobody@host.1234")
+    os.mkfifo(templates / ".pipe")
+    os.mkfifo(templates / "notes.fifo")  # not a dotfile: hashed as a marker, never read
+    result = subprocess.run([sys.executable, "-m", "briefgen", "build"], cwd=project,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_refuses_a_folder_build_refused(project: Path, tmp_path: Path) -> None:
+    """`serve -o` a folder briefgen did not make: exit 2, and nothing of it is served."""
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "secret.txt").write_text("not for the preview", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "briefgen", "serve", "-o", str(foreign),
+                             "--port", "0"], cwd=project,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 2, result.stderr
+    assert "BG605" in result.stderr
+    assert "at http://" not in result.stderr  # it never listened
