@@ -50,13 +50,17 @@ def _cut_off(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
             f"briefing.prepared.as_of {as_of} is after the day the brief was prepared, {written}",
             "the information cut-off is at most prepared.date",
         )
+    cut_off = as_of or written  # without an as-of date, the day it was prepared is the cut-off
+    what = "the as-of date" if as_of else "the day the brief was prepared,"
     for i, source in enumerate(brief.sources):
         published = getattr(source, "published", None)
-        if after(published, as_of):
+        if after(published, cut_off):
             yield Diagnostic(
                 where.at(("sources", i, "published")),
                 "BG408",
                 f"source {getattr(source, 'id', i + 1)} was published ({published})"
-                f" after the as-of date {as_of}",
-                "move prepared.as_of, or drop the source and the facts taken from it",
+                f" after {what} {cut_off}",
+                "move prepared.as_of, or drop the source and the facts taken from it"
+                if as_of
+                else "check the date; a brief cannot cite what was published after it",
             )

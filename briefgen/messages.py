@@ -129,7 +129,8 @@ def _literal(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> H
     hint = f"did you mean '{close[0]}'?" if isinstance(value, str) and close else ""
     return (
         "BG203",
-        f"{dotted(path)} must be one of {expected}, got {_quote(value)}",
+        f"{dotted(path)} must be one of {expected}, "
+        f"got {_quote(value) if isinstance(value, str) else kind(value)}",
         hint,
         where.at(path),
     )

@@ -79,7 +79,7 @@ class Event(_Model):
     start_date: Date
     end_date: Date | None = None
     date_note: Line | None = Field(
-        None, description="Why the dates are uncertain, e.g. 'inferred from S2'; printed."
+        None, description="Why the dates are uncertain, e.g. 'inferred from [S2]'; printed."
     )
     location: Place
     participants: list[Id] = Field(default_factory=list, max_length=20)

@@ -19,6 +19,8 @@ import pytest
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from briefgen import pipeline
+from briefgen.errors import BriefError
 from briefgen.jsonschema import schema
 from briefgen.load import SourceMap, read_sheet
 from briefgen.messages import diagnose
@@ -293,3 +295,26 @@ def test_every_field_a_hint_names_exists_where_the_hint_points() -> None:
                 checked += 1
                 assert field in model.model_fields, (path, hint)
     assert checked > 20
+
+
+def test_a_source_published_after_the_brief_was_prepared_is_an_error_without_as_of(
+        example_copy: Path) -> None:
+    text = example_copy.read_text(encoding="utf-8")
+    text = re.sub(r"\n  *as_of: [^\n]*", "", text, count=1)
+    text = text.replace('published: unknown', 'published: "2030-01-01"', 1)
+    example_copy.write_text(text, encoding="utf-8")
+    with pytest.raises(BriefError) as caught:
+        pipeline.check(example_copy)
+    codes = [d.code for d in caught.value.diagnostics]
+    assert codes == ["BG408"], caught.value.diagnostics
+    assert "after the day the brief was prepared" in caught.value.diagnostics[0].message
+
+
+def test_a_choice_error_names_a_non_text_value_plainly(example_copy: Path) -> None:
+    text = example_copy.read_text(encoding="utf-8")
+    text = re.sub(r"tlp: [^\n]*", "tlp: true", text, count=1)
+    example_copy.write_text(text, encoding="utf-8")
+    with pytest.raises(BriefError) as caught:
+        pipeline.check(example_copy)
+    [found] = [d for d in caught.value.diagnostics if d.code == "BG203"]
+    assert found.message.endswith("got true"), found.message
