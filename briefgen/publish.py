@@ -51,6 +51,7 @@ def locked(out: Path, *, wait: bool = False, sheets: Iterable[Path] = ()) -> Ite
     `-o seeds/x/sources` leaves nothing behind.
     """
     accept(out, sheets)
+    out = _absolute(out)  # `-o .` has no name and is its own parent: the lock goes beside it
     lock = out.parent / f".{out.name}.briefgen.lock"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -106,7 +107,7 @@ class Stage:
     """A staging folder for the next version of OUT."""
 
     def __init__(self, out: Path) -> None:
-        self.out = out
+        out = self.out = _absolute(out)
         self.published: dict[str, str] = {}  # staged path → sha256 (the manifest's files)
         _refuse_foreign(out)
         clean_leftovers(out)
@@ -210,6 +211,7 @@ def _refuse_foreign(out: Path) -> None:
 
 def clean_leftovers(out: Path) -> None:
     """Remove staging folders of builds that were killed (we hold the lock)."""
+    out = _absolute(out)
     for stale in sorted(out.parent.glob(f".{out.name}.briefgen-staging-*")):
         if stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale, ignore_errors=True)
@@ -240,3 +242,8 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _absolute(out: Path) -> Path:
+    """OUT with `.` and `..` worked out (no symlinks followed: a linked OUT is refused)."""
+    return Path(os.path.abspath(out))  # noqa: PTH100 - resolve() would follow a symlink

@@ -252,3 +252,19 @@ def test_serve_refuses_a_folder_build_refused(project: Path, tmp_path: Path) -> 
     assert result.returncode == 2, result.stderr
     assert "BG605" in result.stderr
     assert "at http://" not in result.stderr  # it never listened
+
+
+def test_output_to_the_current_folder_keeps_the_lock_beside_it(project: Path,
+                                                              tmp_path: Path) -> None:
+    """`-o .` has no name of its own: the lock and staging go beside the folder, not in it."""
+    site = tmp_path / "site"
+    site.mkdir()
+    sheet = project / "seeds" / SLUG / "facts.yaml"
+    result = subprocess.run([sys.executable, "-m", "briefgen", "build", str(sheet), "-o", "."],
+                            cwd=site, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            capture_output=True, text=True, timeout=180, check=False)
+    assert result.returncode == 0, result.stderr
+    assert (site / "index.html").is_file()
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [
+        ".briefgen-manifest.json", ".briefgen-site"]
+    assert (tmp_path / ".site.briefgen.lock").exists()
