@@ -161,6 +161,7 @@ class BuildReport:
     up_to_date: bool = False
     published: bool = False
     healed: tuple[str, ...] = ()  # published files found missing or changed, now restored
+    unhealed: tuple[str, ...] = ()  # damaged files of briefings that failed (--keep-going)
 
 
 @dataclass(frozen=True)
@@ -289,10 +290,17 @@ def _publish(
         if failed and not options.keep_going:  # leaving the block throws the staging away
             return report
         records = {names[s]: r for s, r in plan.keep.items()} | plan.carry
-        records |= {names[s]: r for s, _ in failed if (r := old.briefings.get(names[s]))}
-        for record in records.values():
+        last_good = {names[s]: r for s, _ in failed if (r := old.briefings.get(names[s]))}
+        records |= last_good
+        unhealed = []  # a failed briefing's damaged file cannot be rebuilt: never re-publish it
+        for name, record in records.items():
             for rel in record.files:
-                stage.keep(rel, old.files.get(rel, ""))
+                if name in last_good and rel in plan.damaged:
+                    unhealed.append(rel)
+                else:
+                    stage.keep(rel, old.files.get(rel, ""))
+        healed = tuple(rel for rel in plan.damaged if rel not in unhealed)
+        report = dataclasses.replace(report, healed=healed, unhealed=tuple(unhealed))
         records |= {
             names[b.sheet]: manifest.Record(
                 plan.keys[b.sheet], b.slug, b.entry, plan.inputs[b.sheet]

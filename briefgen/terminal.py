@@ -78,6 +78,12 @@ def build_summary(report: Any) -> str:
         shown = ", ".join(report.healed[:5]) + (", …" if len(report.healed) > 5 else "")
         done = "restored" if report.published else "could not restore"
         healed = f"{done} {len(report.healed)} published file(s), missing or changed: {shown}\n"
+    if report.unhealed:
+        shown = ", ".join(report.unhealed[:5]) + (", …" if len(report.unhealed) > 5 else "")
+        healed += (
+            f"could not restore {len(report.unhealed)} published file(s) of briefings that "
+            f"failed, left out until they build: {shown}\n"
+        )
     return healed + _outcome(report)
 
 

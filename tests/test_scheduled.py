@@ -165,6 +165,25 @@ def test_a_failed_build_does_not_claim_to_have_restored_anything(project: Path) 
     assert hashes(out) == before
 
 
+def test_keep_going_never_republishes_a_failed_briefings_damaged_file(project: Path) -> None:
+    """The failed briefing keeps its last good version, but not a file that was defaced or
+    deleted since: that cannot be rebuilt until its sheet is fixed, and the build says so."""
+    out = project / "out"
+    (out / "brief-0002" / "brief-0002.html").write_bytes(b"DEFACED")
+    (out / "brief-0002" / "brief-0002.pdf").unlink()
+    with (project / "seeds" / "brief-0002" / "facts.yaml").open("a", encoding="utf-8") as f:
+        f.write("broken: [unclosed\n")
+    done = run_cli(project, "build", "--keep-going")
+    assert done.returncode == 1
+    assert "could not restore 2 published file(s) of briefings that failed" in done.stderr
+    assert "restored 2" not in done.stderr.replace("could not restore 2", "")
+    assert not (out / "brief-0002" / "brief-0002.html").exists()
+    assert not (out / "brief-0002" / "brief-0002.pdf").exists()
+    assert (out / "brief-0002" / "brief-0002.md").is_file()  # untouched: still published
+    recorded = manifest.read(out)
+    assert recorded.files == {k: v for k, v in hashes(out).items() if k in recorded.files}
+
+
 def test_a_changed_or_missing_briefing_file_is_rebuilt(project: Path) -> None:
     out = project / "out"
     before = hashes(out)
