@@ -203,16 +203,25 @@ def _compare(
     return tuple(rebuild), keep, carry, up_to_date
 
 
+CODE = Path(__file__).resolve().parent  # briefgen's own modules
+
+
 def settings_key(*, template_dirs: list[Path], **settings: object) -> str:
-    """Hash of everything that affects every briefing: settings, templates, versions."""
+    """Hash of everything that affects every briefing: settings, templates, versions, and
+    briefgen's own code (a `git pull` that changes rendering must not leave cron saying
+    "up to date" while the version number stays the same)."""
     digest = hashlib.sha256()
     versions = {
         "briefgen": __version__,
         "weasyprint": _version("weasyprint"),
+        "pydyf": _version("pydyf"),
+        "fonttools": _version("fonttools"),
         "jinja2": _version("jinja2"),
         "markdown-it-py": _version("markdown-it-py"),
     }
     digest.update(json.dumps([versions, settings], sort_keys=True, default=str).encode())
+    for module in sorted(CODE.glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + read_bounded_or_why(module) + b"\0")
     for folder in template_dirs:
         _hash_tree(digest, folder)
     return digest.hexdigest()

@@ -268,3 +268,18 @@ def test_output_to_the_current_folder_keeps_the_lock_beside_it(project: Path,
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [
         ".briefgen-manifest.json", ".briefgen-site"]
     assert (tmp_path / ".site.briefgen.lock").exists()
+
+
+def test_the_settings_key_follows_briefgens_own_code(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upgrade that changes a module but not the version number still rebuilds."""
+    from briefgen import manifest
+
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "render.py").write_text("A = 1\n", encoding="utf-8")
+    monkeypatch.setattr(manifest, "CODE", code)
+    before = manifest.settings_key(template_dirs=[])
+    assert manifest.settings_key(template_dirs=[]) == before
+    (code / "render.py").write_text("A = 2\n", encoding="utf-8")
+    assert manifest.settings_key(template_dirs=[]) != before
