@@ -56,6 +56,15 @@ def resolve_sheets(sheets: Iterable[Path], root: Path) -> list[Path]:
         try:
             _probe(sheet)
             chosen.append(sheet)
+        except FileNotFoundError:  # a folder without facts.yaml, or a dangling link
+            problems.append(
+                Diagnostic(
+                    Location(str(sheet)),
+                    "BG003",
+                    "no such file or folder",
+                    "a sheet is a facts.yaml, or a folder holding one",
+                )
+            )
         except OSError as error:
             problems.append(_unreadable(sheet, error).diagnostics[0])
             code = EXIT_IO

@@ -283,3 +283,13 @@ def test_the_settings_key_follows_briefgens_own_code(tmp_path: Path,
     assert manifest.settings_key(template_dirs=[]) == before
     (code / "render.py").write_text("A = 2\n", encoding="utf-8")
     assert manifest.settings_key(template_dirs=[]) != before
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_named_folder_without_a_sheet_is_a_usage_error(tmp_path: Path, command: str) -> None:
+    (tmp_path / "seeds" / "empty").mkdir(parents=True)
+    result = subprocess.run([sys.executable, "-m", "briefgen", command, "seeds/empty"],
+                            cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("seeds/empty/facts.yaml: error BG003: no such file")
