@@ -22,12 +22,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 @contextmanager
-def reporting() -> Iterator[None]:
-    """Print a BriefError's diagnostics to stderr and exit with its code."""
+def reporting(fmt: str = "text") -> Iterator[None]:
+    """Print a BriefError's diagnostics (in FMT, as `check --format` asks) and exit with its
+    code: a scheduled job parsing JSON gets JSON even when no sheet could be read."""
     try:
         yield
     except BriefError as error:
-        _print_diagnostics(error.diagnostics)
+        _print_diagnostics(error.diagnostics, fmt)
         raise SystemExit(error.exit_code) from None
 
 
@@ -112,7 +113,7 @@ def check(sheets: tuple[Path, ...], strict: bool, fmt: str) -> None:
     """
     from briefgen import pipeline, workers
 
-    with reporting():
+    with reporting(fmt):
         report = pipeline.check_sheets(
             pipeline.resolve_sheets(sheets, Path()), strict=strict, jobs=workers.default_jobs()
         )

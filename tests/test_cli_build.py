@@ -5,6 +5,7 @@ the files it writes, what it prints, its exit codes, and what it leaves alone.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -293,3 +294,14 @@ def test_a_named_folder_without_a_sheet_is_a_usage_error(tmp_path: Path, command
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("seeds/empty/facts.yaml: error BG003: no such file")
+
+
+def test_check_reports_sheets_it_cannot_find_in_the_format_asked(tmp_path: Path) -> None:
+    """A scheduled job parsing `--format json` gets JSON even when no sheet could be read."""
+    (tmp_path / "seeds" / "empty").mkdir(parents=True)
+    result = subprocess.run([sys.executable, "-m", "briefgen", "check", "seeds/empty",
+                             "--format", "json"],
+                            cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 2, result.stderr
+    assert [d["code"] for d in json.loads(result.stdout)["diagnostics"]] == ["BG003"]
