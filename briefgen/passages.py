@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import heapq
 import re
 import unicodedata
 from array import array
@@ -236,17 +237,15 @@ def closest(passage: str, text: str, within: tuple[Span, ...]) -> Near:
         return matcher.ratio()
 
     best: tuple[float, list[Span], int, int] = (0.0, [], 0, 0)
-    for lo, hi in within:
-        spans = word_spans(text, lo, hi)
-        for k in range(max(0, len(spans) - size) + 1 if spans else 0):
-            b = min(len(spans), k + size)
-            matcher.set_seq1(normalise(text[spans[k][0] : spans[b - 1][1]]))
-            if (
-                matcher.real_quick_ratio() > best[0]
-                and matcher.quick_ratio() > best[0]
-                and (r := matcher.ratio()) > best[0]
-            ):
-                best = (r, spans, k, b)
+    for spans, k in _windows(passage, text, within, size):
+        b = min(len(spans), k + size)
+        matcher.set_seq1(normalise(text[spans[k][0] : spans[b - 1][1]]))
+        if (
+            matcher.real_quick_ratio() > best[0]
+            and matcher.quick_ratio() > best[0]
+            and (r := matcher.ratio()) > best[0]
+        ):
+            best = (r, spans, k, b)
     r, spans, a, b = best
     if not spans:
         return Near(0, 0, 0.0, "", "")
@@ -258,6 +257,40 @@ def closest(passage: str, text: str, within: tuple[Span, ...]) -> Near:
     return Near(
         start, end, r, _shown(text, start, end, within), _difference(passage, text, start, end)
     )
+
+
+MAX_WINDOWS = 2000  # compared letter by letter; past it, the windows sharing most words
+
+
+def _windows(
+    passage: str, text: str, within: tuple[Span, ...], size: int
+) -> list[tuple[list[Span], int]]:
+    """The windows of SIZE words worth comparing with PASSAGE: all of them in a source of
+    ordinary length; in a long one (a 2 MiB source has ~300,000) the MAX_WINDOWS that share
+    the most words with it, so a passage from elsewhere costs seconds, not minutes."""
+    found = []
+    for lo, hi in within:
+        spans = word_spans(text, lo, hi)
+        found += [(spans, k) for k in range(max(0, len(spans) - size) + 1 if spans else 0)]
+    if len(found) <= MAX_WINDOWS:
+        return found
+    wanted = set(normalise(passage).split())
+    score: dict[int, list[int]] = {}  # id(spans) → words of the passage among the first k
+    for spans in {id(s): s for s, _ in found}.values():
+        hits = [0]
+        for start, end in spans:
+            hits.append(hits[-1] + (normalise(text[start:end]) in wanted))
+        score[id(spans)] = hits
+    top = heapq.nlargest(
+        MAX_WINDOWS,
+        range(len(found)),
+        key=lambda i: _shared(score[id(found[i][0])], found[i][1], size),
+    )
+    return [found[i] for i in sorted(top)]  # in text order: ties keep the first window
+
+
+def _shared(hits: list[int], k: int, size: int) -> int:
+    return hits[min(len(hits) - 1, k + size)] - hits[k]
 
 
 def _shown(text: str, start: int, end: int, within: tuple[Span, ...]) -> str:

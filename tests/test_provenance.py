@@ -406,3 +406,22 @@ def test_invisible_and_multi_letter_characters_keep_words_whole(source: str, pas
     hit = passages.find(fold(passage), source, fold(source))
     assert hit is not None
     assert (hit.problem == "") is whole, hit
+
+
+def test_the_closest_passage_is_found_in_a_long_source() -> None:
+    """Past MAX_WINDOWS windows only those sharing most words are compared letter by letter;
+    the passage a mistyped excerpt came from must still be among them."""
+    import random
+
+    rng = random.Random(7)
+    vocabulary = ["".join(rng.choice("abcdefghijklmnop") for _ in range(rng.randint(3, 8)))
+                  for _ in range(3000)]
+    lines = [" ".join(rng.choice(vocabulary) for _ in range(40)) for _ in range(200)]
+    lines[150] = "The envoys agreed to resume talks on arms control after the summit in July."
+    text = "\n".join(lines)
+    assert len(passages.word_spans(text)) > passages.MAX_WINDOWS
+    near = passages.closest("the envoys agreed to restart talks on arms control after the summit",
+                            text, passages.paragraphs(text))
+    assert near.shown.startswith("The envoys agreed to resume talks on arms control")
+    assert "restart" in near.difference
+    assert "resume" in near.difference
