@@ -247,11 +247,12 @@ def test_no_sheets_found_says_where_it_looked(tmp_path: Path) -> None:
     assert result.stderr.startswith("seeds: error BG001: no fact sheets found")
 
 
-def test_an_unreadable_sheet_exits_3(project: Path) -> None:
+def test_a_folder_without_a_sheet_is_a_usage_error(project: Path) -> None:
+    """Named but absent is BG003, exit 2; unreadable (BG111, exit 3) is in test_scheduled."""
     (project / "seeds" / "empty").mkdir()
     result = run("check", "seeds/empty", cwd=project)
-    assert "BG111" in result.stderr
-    assert result.returncode == 3
+    assert "BG003" in result.stderr
+    assert result.returncode == 2
 
 
 def test_json_format(project: Path) -> None:
