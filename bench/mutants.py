@@ -128,7 +128,7 @@ MUTANTS = (
     Mutant(
         "provenance-quotes-unchecked",
         "briefgen/provenance.py",
-        'if result := _passage(position.quote, ids, "quote", path, where, stored, unsure):',
+        'if result := _passage(quote, ids, "quote", path, where, stored, unsure):',
         "if result := None:",
         ("tests/test_golden_errors.py", "-k", "quote-not-in-source"),
     ),

@@ -25,7 +25,7 @@ from briefgen.errors import (
 
 if TYPE_CHECKING:  # the models cost ~0.3 s to import: only `check` and `make` need them
     from briefgen import manifest
-    from briefgen.load import SourceMap
+    from briefgen.load import Path_, SourceMap
     from briefgen.model import Brief
     from briefgen.provenance import Evidence
     from briefgen.sourcefiles import StoredText
@@ -74,15 +74,21 @@ def check(sheet: Path, *, strict: bool = False) -> Checked:
     data, where = read_sheet(sheet, recover=True)  # a duplicate key still shows schema errors
     schema: tuple[Diagnostic, ...] = ()
     unchecked: frozenset[str] = frozenset()
+    failed: frozenset[Path_] = frozenset()
     try:
         brief = validate(data, where)
     except BriefError as error:  # rules and provenance still run on what validated
         part = salvage(data)
         if part is None:
             raise BriefError(*sort_diagnostics([*where.problems, *error.diagnostics])) from None
-        schema, brief, unchecked = error.diagnostics, part.brief, part.unchecked
+        schema, brief, unchecked, failed = (
+            error.diagnostics,
+            part.brief,
+            part.unchecked,
+            part.failed,
+        )
     stored = sourcefiles.read_sources(brief, sheet.parent)
-    verified = provenance.verify(brief, where, stored, unchecked)
+    verified = provenance.verify(brief, where, stored, unchecked, failed)
     found = sort_diagnostics(
         [
             *where.problems,

@@ -51,20 +51,28 @@ def verify(
     where: SourceMap,
     stored: dict[str, StoredText],
     unchecked: frozenset[str] = frozenset(),
+    failed: frozenset[Path_] = frozenset(),
 ) -> Verified:
     """Every provenance finding for BRIEF, and where each quote and excerpt was found.
 
     Names in UNCHECKED (texts of parts that failed the schema, see `validate.Salvage`) may
     be sources that failed: a cite of one is neither unknown nor checkable, and a source
-    they mention is not reported as never cited.
+    they mention is not reported as never cited. FAILED are the paths of values that
+    failed: a source whose `file` failed cannot be searched either.
     """
     known = {getattr(s, "id", None) for s in brief.sources} - {None}
     unsure = unchecked - known  # cited names that may be sources which failed the schema
+    unsure |= {
+        sid
+        for i, source in enumerate(brief.sources)
+        if ("sources", i, "file") in failed  # its text could not be read: no verdict
+        and isinstance(sid := getattr(source, "id", None), str)
+    }
     found: list[Diagnostic] = []
     evidence: Evidence = {}
     for path, result in [
         *_cites(brief, where, stored, unsure, unchecked),
-        *_quotes(brief, where, stored, unsure),
+        *_quotes(brief, where, stored, unsure, failed),
     ]:
         if isinstance(result, Found):
             evidence[path] = result
@@ -164,14 +172,21 @@ def _cites(
 
 
 def _quotes(
-    brief: Brief, where: SourceMap, stored: dict[str, StoredText], unsure: frozenset[str]
+    brief: Brief,
+    where: SourceMap,
+    stored: dict[str, StoredText],
+    unsure: frozenset[str],
+    failed: frozenset[Path_],
 ) -> Iterator[Finding]:
     for i, position in enumerate(brief.positions):
-        if position.quote is None:
+        quote: str | None = getattr(position, "quote", None)
+        if quote is None:
             continue
+        if any(p[:3] == ("positions", i, "cite") for p in failed):
+            continue  # its sources are not all known: "not found" or "cannot check" misleads
         path: Path_ = ("positions", i, "quote")
         ids = [r if isinstance(r, str) else getattr(r, "source", "") for r in position.cite]
-        if result := _passage(position.quote, ids, "quote", path, where, stored, unsure):
+        if result := _passage(quote, ids, "quote", path, where, stored, unsure):
             yield path, result
 
 

@@ -113,6 +113,7 @@ class Salvage:
 
     brief: Brief
     unchecked: frozenset[str]
+    failed: frozenset[Path_] = frozenset()  # document paths of the values that failed
 
 
 def salvage(data: object) -> Salvage | None:
@@ -120,33 +121,53 @@ def salvage(data: object) -> Salvage | None:
     if not isinstance(data, dict):
         return None
     dropped: list[object] = []
-    brief = Brief.model_construct(**_fields(Brief, data, dropped))
-    return Salvage(brief, frozenset(_texts(dropped)))
+    failed: list[Path_] = []
+    brief = Brief.model_construct(**_fields(Brief, data, dropped, (), failed))
+    return Salvage(brief, frozenset(_texts(dropped)), frozenset(failed))
 
 
 _MISSING = object()
 
 
 def _fields(
-    model: type[BaseModel], raw: dict[str, object], dropped: list[object]
+    model: type[BaseModel],
+    raw: dict[str, object],
+    dropped: list[object],
+    path: Path_ = (),
+    failed: list[Path_] | None = None,
 ) -> dict[str, Any]:
-    """The fields of MODEL in RAW that validate; lists and mappings are always present."""
+    """The fields of MODEL in RAW that validate; lists and mappings are always present.
+    FAILED collects the paths of the values left out (a field present in RAW that failed)."""
+    failed = [] if failed is None else failed
     dropped.extend(v for k, v in raw.items() if k not in model.model_fields)
     kept: dict[str, Any] = {}
     for name, info in model.model_fields.items():
-        found = _salvaged(model, name, raw[name], dropped) if name in raw else _MISSING
+        found = (
+            _salvaged(model, name, raw[name], dropped, (*path, name), failed)
+            if name in raw
+            else _MISSING
+        )
+        if found is _MISSING and name in raw:
+            failed.append((*path, name))
         if found is _MISSING and info.is_required():
             inner = model_in(info.annotation)
             if typing.get_origin(info.annotation) is list:
                 found = []
             elif inner is not None:
-                found = inner.model_construct(**_fields(inner, {}, dropped))
+                found = inner.model_construct(**_fields(inner, {}, dropped, (*path, name), failed))
         if found is not _MISSING:
             kept[name] = found
     return kept
 
 
-def _salvaged(model: type[BaseModel], name: str, value: object, dropped: list[object]) -> Any:
+def _salvaged(
+    model: type[BaseModel],
+    name: str,
+    value: object,
+    dropped: list[object],
+    path: Path_,
+    failed: list[Path_],
+) -> Any:
     """VALUE if field NAME of MODEL accepts it, else what of it validates, else _MISSING."""
     try:
         return _adapter(model, name).validate_python(value, strict=True)
@@ -156,14 +177,22 @@ def _salvaged(model: type[BaseModel], name: str, value: object, dropped: list[ob
     inner = model_in(annotation)
     if typing.get_origin(annotation) is list:
         if isinstance(value, list):
-            return _items(model, name, value, dropped)
+            return _items(model, name, value, dropped, path, failed)
     elif inner is not None and isinstance(value, dict):
-        return inner.model_construct(**_fields(inner, value, dropped))
+        failed.append(path)
+        return inner.model_construct(**_fields(inner, value, dropped, path, failed))
     dropped.append(value)
     return _MISSING
 
 
-def _items(model: type[BaseModel], name: str, value: list[object], dropped: list[object]) -> Any:
+def _items(
+    model: type[BaseModel],
+    name: str,
+    value: list[object],
+    dropped: list[object],
+    path: Path_,
+    failed: list[Path_],
+) -> Any:
     """Every entry of list field NAME, a failed mapping as what of it validates, so that
     entry i is still item i; a list with any other failed entry is left out entirely."""
     item, inner = _item_adapter(model, name), model_in(model.model_fields[name].annotation)
@@ -175,7 +204,9 @@ def _items(model: type[BaseModel], name: str, value: list[object], dropped: list
             if inner is None or not isinstance(entry, dict):
                 dropped.append(value)
                 return _MISSING
-            kept.append(inner.model_construct(**_fields(inner, entry, dropped)))
+            at = (*path, len(kept))
+            failed.append(at)
+            kept.append(inner.model_construct(**_fields(inner, entry, dropped, at, failed)))
     return kept
 
 

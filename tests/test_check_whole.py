@@ -318,3 +318,23 @@ def test_a_choice_error_names_a_non_text_value_plainly(example_copy: Path) -> No
         pipeline.check(example_copy)
     [found] = [d for d in caught.value.diagnostics if d.code == "BG203"]
     assert found.message.endswith("got true"), found.message
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("    file: sources/helsinki-summit-can-disagreements-be-resolved.txt",
+     "    file: 5"),
+    ('      - {source: S1, excerpt: "the meeting could open “a fine relationship”"}',
+     '      - {excerpt: "the meeting could open “a fine relationship”"}'),
+], ids=["a-source-file-failed", "a-cite-entry-without-source"])
+def test_a_failed_part_of_the_cite_chain_gives_no_false_provenance_finding(
+        example_copy: Path, old: str, new: str) -> None:
+    """The quote of P3 is in S1: when S1's file or P3's cite entry fails the schema, the
+    quote cannot be checked, so neither 'not found in S2' nor 'cannot be checked' is said."""
+    text = example_copy.read_text(encoding="utf-8")
+    assert old in text
+    example_copy.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(BriefError) as caught:
+        pipeline.check(example_copy)
+    codes = {d.code for d in caught.value.diagnostics}
+    assert codes & {"BG401", "BG402", "BG409"} == set(), caught.value.diagnostics
+    assert codes & {"BG202", "BG201", "BG200", "BG209"}, caught.value.diagnostics
