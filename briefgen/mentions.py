@@ -64,8 +64,8 @@ def check(
     A name in UNCHECKED (text of a part that failed the schema) may be a source that
     failed: mentioning it is not "unknown".
     """
-    known = list(numbering(brief))
     numbers = numbering(brief)
+    known = list(numbers)
     found = []
     for path, text in prose(brief, ()):
         for m in MENTION.finditer(text):

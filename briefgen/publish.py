@@ -104,13 +104,15 @@ def _refuse(out: Path, message: str) -> BriefError:
 
 
 class Stage:
-    """A staging folder for the next version of OUT."""
+    """A staging folder for the next version of OUT.
+
+    Made only inside `locked(OUT)`: OUT was accepted there, and the build removed the
+    leftovers of killed runs before planning, so neither is done again here.
+    """
 
     def __init__(self, out: Path) -> None:
         out = self.out = _absolute(out)
         self.published: dict[str, str] = {}  # staged path → sha256 (the manifest's files)
-        _refuse_foreign(out)
-        clean_leftovers(out)
         try:
             self.path = Path(
                 tempfile.mkdtemp(prefix=f".{out.name}.briefgen-staging-", dir=out.parent)
