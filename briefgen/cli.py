@@ -39,10 +39,10 @@ def _print_diagnostics(found: Sequence[Diagnostic], fmt: str = "text") -> None:
 
 
 strict_option = click.option(
-    "--strict",
-    is_flag=True,
+    "--strict/--no-strict",
+    default=None,
     envvar="BRIEFGEN_STRICT",
-    help="Treat warnings as errors (use it in scheduled builds).",
+    help="Treat warnings as errors (use it in scheduled builds). [default: briefgen.toml, off]",
 )
 format_option = click.option(
     "--format",
@@ -55,9 +55,8 @@ format_option = click.option(
 paper_option = click.option(
     "--paper",
     type=click.Choice(["A4", "Letter"]),
-    default="A4",
-    show_default=True,
-    help="Paper for sheets that do not set render.paper themselves.",
+    help="Paper for sheets that do not set render.paper themselves. "
+    "[default: briefgen.toml, A4]",
 )
 
 
@@ -67,10 +66,15 @@ def out_option(help_text: str) -> Callable[[F], F]:
         "-o",
         "--out",
         type=click.Path(file_okay=False, path_type=Path),
-        default=Path("out"),
-        show_default=True,
-        help=help_text,
+        help=f"{help_text} [default: briefgen.toml's output, out]",
     )
+
+
+def project(**flags: Any) -> Any:
+    """The settings of the project the working folder is in, the given FLAGS over them."""
+    from briefgen import settings
+
+    return settings.resolve(settings.discover(Path.cwd()), **flags)
 
 
 # No exists=True: click would call an unreadable sheet "does not exist"; discover.py tells
@@ -100,7 +104,7 @@ def cli() -> None:
 @sheets_argument
 @strict_option
 @format_option
-def check(sheets: tuple[Path, ...], strict: bool, fmt: str) -> None:
+def check(sheets: tuple[Path, ...], strict: bool | None, fmt: str) -> None:
     """Check fact sheets: YAML, schema, references, budgets and quotes against sources.
 
     Every problem of every sheet is reported at once as file:line:col.
@@ -114,8 +118,11 @@ def check(sheets: tuple[Path, ...], strict: bool, fmt: str) -> None:
     from briefgen import pipeline, workers
 
     with reporting(fmt):
+        chosen = project(strict=strict)
         report = pipeline.check_sheets(
-            pipeline.resolve_sheets(sheets, Path()), strict=strict, jobs=workers.default_jobs()
+            pipeline.resolve_sheets(sheets, chosen.root),
+            strict=chosen.strict,
+            jobs=chosen.jobs or workers.default_jobs(),
         )
     _print_diagnostics(report.diagnostics, fmt)
     if fmt == "text":
@@ -150,11 +157,9 @@ def schema() -> None:
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path(),
-    show_default=True,
-    help="Project folder that holds seeds/.",
+    help="Project folder that holds seeds/. [default: the project's (briefgen.toml), or .]",
 )
-def new(slug: str, sources: tuple[Path, ...], root: Path) -> None:
+def new(slug: str, sources: tuple[Path, ...], root: Path | None) -> None:
     """Scaffold seeds/SLUG/facts.yaml with its sources copied and hashed.
 
     \b
@@ -164,7 +169,7 @@ def new(slug: str, sources: tuple[Path, ...], root: Path) -> None:
     from briefgen.scaffold import scaffold
 
     with reporting():
-        sheet = scaffold(slug, list(sources), root=root)
+        sheet = scaffold(slug, list(sources), root=root or project().root)
     click.echo(sheet)
 
 
@@ -202,15 +207,15 @@ def new(slug: str, sources: tuple[Path, ...], root: Path) -> None:
 @strict_option
 def build(
     sheets: tuple[Path, ...],
-    out: Path,
+    out: Path | None,
     formats: str,
-    paper: str,
+    paper: str | None,
     base_url: str | None,
     jobs: int | None,
     force: bool,
     keep_going: bool,
     wait: bool,
-    strict: bool,
+    strict: bool | None,
 ) -> None:
     """Check fact sheets and publish their one-page briefings as a static site.
 
@@ -230,19 +235,23 @@ def build(
     chosen = _formats(formats)
     signal.signal(signal.SIGTERM, _terminate)  # clean up the staging folder on `kill`
     with reporting():
+        found = project(output=out, paper=paper, base_url=base_url, jobs=jobs, strict=strict)
         options = pipeline.BuildOptions(
             formats=chosen,
-            paper=paper,
-            strict=strict,
-            project=Path(),
-            base_url=base_url,
+            paper=found.paper,
+            strict=found.strict,
+            project=found.root,
+            base_url=found.base_url,
             force=force,
             keep_going=keep_going,
             wait=wait,
-            jobs=jobs or workers.default_jobs(),
+            jobs=found.jobs or workers.default_jobs(),
+            organisation=found.organisation,
+            marking=found.marking,
+            audience=found.audience,
         )
-        chosen_sheets = pipeline.resolve_sheets(sheets, Path())
-        report = pipeline.build(chosen_sheets, out, options, on_built=_report_built)
+        chosen_sheets = pipeline.resolve_sheets(sheets, found.root)
+        report = pipeline.build(chosen_sheets, found.output, options, on_built=_report_built)
     for _, found in report.failed:
         _print_diagnostics(found)
     click.echo(terminal.build_summary(report), err=True)
@@ -261,7 +270,7 @@ def build(
     help="Port to listen on (0: any free port).",
 )
 @paper_option
-def serve(out: Path, host: str, port: int, paper: str) -> None:
+def serve(out: Path | None, host: str, port: int, paper: str | None) -> None:
     """Preview: build, serve OUT on localhost, rebuild what changed when you save.
 
     Watches seeds/ and templates/. A broken fact sheet does not stop the server: pages
@@ -274,19 +283,29 @@ def serve(out: Path, host: str, port: int, paper: str) -> None:
     from briefgen import pipeline, workers
     from briefgen.serve import serve as run_server
 
-    def build() -> Any:
-        sheets = pipeline.resolve_sheets((), Path())
-        options = pipeline.BuildOptions(
-            paper=paper, project=Path(), keep_going=True, wait=True, jobs=workers.default_jobs()
-        )
-        return pipeline.build(sheets, out, options)
+    with reporting():
+        found = project(output=out, paper=paper)
 
-    watch = [p for p in (Path("seeds"), Path("templates")) if p.is_dir()]
+    def build() -> Any:
+        sheets = pipeline.resolve_sheets((), found.root)
+        options = pipeline.BuildOptions(
+            paper=found.paper,
+            project=found.root,
+            keep_going=True,
+            wait=True,
+            jobs=found.jobs or workers.default_jobs(),
+            organisation=found.organisation,
+            marking=found.marking,
+            audience=found.audience,
+        )
+        return pipeline.build(sheets, found.output, options)
+
+    watch = [p for p in (found.root / "seeds", found.root / "templates") if p.is_dir()]
     with reporting():
         try:
             run_server(
                 build,
-                out=out,
+                out=found.output,
                 watch=watch,
                 host=host,
                 port=port,

@@ -45,17 +45,21 @@ def resolve_sheets(sheets: Iterable[Path], root: Path) -> list[Path]:
     """SHEETS as given (folders mean their facts.yaml), or the defaults; usage error if none.
 
     A named sheet that does not exist is a usage error (exit 2); one that cannot be read
-    is an I/O error (exit 3) that says so.
+    is an I/O error (exit 3) that says so. A file under a sheet's sources/ means that sheet
+    (the pre-commit hook passes the files that changed); each sheet is named once.
     """
-    chosen, problems, code = [], [], EXIT_USAGE
-    for given in sheets:
+    chosen: list[Path] = []
+    problems, code = [], EXIT_USAGE
+    for named in sheets:
+        given = _sheet_of_source(named)
         if not os.path.lexists(given) and not _denied(given):
             problems.append(Diagnostic(Location(str(given)), "BG003", "no such file or folder"))
             continue
         sheet = given / "facts.yaml" if _is_dir(given) else given
         try:
             _probe(sheet)
-            chosen.append(sheet)
+            if sheet not in chosen:
+                chosen.append(sheet)
         except FileNotFoundError:  # a folder without facts.yaml, or a dangling link
             problems.append(
                 Diagnostic(
@@ -82,6 +86,15 @@ def resolve_sheets(sheets: Iterable[Path], root: Path) -> list[Path]:
             exit_code=EXIT_USAGE,
         )
     return chosen
+
+
+def _sheet_of_source(path: Path) -> Path:
+    """The sheet folder when PATH lies under a sheet's sources/ folder, else PATH."""
+    parts = path.parts
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i] == "sources" and os.path.lexists(Path(*parts[:i], "facts.yaml")):
+            return Path(*parts[:i]) if i else Path()
+    return path
 
 
 def _probe(sheet: Path) -> None:

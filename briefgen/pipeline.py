@@ -183,6 +183,9 @@ class BuildOptions:
     keep_going: bool = False
     wait: bool = False
     jobs: int = 1
+    organisation: str = ""  # briefgen.toml: shown on every page and in the feed
+    marking: str | None = None  # briefgen.toml: classification of sheets that set none
+    audience: str | None = None  # briefgen.toml: audience of sheets that set none
 
     def settings(self) -> dict[str, object]:
         """The options that change the output (the settings key hashes them)."""
@@ -191,6 +194,9 @@ class BuildOptions:
             "paper": self.paper,
             "strict": self.strict,
             "base_url": self.base_url,
+            "organisation": self.organisation,
+            "marking": self.marking,
+            "audience": self.audience,
         }
 
 
@@ -214,14 +220,18 @@ def _make(sheet: Path, *, options: BuildOptions) -> Built:
 
     formats, project, base_url = options.formats, options.project, options.base_url
     checked = check(sheet, strict=options.strict)
-    brief, slug = checked.brief, checked.brief.briefing.id
+    brief, slug = _with_defaults(checked.brief, options), checked.brief.briefing.id
+    organisation = options.organisation
     files: dict[str, bytes] = {}
     if "md" in formats:
-        files[f"{slug}.md"] = render_markdown(brief, project=project).encode()
+        files[f"{slug}.md"] = render_markdown(
+            brief, project=project, organisation=organisation
+        ).encode()
     if "html" in formats:
         files[f"{slug}.html"] = render_html(
             brief,
             project=project,
+            organisation=organisation,
             paper=options.paper,
             evidence=checked.evidence,
             link=site.paragraph_link,
@@ -234,7 +244,7 @@ def _make(sheet: Path, *, options: BuildOptions) -> Built:
     fitted: tuple[float | None, str | None, int] = (None, None, 0)
     warnings = checked.warnings
     if "pdf" in formats:
-        html = render_html(brief, project=project, paper=options.paper)
+        html = render_html(brief, project=project, paper=options.paper, organisation=organisation)
         result = _pdf_renderer(project).one_page(html, name=str(sheet), advice=_advice(brief))
         files[f"{slug}.pdf"] = result.data
         fitted = (result.fill, result.step.name, result.layouts)
@@ -246,6 +256,20 @@ def _make(sheet: Path, *, options: BuildOptions) -> Built:
             raise BriefError(*warnings)
     entry = site.entry(brief, {name: len(data) for name, data in files.items()}).as_dict()
     return Built(sheet, slug, files, entry, *fitted, warnings=warnings)
+
+
+def _with_defaults(brief: Brief, options: BuildOptions) -> Brief:
+    """BRIEF with the project's default marking and audience where the sheet sets none:
+    the sheet always wins over briefgen.toml."""
+    b = brief.briefing
+    update: dict[str, object] = {}
+    if options.marking and "classification" not in b.handling.model_fields_set:
+        update["handling"] = b.handling.model_copy(update={"classification": options.marking})
+    if options.audience and b.audience is None:
+        update["audience"] = options.audience
+    if not update:
+        return brief
+    return brief.model_copy(update={"briefing": b.model_copy(update=update)})
 
 
 def build(
@@ -313,7 +337,7 @@ def _publish(
             )
             for b in built
         }
-        _write_site(stage, records, base_url=options.base_url, project=project)
+        _write_site(stage, records, options)
         files = dict(stage.published)
         stage.write(manifest.NAME, manifest.dumps(manifest.Manifest(plan.settings, records, files)))
         stage.commit()
@@ -360,17 +384,17 @@ def _render_into(
     return built, failed
 
 
-def _write_site(
-    stage: Any,
-    records: dict[str, manifest.Record],
-    *,
-    base_url: str | None,
-    project: Path | None,
-) -> None:
+def _write_site(stage: Any, records: dict[str, manifest.Record], options: BuildOptions) -> None:
     from briefgen import site
 
     entries = [site.Entry(**r.entry) for r in records.values()]
-    for name, data in site.plan(entries, base_url=base_url, project=project).items():
+    pages = site.plan(
+        entries,
+        base_url=options.base_url,
+        project=options.project,
+        organisation=options.organisation,
+    )
+    for name, data in pages.items():
         stage.write(name, data)
 
 

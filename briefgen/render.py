@@ -51,19 +51,28 @@ def render_html(
     link: Linker = in_page,
     nav: tuple[tuple[str, str], ...] = (),
     canonical: str = "",
+    organisation: str = "",
 ) -> str:
     """The one HTML document that serves as web page and PDF source.
 
     LINK sets where citations point (from EVIDENCE, where each excerpt was found); NAV and
     CANONICAL are the site page's (the PDF has none).
     """
-    view = make_view(brief, paper=paper, evidence=evidence, link=link, nav=nav, canonical=canonical)
+    view = make_view(
+        brief,
+        paper=paper,
+        evidence=evidence,
+        link=link,
+        nav=nav,
+        canonical=canonical,
+        organisation=organisation,
+    )
     return _render("brief.html", view, project, html=True)
 
 
-def render_markdown(brief: Brief, *, project: Path | None = None) -> str:
+def render_markdown(brief: Brief, *, project: Path | None = None, organisation: str = "") -> str:
     """The Markdown briefing (reads as plain text, renders on GitHub)."""
-    return _render("brief.md", make_view(brief), project, html=False)
+    return _render("brief.md", make_view(brief, organisation=organisation), project, html=False)
 
 
 def render_template(name: str, project: Path | None = None, **context: Any) -> str:

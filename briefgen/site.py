@@ -66,8 +66,16 @@ def entry(brief: Brief, files: dict[str, int]) -> Entry:
     )
 
 
-def plan(entries: list[Entry], *, base_url: str | None, project: Path | None) -> dict[str, bytes]:
-    """The shared pages: index.html, feed.xml, site.css and (with base_url) sitemap.xml."""
+def plan(
+    entries: list[Entry],
+    *,
+    base_url: str | None,
+    project: Path | None,
+    organisation: str = "",
+) -> dict[str, bytes]:
+    """The shared pages: index.html, feed.xml, site.css and (with base_url) sitemap.xml.
+
+    ORGANISATION (briefgen.toml) heads the index and is the feed's author."""
     ordered = sorted(entries, key=lambda e: e.slug)
     ordered.sort(key=lambda e: _sortable(e.event_date), reverse=True)  # newest event first
     base = base_url.rstrip("/") + "/" if base_url else None
@@ -76,6 +84,7 @@ def plan(entries: list[Entry], *, base_url: str | None, project: Path | None) ->
         "base_url": base,
         "updated": max((e.updated for e in ordered), default="1970-01-01T00:00:00Z"),
         "tag": TAG,
+        "organisation": organisation,
     }
     pages = {
         "index.html": render_template("site/index.html", project, **context),

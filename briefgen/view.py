@@ -112,6 +112,7 @@ class View:
     nav: tuple[tuple[str, str], ...] = ()  # (label, href) links of the site page
     mentions: dict[str, Cite] = field(default_factory=dict)  # `[S1]` in free text, by id
     canonical: str = ""  # the page's absolute URL, when the site has a base_url
+    organisation: str = ""  # briefgen.toml's organisation, shown on the page
 
 
 Linker = Callable[[str, Found | None], str]
@@ -137,6 +138,7 @@ def make_view(
     link: Linker = in_page,
     nav: tuple[tuple[str, str], ...] = (),
     canonical: str = "",
+    organisation: str = "",
 ) -> View:
     """Compute the page view of BRIEF; the sheet's own paper setting wins over PAPER.
 
@@ -250,6 +252,7 @@ def make_view(
         legend=_legend(brief),
         nav=nav,
         canonical=canonical,
+        organisation=organisation,
         mentions={sid: Cite(n, sid, href=link(sid, None)) for sid, n in numbers.items()},
     )
 
