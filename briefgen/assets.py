@@ -19,3 +19,9 @@ def template_dirs(project: Path | None) -> list[Path]:
     """Template folders in lookup order: PROJECT/templates (if any), then the built-in."""
     own = project / "templates" if project is not None else None
     return [*([own] if own is not None and own.is_dir() else []), builtin_templates()]
+
+
+def bundled_examples() -> Path:
+    """The example sheets `init --example` copies: inside the wheel, or the checkout's seeds/."""
+    packaged = Path(__file__).parent / "examples"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "seeds"

@@ -68,18 +68,22 @@ def find_root(start: Path) -> Path | None:
 
 
 def discover(start: Path) -> Settings:
-    """The settings of the project START is in, or the defaults with START as root."""
+    """The settings of the project START (the working folder) is in, or the defaults.
+
+    The root is relative to START (`.` outside a project), as every path the CLI prints is.
+    """
     root = find_root(start)
     if root is None:
         return Settings()
-    return load(root)
+    return load(root, base=start)
 
 
-def load(root: Path) -> Settings:
-    """Read and validate ROOT/briefgen.toml; BriefError with every problem found."""
+def load(root: Path, *, base: Path = Path()) -> Settings:
+    """Read and validate ROOT/briefgen.toml (ROOT relative to BASE); BriefError with every
+    problem found, positioned as ROOT/briefgen.toml:LINE:COL."""
     path = root / FILE
     try:
-        with path.open("rb") as stream:
+        with (base / path).open("rb") as stream:
             data = stream.read(MAX_BYTES + 1)
     except OSError as error:
         raise BriefError(
