@@ -189,14 +189,15 @@ def new(slug: str, sources: tuple[Path, ...], root: Path | None) -> None:
     "--base-url",
     envvar="BRIEFGEN_BASE_URL",
     metavar="URL",
-    help="Public URL of the site; enables canonical links, feed self link, sitemap.",
+    help="Public URL of the site; enables canonical links, feed self link, sitemap. "
+    "[default: briefgen.toml's base_url]",
 )
 @click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
     metavar="N",
-    help="Worker processes for PDFs (default: all cores).",
+    help="Worker processes for PDFs. [default: briefgen.toml's jobs, all cores]",
 )
 @click.option("--force", is_flag=True, help="Rebuild every briefing, even unchanged ones.")
 @click.option(
