@@ -11,13 +11,16 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from briefgen import __version__, terminal
 from briefgen.cli_project import init
 from briefgen.errors import EXIT_PIPE, BriefError, Diagnostic
+
+if TYPE_CHECKING:
+    from briefgen.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -71,7 +74,7 @@ def out_option(help_text: str) -> Callable[[F], F]:
     )
 
 
-def project(**flags: Any) -> Any:
+def project(**flags: Any) -> Settings:
     """The settings of the project the working folder is in, the given FLAGS over them."""
     from briefgen import settings
 
