@@ -240,23 +240,23 @@ def build(
     chosen = _formats(formats)
     signal.signal(signal.SIGTERM, _terminate)  # clean up the staging folder on `kill`
     with reporting():
-        found = project(output=out, paper=paper, base_url=base_url, jobs=jobs, strict=strict)
+        given = project(output=out, paper=paper, base_url=base_url, jobs=jobs, strict=strict)
         options = pipeline.BuildOptions(
             formats=chosen,
-            paper=found.paper,
-            strict=found.strict,
-            project=found.root,
-            base_url=found.base_url,
+            paper=given.paper,
+            strict=given.strict,
+            project=given.root,
+            base_url=given.base_url,
             force=force,
             keep_going=keep_going,
             wait=wait,
-            jobs=found.jobs or workers.default_jobs(),
-            organisation=found.organisation,
-            marking=found.marking,
-            audience=found.audience,
+            jobs=given.jobs or workers.default_jobs(),
+            organisation=given.organisation,
+            marking=given.marking,
+            audience=given.audience,
         )
-        chosen_sheets = pipeline.resolve_sheets(sheets, found.root)
-        report = pipeline.build(chosen_sheets, found.output, options, on_built=_report_built)
+        chosen_sheets = pipeline.resolve_sheets(sheets, given.root)
+        report = pipeline.build(chosen_sheets, given.output, options, on_built=_report_built)
     for _, found in report.failed:
         _print_diagnostics(found)
     click.echo(terminal.build_summary(report), err=True)
