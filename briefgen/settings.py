@@ -224,11 +224,11 @@ def _syntax(file: str, text: str, error: Exception) -> Diagnostic:
     lines = text.splitlines() or [""]
     line, col = (int(at[1]), int(at[2])) if at else (len(lines), len(lines[-1]) + 1)
     plain = re.sub(r"\s*\(at [^)]*\)$", "", message)
+    hint = 'settings look like key = "text", key = true or key = 2, one per line'
+    if plain.startswith("Cannot overwrite"):
+        plain, hint = "a setting is given twice", "keep one of them; TOML allows each key once"
     return Diagnostic(
-        Location(file, line, col),
-        "BG700",
-        f"TOML syntax: {plain[:1].lower()}{plain[1:]}",
-        'settings look like key = "text", key = true or key = 2, one per line',
+        Location(file, line, col), "BG700", f"TOML syntax: {plain[:1].lower()}{plain[1:]}", hint
     )
 
 

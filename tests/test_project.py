@@ -145,6 +145,9 @@ def test_every_documented_key_is_accepted(tmp_path: Path) -> None:
     ('paper = "A4"\n[x\n',
      ["briefgen.toml:2:3: error BG700: TOML syntax: expected ']' at the end of a table "
       "declaration"]),
+    ('paper = "A4"\npaper = "Letter"\n',
+     ["briefgen.toml:2:17: error BG700: TOML syntax: a setting is given twice",
+      "    hint: keep one of them; TOML allows each key once"]),
     ('organisation = "Unit\n',
      ["briefgen.toml:1:21: error BG700: TOML syntax: illegal character '\\n'"]),
 ])
