@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from briefgen import __version__, terminal
+from briefgen.cli_sources import sources
 from briefgen.errors import EXIT_PIPE, BriefError, Diagnostic
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -333,6 +334,9 @@ def _formats(text: str) -> tuple[str, ...]:
         msg = f"unknown format {', '.join(unknown) or '(none)'}; use md, html and/or pdf"
         raise click.BadParameter(msg, param_hint="--format")
     return chosen
+
+
+cli.add_command(sources)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
