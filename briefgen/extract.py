@@ -41,7 +41,9 @@ def extract(body: bytes, kind: str, *, name: str, charset: str | None = None) ->
     elif kind == "pdf":
         got = _pdf(body, name)
     else:
-        got = Extracted(_decode(body, charset, name))
+        text = _decode(body, charset, name)
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        got = Extracted(text, title=_line(first[:200]))  # as `briefgen new` does
     text = clean(got.text)
     if not text.strip():
         raise _refused(name, "BG826", *_EMPTY[kind])

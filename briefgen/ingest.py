@@ -65,7 +65,7 @@ def add_sources(
     folder = sheet.parent / "sources"
     entries, added = [], []
     for ident, doc, body, digest in _plan(documents, data):
-        stem = _slug(doc.got.title or _stem(doc.name))
+        stem = _slug((doc.url and doc.got.title) or _stem(doc.name))  # a file keeps its name
         file = _store(folder, stem, ".txt", body)
         original = _store(folder / "original", stem, _ORIGINAL_SUFFIX[doc.kind], doc.body)
         entries.append(_entry(ident, doc, file, original, digest, today))
@@ -82,8 +82,9 @@ def _plan(documents: list[_Document], data: object) -> list[tuple[str, _Document
     for doc in documents:
         body = doc.got.text.encode("utf-8")
         digest = hashlib.sha256(body).hexdigest()
-        if digest in hashes:
-            raise _usage(doc.name, "BG832", f"the same text is already stored as {hashes[digest]}",
+        same = hashes.get(digest) or hashes.get(hashlib.sha256(doc.body).hexdigest())
+        if same:
+            raise _usage(doc.name, "BG832", f"the same text is already stored as {same}",
                          "cite that source instead of adding it again")
         if len(body) > MAX_SOURCE_BYTES:
             raise _usage(doc.name, "BG831",

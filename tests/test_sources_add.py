@@ -1,0 +1,238 @@
+"""`briefgen sources add`: files and URLs become stored, hashed sources (issue 12).
+
+Every test runs the real CLI; URLs are served by a local server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.ingest_helpers import (
+    ARTICLE,
+    BLANK_HTML,
+    HUGE_TOTAL,
+    REPORT_HTML,
+    Site,
+    pdf_of,
+    run,
+    serving,
+)
+
+TODAY = "2026-11-29"
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Site]:
+    pages = {
+        "/news/helsinki.html": (200, "text/html; charset=utf-8", ARTICLE),
+        "/report.pdf": (200, "application/pdf", pdf_of(REPORT_HTML)),
+        "/scan.pdf": (200, "application/pdf", pdf_of(BLANK_HTML)),
+        "/notes.txt": (200, "text/plain; charset=utf-8", b"Talks resumed on Tuesday.\n"),
+        "/photo.png": (200, "image/png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64),
+        "/broken.html": (500, "text/html", b"<h1>Internal error</h1>"),
+    }
+    with serving(Site(pages)) as served:
+        yield served
+
+
+def _entries(sheet: Path) -> str:
+    """The sheet's text after the example's two sources, up to the next section."""
+    text = sheet.read_text(encoding="utf-8")
+    start = text.index("  - id: S3")
+    return text[start : text.index("\nbottom_line:", start)]
+
+
+def test_add_html_url_stores_the_article_text_and_its_metadata(
+    example_copy: Path, site: Site, tmp_path: Path
+) -> None:
+    url = f"{site.url}/news/helsinki.html"
+    before = example_copy.read_text(encoding="utf-8")
+    result = run("sources", "add", str(example_copy.parent), url, "--today", TODAY, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "S3  sources/leaders-meet-in-helsinki.txt\n"
+    folder = example_copy.parent
+    text = (folder / "sources" / "leaders-meet-in-helsinki.txt").read_text(encoding="utf-8")
+    assert text == (
+        "Leaders meet in Helsinki\n\n"
+        "The two presidents met for two hours in the Finnish capital on Monday, aides said.\n\n"
+        '"We had a direct and open dialogue," one of them told reporters after the meeting.\n\n'
+        "Officials said a further meeting could follow later in the year, but no date was set.\n"
+    )
+    for residue in ("Related News", "Markets fall", "World news", "Photo:", "Copyright"):
+        assert residue not in text
+    original = folder / "sources" / "original" / "leaders-meet-in-helsinki.html"
+    assert original.read_bytes() == ARTICLE
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    assert _entries(example_copy) == (
+        "  - id: S3\n"
+        '    title: "Leaders meet in Helsinki"\n'
+        '    publisher: "The Daily Example"\n'
+        '    author: "Jane Reporter"\n'
+        '    published: "2018-07-16"\n'
+        f'    accessed: "{TODAY}"\n'
+        "    type: news-article\n"
+        f'    url: "{url}"\n'
+        '    file: "sources/leaders-meet-in-helsinki.txt"\n'
+        f"    sha256: {digest}\n"
+        "    # original: sources/original/leaders-meet-in-helsinki.html\n"
+    )
+    after = example_copy.read_text(encoding="utf-8")
+    assert after.replace(_entries(example_copy), "") == before  # comments and layout kept
+    checked = run("check", str(example_copy), cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "warning BG404: source S3 is never cited" in checked.stderr
+    assert "BG2" not in checked.stderr  # no schema error about the new entry
+
+
+def test_add_pdf_url_stores_its_text_title_and_author(
+    example_copy: Path, site: Site, tmp_path: Path
+) -> None:
+    result = run("sources", "add", str(example_copy), f"{site.url}/report.pdf",
+                 "--today", TODAY, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "S3  sources/annual-arms-control-report.txt (unknown: publisher, published)\n"
+    )
+    folder = example_copy.parent / "sources"
+    text = (folder / "annual-arms-control-report.txt").read_text(encoding="utf-8")
+    assert "The treaty expires in February 2021 unless both parties agree to extend it." in text
+    original = folder / "original" / "annual-arms-control-report.pdf"
+    assert original.read_bytes().startswith(b"%PDF")
+    entry = _entries(example_copy)
+    assert '    title: "Annual arms control report"\n' in entry
+    assert '    author: "Policy Institute"\n' in entry
+    assert '    publisher: "unknown"\n' in entry
+    assert '    published: "unknown"\n' in entry
+    assert "    type: other\n" in entry
+    assert run("check", str(example_copy), cwd=tmp_path).returncode == 0
+
+
+def test_add_local_text_html_and_pdf_files_in_one_go(example_copy: Path, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "notes.txt").write_bytes(b"Talks resumed on Tuesday\r\nin Vienna.\r\n")
+    (inbox / "page.htm").write_bytes(ARTICLE)
+    (inbox / "report.pdf").write_bytes(pdf_of(REPORT_HTML))
+    result = run("sources", "add", str(example_copy), *(str(inbox / n) for n in
+                 ("notes.txt", "page.htm", "report.pdf")), "--today", TODAY, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["S3", "S4", "S5"]
+    folder = example_copy.parent / "sources"
+    assert (folder / "notes.txt").read_bytes() == b"Talks resumed on Tuesday\nin Vienna.\n"
+    assert (folder / "original" / "notes.txt").read_bytes() == (inbox / "notes.txt").read_bytes()
+    entries = _entries(example_copy)
+    assert "url:" not in entries  # files have no URL
+    assert entries.count(f'accessed: "{TODAY}"') == 3
+    assert run("check", str(example_copy), cwd=tmp_path).returncode == 0
+
+
+def test_add_never_overwrites_a_different_stored_file(example_copy: Path, tmp_path: Path) -> None:
+    stored = example_copy.parent / "sources" / "notes.txt"
+    stored.write_text("Someone else's notes.\n", encoding="utf-8")
+    source = tmp_path / "notes.txt"
+    source.write_text("Talks resumed on Tuesday in Vienna.\n", encoding="utf-8")
+    result = run("sources", "add", str(example_copy), str(source), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("S3  sources/notes-2.txt")
+    assert stored.read_text(encoding="utf-8") == "Someone else's notes.\n"
+
+
+def test_add_refuses_a_text_already_stored(example_copy: Path, tmp_path: Path) -> None:
+    first = next((example_copy.parent / "sources").glob("*.txt"))
+    copy = tmp_path / "again.txt"
+    shutil.copyfile(first, copy)
+    before = example_copy.read_bytes()
+    result = run("sources", "add", str(example_copy), str(copy), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "error BG832: the same text is already stored as S" in result.stderr
+    assert example_copy.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("path", "code", "message", "status"),
+    [
+        ("/missing.html", "BG821", "the server answered 404 Not Found", 3),
+        ("/broken.html", "BG821", "the server answered 500 Internal Server Error", 3),
+        ("/photo.png", "BG823", "the server sent image/png, not HTML, PDF or plain text", 2),
+        ("/scan.pdf", "BG826", "the PDF has no text layer (a scan or images only)", 2),
+        ("/loop", "BG825", "more than 5 redirects", 3),
+        ("/redirect-ftp", "BG820", "'ftp://127.0.0.1/file.txt' is not an http or https", 2),
+    ],
+)
+def test_add_refuses_what_it_cannot_use_and_changes_nothing(
+    example_copy: Path, site: Site, tmp_path: Path, path: str, code: str, message: str,
+    status: int,
+) -> None:
+    before = example_copy.read_bytes()
+    files = sorted(p.name for p in example_copy.parent.rglob("*"))
+    # a good document first: nothing is stored unless every document can be
+    result = run("sources", "add", str(example_copy), f"{site.url}/notes.txt",
+                 f"{site.url}{path}", cwd=tmp_path)
+    assert result.returncode == status, result.stderr
+    assert f"{site.url}{path}: error {code}: {message}" in result.stderr
+    assert "hint:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert example_copy.read_bytes() == before
+    assert sorted(p.name for p in example_copy.parent.rglob("*")) == files
+
+
+def test_add_stops_reading_an_oversized_download(
+    example_copy: Path, site: Site, tmp_path: Path
+) -> None:
+    url = f"{site.url}/huge.html"
+    result = run("sources", "add", str(example_copy), url, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"{url}: error BG824: the document is larger than 10 MiB" in result.stderr
+    assert site.sent[url.removeprefix(site.url)] < HUGE_TOTAL // 2  # the client hung up early
+
+
+def test_add_refuses_a_declared_length_over_the_bound_before_reading(
+    example_copy: Path, site: Site, tmp_path: Path
+) -> None:
+    url = f"{site.url}/declared-huge.pdf"  # says 20 MiB, then sends nothing: no read waits
+    result = run("sources", "add", str(example_copy), url, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"{url}: error BG824: the document is larger than 10 MiB" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("argument", "code", "message"),
+    [
+        ("ftp://example.org/a.txt", "BG820", "is not an http or https address"),
+        ("file:///etc/passwd", "BG820", "is not an http or https address"),
+        ("/dev/zero", "BG833", "not a regular file"),
+        ("missing.txt", "BG833", "cannot read the file"),
+    ],
+)
+def test_add_refuses_bad_arguments(
+    example_copy: Path, tmp_path: Path, argument: str, code: str, message: str
+) -> None:
+    result = run("sources", "add", str(example_copy), argument, cwd=tmp_path)
+    assert result.returncode in (2, 3), result.stderr
+    assert f"error {code}: " in result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_add_refuses_a_file_of_unknown_kind(example_copy: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data.bin"
+    data.write_bytes(b"\x00\x01binary")
+    result = run("sources", "add", str(example_copy), str(data), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "error BG823: not a web page, PDF or text file" in result.stderr
+
+
+def test_add_refuses_an_oversized_local_file_without_reading_it_whole(
+    example_copy: Path, tmp_path: Path
+) -> None:
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as handle:
+        handle.truncate(4 << 30)  # sparse
+    result = run("sources", "add", str(example_copy), str(huge), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "error BG824: the file is larger than 10 MiB" in result.stderr
