@@ -10,12 +10,12 @@ into text (HTML, PDF, plain text).
 
 from __future__ import annotations
 
+import http.client
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from email.message import Message
-from http.client import HTTPMessage
 from typing import IO
 from urllib.parse import urlsplit
 
@@ -54,6 +54,14 @@ def fetch(url: str, *, proxies: dict[str, str]) -> Download:
         with opener.open(request, timeout=TIMEOUT) as response:
             kind, charset = _kind(url, response.headers)
             body = _read(url, response)
+            length = response.headers.get("Content-Length", "").strip()
+            if length.isdigit() and len(body) < int(length):
+                raise _failed(
+                    url,
+                    "BG822",
+                    f"the download stopped after {len(body)} of {length} bytes",
+                    "try again; the connection was cut",
+                )
             return Download(response.geturl(), kind, charset, body)
     except urllib.error.HTTPError as error:
         raise _failed(
@@ -62,7 +70,7 @@ def fetch(url: str, *, proxies: dict[str, str]) -> Download:
             f"the server answered {error.code} {error.reason}",
             "check the address; save the page from a browser and add the file instead",
         ) from None
-    except (urllib.error.URLError, OSError) as error:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
         reason = getattr(error, "reason", None) or error
         raise _failed(
             url, "BG822", f"cannot download: {reason}", "check the address and the network"
@@ -86,7 +94,7 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         fp: IO[bytes],
         code: int,
         msg: str,
-        headers: HTTPMessage,
+        headers: http.client.HTTPMessage,
         newurl: str,
     ) -> urllib.request.Request | None:
         _check_scheme(self.url, newurl)
@@ -106,8 +114,12 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 
 
 def _check_scheme(url: str, target: str) -> None:
-    parts = urlsplit(target)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(target)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a bad port or IPv6 literal
+        usable = False
+    if not usable:
         raise BriefError(
             Diagnostic(
                 Location(url),

@@ -111,6 +111,14 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", str(20 << 20))
                 self.end_headers()
                 return
+            if path == "/truncated.html":  # promises more than it sends, then hangs up
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", "1000")
+                self.end_headers()
+                self.wfile.write(b"<p>cut")
+                self.close_connection = True
+                return
             if path == "/huge.html":
                 self._stream()
                 return

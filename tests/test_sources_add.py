@@ -161,6 +161,7 @@ def test_add_refuses_a_text_already_stored(example_copy: Path, tmp_path: Path) -
         ("/photo.png", "BG823", "the server sent image/png, not HTML, PDF or plain text", 2),
         ("/scan.pdf", "BG826", "the PDF has no text layer (a scan or images only)", 2),
         ("/loop", "BG825", "more than 5 redirects", 3),
+        ("/truncated.html", "BG822", "the download stopped after 6 of 1000 bytes", 3),
         ("/redirect-ftp", "BG820", "'ftp://127.0.0.1/file.txt' is not an http or https", 2),
     ],
 )
@@ -205,6 +206,7 @@ def test_add_refuses_a_declared_length_over_the_bound_before_reading(
     [
         ("ftp://example.org/a.txt", "BG820", "is not an http or https address"),
         ("file:///etc/passwd", "BG820", "is not an http or https address"),
+        ("http://[::1", "BG820", "is not an http or https address"),
         ("/dev/zero", "BG833", "not a regular file"),
         ("missing.txt", "BG833", "cannot read the file"),
     ],
