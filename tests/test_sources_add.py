@@ -238,3 +238,62 @@ def test_add_refuses_an_oversized_local_file_without_reading_it_whole(
     result = run("sources", "add", str(example_copy), str(huge), cwd=tmp_path)
     assert result.returncode == 2
     assert "error BG824: the file is larger than 10 MiB" in result.stderr
+
+
+GUARD = '''\
+import socket
+
+_connect, _connect_ex, _getaddrinfo = (
+    socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo)
+
+
+def _refuse(what):
+    with open({log!r}, "a", encoding="utf-8") as handle:
+        handle.write(f"{{what}}\\n")
+    raise OSError("this test forbids network use")
+
+
+def connect(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        _refuse(f"connect {{address}}")
+    return _connect(self, address)
+
+
+def connect_ex(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        _refuse(f"connect_ex {{address}}")
+    return _connect_ex(self, address)
+
+
+def getaddrinfo(host, *args, **kwargs):
+    _refuse(f"getaddrinfo {{host}}")
+
+
+socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo = (
+    connect, connect_ex, getaddrinfo)
+'''
+
+
+def test_check_and_build_never_open_a_network_connection(
+    example_copy: Path, site: Site, tmp_path: Path
+) -> None:
+    added = run("sources", "add", str(example_copy), f"{site.url}/news/helsinki.html",
+                cwd=tmp_path)
+    assert added.returncode == 0, added.stderr
+    assert "url: " in example_copy.read_text(encoding="utf-8")
+    guard, log = tmp_path / "guard", tmp_path / "network.log"
+    guard.mkdir()
+    (guard / "sitecustomize.py").write_text(GUARD.format(log=str(log)), encoding="utf-8")
+    # the guard works: sources add, the one command that fetches, is stopped by it
+    fetched = run("sources", "add", str(example_copy), f"{site.url}/notes.txt", cwd=tmp_path,
+                  extra_path=str(guard))
+    assert "error BG822: cannot download" in fetched.stderr
+    assert log.read_text(encoding="utf-8").startswith(("connect", "getaddrinfo"))
+    log.unlink()
+    checked = run("check", str(example_copy), cwd=tmp_path, extra_path=str(guard))
+    assert checked.returncode == 0, checked.stderr
+    built = run("build", str(example_copy), "--out", str(tmp_path / "out"), "--force",
+                cwd=tmp_path, extra_path=str(guard))
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "out" / "helsinki-summit-2018" / "helsinki-summit-2018.pdf").exists()
+    assert not log.exists(), log.read_text(encoding="utf-8")
