@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from tests.ingest_helpers import (
     BLANK_HTML,
     HUGE_TOTAL,
     REPORT_HTML,
+    ROOT,
     Site,
     pdf_of,
     run,
@@ -297,3 +300,45 @@ def test_check_and_build_never_open_a_network_connection(
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "out" / "helsinki-summit-2018" / "helsinki-summit-2018.pdf").exists()
     assert not log.exists(), log.read_text(encoding="utf-8")
+
+
+def test_without_the_ingest_extra_it_says_which_pip_install(
+    example_copy: Path, tmp_path: Path
+) -> None:
+    hide = tmp_path / "hide"
+    hide.mkdir()
+    (hide / "sitecustomize.py").write_text(
+        "import sys\nsys.modules['trafilatura'] = sys.modules['pypdfium2'] = None\n",
+        encoding="utf-8",
+    )
+    page, pdf, text = tmp_path / "page.html", tmp_path / "r.pdf", tmp_path / "notes.txt"
+    page.write_bytes(ARTICLE)
+    pdf.write_bytes(pdf_of(REPORT_HTML))
+    text.write_text("Talks resumed on Tuesday in Vienna.\n", encoding="utf-8")
+    for document, module in ((page, "trafilatura"), (pdf, "pypdfium2")):
+        result = run("sources", "add", str(example_copy), str(document), cwd=tmp_path,
+                     extra_path=str(hide))
+        assert result.returncode == 2, result.stderr
+        assert f"error BG829: reading this document needs {module}" in result.stderr
+        assert "install the ingest extra: pip install 'briefgen[ingest]'" in result.stderr
+    plain = run("sources", "add", str(example_copy), str(text), cwd=tmp_path,
+                extra_path=str(hide))
+    assert plain.returncode == 0, plain.stderr  # text needs no extra
+
+
+def test_check_and_help_do_not_load_the_ingest_libraries(
+    example_copy: Path, tmp_path: Path
+) -> None:
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('LOADED', sorted(m for m in ('trafilatura', 'lxml', "
+        "'pypdfium2', 'briefgen.fetch', 'briefgen.ingest') if m in sys.modules), "
+        "file=sys.stderr))\n"
+        "from briefgen.cli import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    for argv in (["--help"], ["check", str(example_copy)], ["sources", "add", "--help"]):
+        result = subprocess.run([sys.executable, "-c", probe, *argv], cwd=tmp_path,
+                                env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+                                capture_output=True, text=True, timeout=120, check=False)
+        assert "LOADED []" in result.stderr, (argv, result.stderr)
