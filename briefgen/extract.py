@@ -84,6 +84,8 @@ def _html(body: bytes, name: str) -> Extracted:
         body,
         url=name if name.startswith(("http://", "https://")) else None,
         with_metadata=True,
+        favor_precision=True,  # a menu or a list of links is no article: refuse, not store
+        fast=True,  # no fallback extractors: they return navigation when nothing else is found
         include_comments=False,
         include_images=False,
         include_tables=True,

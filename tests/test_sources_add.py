@@ -342,3 +342,58 @@ def test_check_and_help_do_not_load_the_ingest_libraries(
                                 env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
                                 capture_output=True, text=True, timeout=120, check=False)
         assert "LOADED []" in result.stderr, (argv, result.stderr)
+
+
+def test_add_a_text_url_in_its_declared_charset(tmp_path: Path, example_copy: Path) -> None:
+    pages = {"/latin.txt": (200, "text/plain; charset=iso-8859-1", b"Caf\xe9 talks ended.\r\n")}
+    with serving(Site(pages)) as served:
+        result = run("sources", "add", str(example_copy), f"{served.url}/latin.txt",
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    stored = example_copy.parent / "sources" / "caf-talks-ended.txt"
+    assert stored.read_bytes() == "Café talks ended.\n".encode()
+    assert f'url: "{served.url}/latin.txt"' in _entries(example_copy)
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "code", "message"),
+    [
+        ("latin.txt", b"Caf\xe9\n", "BG827", "the text is not UTF-8"),
+        ("empty.txt", b"\n\n", "BG826", "the file is empty"),
+        ("long.txt", b"word " * (600 * 1024), "BG831", "the extracted text is larger than 2 MiB"),
+        ("menu.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "BG826",
+         "no article text found in the page"),
+        ("links.html", b"<html><body><header><a href='/'>Home</a> <a href='/w'>World</a></header>"
+         b"<div class='related'><h2>Related News</h2><ul><li><a href='/x'>Markets fall on "
+         b"trade fears today</a></li></ul></div></body></html>", "BG826",
+         "no article text found in the page"),
+        ("torn.pdf", b"%PDF-1.7\n1 0 obj\n<<", "BG828", "cannot read the PDF"),
+    ],
+)
+def test_add_refuses_unusable_files(
+    example_copy: Path, tmp_path: Path, name: str, body: bytes, code: str, message: str
+) -> None:
+    (tmp_path / name).write_bytes(body)
+    before = example_copy.read_bytes()
+    result = run("sources", "add", str(example_copy), str(tmp_path / name), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"{tmp_path / name}: error {code}: {message}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert example_copy.read_bytes() == before
+
+
+def test_add_refuses_a_sheet_whose_sources_are_not_a_block_list(tmp_path: Path) -> None:
+    sheet = tmp_path / "facts.yaml"
+    sheet.write_text('sources: [{id: S1, url: "https://example.org/"}]\n', encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("Talks resumed.\n", encoding="utf-8")
+    result = run("sources", "add", str(sheet), "notes.txt", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "error BG830: the sheet has no block list of sources" in result.stderr
+    assert not (tmp_path / "sources").exists()
+
+
+def test_add_refuses_a_bad_date(example_copy: Path, tmp_path: Path) -> None:
+    result = run("sources", "add", str(example_copy), "x.txt", "--today", "2026-02-30",
+                 cwd=tmp_path)
+    assert result.returncode == 2
+    assert "'2026-02-30' is not a date YYYY-MM-DD" in result.stderr
