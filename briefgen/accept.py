@@ -16,7 +16,7 @@ from pathlib import Path
 from briefgen.errors import EXIT_USAGE, BriefError, Diagnostic, Location
 from briefgen.load import Path_, SourceMap, load_bytes, read_sheet
 from briefgen.model import Brief, Excerpt
-from briefgen.provenance import cites, verify
+from briefgen.provenance import Evidence, cites, verify
 from briefgen.sheettext import write_sheet
 from briefgen.sourcefiles import read_sources
 from briefgen.validate import validate
@@ -56,8 +56,12 @@ def review(sheet: Path, ids: list[str]) -> Review:
     if unknown := [i for i in ids if i not in known]:
         raise BriefError(
             *(
-                Diagnostic(Location(str(sheet)), "BG840", f"no source '{i}' in the sheet",
-                           f"sources are {', '.join(known)}")
+                Diagnostic(
+                    Location(str(sheet)),
+                    "BG840",
+                    f"no source '{i}' in the sheet",
+                    f"sources are {', '.join(known)}",
+                )
                 for i in unknown
             ),
             exit_code=EXIT_USAGE,
@@ -65,10 +69,13 @@ def review(sheet: Path, ids: list[str]) -> Review:
     stored = read_sources(brief, sheet.parent)
     chosen = [(n, s) for n, s in enumerate(brief.sources) if not ids or s.id in ids]
     unreadable = [
-        Diagnostic(where.at(("sources", n, "file")), "BG841",
-                   f"source {s.id} has no readable stored text"
-                   + (f": '{s.file}' is {stored[s.id].problem}" if s.id in stored else ""),
-                   "store its text and set 'file' first")
+        Diagnostic(
+            where.at(("sources", n, "file")),
+            "BG841",
+            f"source {s.id} has no readable stored text"
+            + (f": '{s.file}' is {stored[s.id].problem}" if s.id in stored else ""),
+            "store its text and set 'file' first",
+        )
         for n, s in chosen
         if (s.id in ids or s.id in stored) and (s.id not in stored or stored[s.id].text is None)
     ]
@@ -76,8 +83,14 @@ def review(sheet: Path, ids: list[str]) -> Review:
         raise BriefError(*unreadable, exit_code=EXIT_USAGE)
     found = verify(brief, where, stored)
     changes = tuple(
-        Change(s.id, str(s.file), n, s.sha256, stored[s.id].sha256,
-               _broken(brief, where, s.id, found.evidence, found.diagnostics))
+        Change(
+            s.id,
+            str(s.file),
+            n,
+            s.sha256,
+            stored[s.id].sha256,
+            _broken(brief, where, s.id, found.evidence, found.diagnostics),
+        )
         for n, s in chosen
         if s.id in stored and stored[s.id].sha256 != s.sha256
     )
@@ -86,10 +99,9 @@ def review(sheet: Path, ids: list[str]) -> Review:
 
 
 def _broken(
-    brief: Brief, where: SourceMap, ident: str, evidence: object, found: list[Diagnostic]
+    brief: Brief, where: SourceMap, ident: str, evidence: Evidence, found: list[Diagnostic]
 ) -> tuple[Diagnostic, ...]:
     """The BG401/BG402 findings of the passages that cite IDENT and were not found."""
-    assert isinstance(evidence, dict)
     paths: list[Path_] = [
         path
         for path, ref in cites(brief)
@@ -107,9 +119,10 @@ def _broken(
 def record(accepted: Review) -> list[str]:
     """Write each changed source's new sha256 into the sheet's text; return their ids."""
     sheet = accepted.sheet
-    _, where = read_sheet(sheet)
+    data, where = read_sheet(sheet)
     lines = sheet.read_bytes().decode("utf-8").splitlines(keepends=True)
     for change in accepted.changes:
+        _unmoved(data, where, change)
         at = where.values.get(("sources", change.index, "sha256"))
         if at is None:
             lines = _add_hash(lines, where, change)
@@ -124,14 +137,36 @@ def record(accepted: Review) -> list[str]:
     return [c.id for c in accepted.changes]
 
 
+def _unmoved(data: object, where: SourceMap, change: Change) -> None:
+    """Refuse if the sheet was edited since `review` (say, while the prompt waited)."""
+    items = data.get("sources") if isinstance(data, dict) else None
+    item = items[change.index] if isinstance(items, list) and change.index < len(items) else {}
+    if not isinstance(item, dict) or (item.get("id"), item.get("sha256")) != (
+        change.id,
+        change.old,
+    ):
+        raise BriefError(
+            Diagnostic(
+                Location(where.file),
+                "BG843",
+                "the fact sheet changed while the change was being reviewed",
+                "run `briefgen sources accept` again",
+            ),
+            exit_code=EXIT_USAGE,
+        )
+
+
 def _add_hash(lines: list[str], where: SourceMap, change: Change) -> list[str]:
     """LINES with `sha256: NEW` after the source's `file:` line, in a block mapping."""
     key = where.keys.get(("sources", change.index, "file"))
     if key is None or not re.fullmatch(r"\s*(- )?", lines[key[0] - 1][: key[1] - 1]):
         raise BriefError(
-            Diagnostic(where.at(("sources", change.index)), "BG842",
-                       f"cannot add the sha256 of {change.id} here",
-                       f"add `sha256: {change.new}` to the source by hand"),
+            Diagnostic(
+                where.at(("sources", change.index)),
+                "BG842",
+                f"cannot add the sha256 of {change.id} here",
+                f"add `sha256: {change.new}` to the source by hand",
+            ),
         )
     indent = " " * (key[1] - 1)
     return [*lines[: key[0]], f"{indent}sha256: {change.new}\n", *lines[key[0] :]]

@@ -123,8 +123,7 @@ def accept(sheet: Path, ids: tuple[str, ...], yes: bool, force: bool) -> None:
     if found.broken:
         click.echo(terminal.diagnostics_text(found.broken, "text"), err=True)
         if not force:
-            click.echo("refused: fix those passages first, or record anyway with --force",
-                       err=True)
+            click.echo("refused: fix those passages first, or record anyway with --force", err=True)
             raise SystemExit(1)
     if not yes and not click.confirm("Record the new sha256?", err=True):
         click.echo("nothing recorded", err=True)

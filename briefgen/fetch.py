@@ -46,9 +46,7 @@ class Download:
 def fetch(url: str, *, proxies: dict[str, str]) -> Download:
     """Download URL within the bounds above; PROXIES as `urllib.request.getproxies()`."""
     _check_scheme(url, url)
-    opener = urllib.request.build_opener(
-        urllib.request.ProxyHandler(proxies), _Redirects(url)
-    )
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler(proxies), _Redirects(url))
     request = urllib.request.Request(url, headers={"User-Agent": "briefgen", "Accept": _ACCEPT})
     try:
         with opener.open(request, timeout=TIMEOUT) as response:

@@ -26,8 +26,15 @@ from briefgen.scaffold import _q as yaml_string
 from briefgen.sheettext import append_sources, write_sheet
 from briefgen.sourcefiles import MAX_SOURCE_BYTES, read_bounded
 
-_SUFFIXES = {".txt": "text", ".text": "text", ".md": "text", ".html": "html", ".htm": "html",
-             ".xhtml": "html", ".pdf": "pdf"}
+_SUFFIXES = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".pdf": "pdf",
+}
 _ORIGINAL_SUFFIX = {"html": ".html", "pdf": ".pdf", "text": ".txt"}
 
 
@@ -84,12 +91,19 @@ def _plan(documents: list[_Document], data: object) -> list[tuple[str, _Document
         digest = hashlib.sha256(body).hexdigest()
         same = hashes.get(digest) or hashes.get(hashlib.sha256(doc.body).hexdigest())
         if same:
-            raise _usage(doc.name, "BG832", f"the same text is already stored as {same}",
-                         "cite that source instead of adding it again")
+            raise _usage(
+                doc.name,
+                "BG832",
+                f"the same text is already stored as {same}",
+                "cite that source instead of adding it again",
+            )
         if len(body) > MAX_SOURCE_BYTES:
-            raise _usage(doc.name, "BG831",
-                         f"the extracted text is larger than {MAX_SOURCE_BYTES >> 20} MiB",
-                         "store the passages the briefing cites, not the whole document")
+            raise _usage(
+                doc.name,
+                "BG831",
+                f"the extracted text is larger than {MAX_SOURCE_BYTES >> 20} MiB",
+                "store the passages the briefing cites, not the whole document",
+            )
         number += 1
         hashes[digest] = f"S{number}"
         planned.append((f"S{number}", doc, body, digest))
@@ -101,8 +115,11 @@ def _existing(data: object) -> tuple[set[str], dict[str, str]]:
     items = data.get("sources") if isinstance(data, dict) else None
     items = items if isinstance(items, list) else []
     ids = {str(s["id"]) for s in items if isinstance(s, dict) and "id" in s}
-    hashes = {str(s["sha256"]): str(s.get("id")) for s in items
-              if isinstance(s, dict) and isinstance(s.get("sha256"), str)}
+    hashes = {
+        str(s["sha256"]): str(s.get("id"))
+        for s in items
+        if isinstance(s, dict) and isinstance(s.get("sha256"), str)
+    }
     return ids, hashes
 
 
@@ -110,25 +127,43 @@ def _read(item: str, proxies: dict[str, str]) -> _Document:
     if "://" in item:
         url = quote(item, safe=":/?#[]@!$&()*+,;=%~")
         got = fetch(url, proxies=proxies)
-        return _Document(item, url, got.kind, got.body,
-                         extract(got.body, got.kind, name=url, charset=got.charset))
+        return _Document(
+            item,
+            url,
+            got.kind,
+            got.body,
+            extract(got.body, got.kind, name=url, charset=got.charset),
+        )
     path = Path(item)
     try:
         body = read_bounded(path, MAX_DOWNLOAD_BYTES)
     except OSError as error:
-        raise BriefError(Diagnostic(Location(item), "BG833",
-                                    f"cannot read the file: {error.strerror}"),
-                         exit_code=EXIT_IO) from None
+        raise BriefError(
+            Diagnostic(Location(item), "BG833", f"cannot read the file: {error.strerror}"),
+            exit_code=EXIT_IO,
+        ) from None
     if body is None:
-        raise _usage(item, "BG833", "not a regular file (a folder, device, FIFO or socket)",
-                     "give the path of a saved page, PDF or text file")
+        raise _usage(
+            item,
+            "BG833",
+            "not a regular file (a folder, device, FIFO or socket)",
+            "give the path of a saved page, PDF or text file",
+        )
     if len(body) > MAX_DOWNLOAD_BYTES:
-        raise _usage(item, "BG824", f"the file is larger than {MAX_DOWNLOAD_BYTES >> 20} MiB",
-                     "save the part the briefing cites as a text file and add that")
+        raise _usage(
+            item,
+            "BG824",
+            f"the file is larger than {MAX_DOWNLOAD_BYTES >> 20} MiB",
+            "save the part the briefing cites as a text file and add that",
+        )
     kind = _SUFFIXES.get(path.suffix.lower()) or _sniff(body)
     if kind is None:
-        raise _usage(item, "BG823", "not a web page, PDF or text file",
-                     "name it .html, .pdf or .txt if it is one; save anything else as text")
+        raise _usage(
+            item,
+            "BG823",
+            "not a web page, PDF or text file",
+            "name it .html, .pdf or .txt if it is one; save anything else as text",
+        )
     return _Document(item, None, kind, body, extract(body, kind, name=item))
 
 
@@ -141,8 +176,7 @@ def _sniff(body: bytes) -> str | None:
     return None
 
 
-def _entry(ident: str, doc: _Document, file: str, original: str, digest: str,
-           today: date) -> str:
+def _entry(ident: str, doc: _Document, file: str, original: str, digest: str, today: date) -> str:
     got = doc.got
     lines = [
         f"- id: {ident}",
@@ -161,9 +195,15 @@ def _entry(ident: str, doc: _Document, file: str, original: str, digest: str,
 
 
 def _unknown(got: Extracted) -> tuple[str, ...]:
-    return tuple(name for name, value in (("title", got.title), ("publisher", got.publisher),
-                                          ("published", got.published))
-                 if value in (None, UNKNOWN))
+    return tuple(
+        name
+        for name, value in (
+            ("title", got.title),
+            ("publisher", got.publisher),
+            ("published", got.published),
+        )
+        if value in (None, UNKNOWN)
+    )
 
 
 def _stem(name: str) -> str:
@@ -192,13 +232,20 @@ def _store(folder: Path, stem: str, suffix: str, body: bytes) -> str:
                 break
             continue
         except OSError as error:
-            raise BriefError(Diagnostic(Location(str(path)), "BG601",
-                                        f"cannot store the source: {error.strerror}"),
-                             exit_code=EXIT_IO) from None
+            raise BriefError(
+                Diagnostic(
+                    Location(str(path)), "BG601", f"cannot store the source: {error.strerror}"
+                ),
+                exit_code=EXIT_IO,
+            ) from None
         break
     else:
-        raise _usage(str(folder), "BG834", f"too many files named {stem}{suffix}",
-                     "tidy up the sources folder")
+        raise _usage(
+            str(folder),
+            "BG834",
+            f"too many files named {stem}{suffix}",
+            "tidy up the sources folder",
+        )
     base = "sources/original" if folder.name == "original" else "sources"
     return f"{base}/{path.name}"
 

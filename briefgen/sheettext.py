@@ -24,13 +24,18 @@ def append_sources(text: str, where: SourceMap, entries: str) -> str:
     value = where.values.get(("sources",))
     if key is None or value is None or value[0] == key[0] or key[1] != 1:
         raise BriefError(
-            Diagnostic(Location(where.file), "BG830", "the sheet has no block list of sources",
-                       "write `sources:` at the start of a line, then items as `  - id: S1`"),
+            Diagnostic(
+                Location(where.file),
+                "BG830",
+                "the sheet has no block list of sources",
+                "write `sources:` at the start of a line, then items as `  - id: S1`",
+            ),
             exit_code=EXIT_USAGE,
         )
     dash = " " * (value[1] - 1)
-    later = sorted(line for (path, (line, _)) in where.keys.items()
-                   if len(path) == 1 and line > key[0])
+    later = sorted(
+        line for (path, (line, _)) in where.keys.items() if len(path) == 1 and line > key[0]
+    )
     end = (later[0] - 1) if later else len(lines)
     while end > key[0] and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
         end -= 1
@@ -50,6 +55,9 @@ def write_sheet(sheet: Path, text: str) -> None:
         Path(temp).chmod(stat.S_IMODE(sheet.stat().st_mode))
         Path(temp).replace(sheet)
     except OSError as error:
-        raise BriefError(Diagnostic(Location(str(sheet)), "BG601",
-                                    f"cannot write the fact sheet: {error.strerror}"),
-                         exit_code=EXIT_IO) from None
+        raise BriefError(
+            Diagnostic(
+                Location(str(sheet)), "BG601", f"cannot write the fact sheet: {error.strerror}"
+            ),
+            exit_code=EXIT_IO,
+        ) from None

@@ -8,9 +8,12 @@ rewriting that one value in the sheet.
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.ingest_helpers import run
+from tests.ingest_helpers import ROOT, run
 
 S1_FILE = "sources/helsinki-summit-high-expectations.txt"
 S1_EXCERPT = "the two leaders will hold a high-level meeting on July 16 in the Finnish capital"
@@ -131,3 +134,28 @@ def test_accept_adds_a_missing_hash_after_the_file_line(
     result = run("sources", "accept", str(example_copy), "S2", "--yes", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert example_copy.read_text(encoding="utf-8") == text
+
+
+def test_accept_refuses_if_the_sheet_was_edited_while_it_asked(
+    example_copy: Path, tmp_path: Path
+) -> None:
+    _append(example_copy)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_")}
+    env["PYTHONPATH"] = str(ROOT)
+    with subprocess.Popen([sys.executable, "-m", "briefgen", "sources", "accept",
+                           str(example_copy)], cwd=tmp_path, env=env, stdin=subprocess.PIPE,
+                          stderr=subprocess.PIPE, stdout=subprocess.PIPE) as child:
+        assert child.stderr is not None
+        assert child.stdin is not None
+        seen = b""
+        while b"[y/N]" not in seen:
+            byte = child.stderr.read(1)
+            assert byte, seen
+            seen += byte
+        text = example_copy.read_text(encoding="utf-8")  # meanwhile, someone edits S1's hash
+        edited = text.replace("sha256: d9e3", "sha256: 0000", 1)
+        example_copy.write_text(edited, encoding="utf-8")
+        _out, err = child.communicate(b"y\n", timeout=60)
+    assert child.returncode == 2, err
+    assert b"error BG843: the fact sheet changed while the change was being reviewed" in err
+    assert example_copy.read_text(encoding="utf-8") == edited
