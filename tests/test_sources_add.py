@@ -397,3 +397,12 @@ def test_add_refuses_a_bad_date(example_copy: Path, tmp_path: Path) -> None:
                  cwd=tmp_path)
     assert result.returncode == 2
     assert "'2026-02-30' is not a date YYYY-MM-DD" in result.stderr
+
+
+def test_the_test_extra_installs_the_ingest_extra() -> None:
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"][
+        "optional-dependencies"]
+    assert extras["ingest"]
+    assert set(extras["ingest"]) <= set(extras["test"])
