@@ -96,9 +96,9 @@ def _html(body: bytes, name: str) -> Extracted:
     paragraphs = [line.strip() for line in doc.text.splitlines() if line.strip()]
     return Extracted(
         "\n\n".join(paragraphs),
-        title=doc.title or None,
-        author=doc.author or None,
-        publisher=doc.sitename or None,
+        title=_line(doc.title),
+        author=_line(doc.author),
+        publisher=_line(doc.sitename),
         published=doc.date if _is_date(doc.date) else UNKNOWN,
         article=(doc.pagetype or "").lower() in ("article", "newsarticle", "news"),
     )
@@ -147,7 +147,8 @@ def _is_date(value: str | None) -> bool:
 
 
 def _line(value: object) -> str | None:
-    text = " ".join(str(value).split()) if value else ""
+    """VALUE as one line of at most 300 characters (the schema's Line), or None."""
+    text = " ".join(_CONTROL.sub("", str(value)).split()) if value else ""
     return text[:300] or None
 
 

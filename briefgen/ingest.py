@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,6 +36,7 @@ _SUFFIXES = {
     ".xhtml": "html",
     ".pdf": "pdf",
 }
+MAX_URL = 2000  # as model.Url allows
 _ORIGINAL_SUFFIX = {"html": ".html", "pdf": ".pdf", "text": ".txt"}
 
 
@@ -72,7 +74,8 @@ def add_sources(
     folder = sheet.parent / "sources"
     entries, added = [], []
     for ident, doc, body, digest in _plan(documents, data):
-        stem = _slug((doc.url and doc.got.title) or _stem(doc.name))  # a file keeps its name
+        # a URL is named after its title (else its path), a file keeps its name
+        stem = (doc.url and _slug(doc.got.title or "")) or _slug(_stem(doc.name)) or "source"
         file = _store(folder, stem, ".txt", body)
         original = _store(folder / "original", stem, _ORIGINAL_SUFFIX[doc.kind], doc.body)
         entries.append(_entry(ident, doc, file, original, digest, today))
@@ -125,7 +128,14 @@ def _existing(data: object) -> tuple[set[str], dict[str, str]]:
 
 def _read(item: str, proxies: dict[str, str]) -> _Document:
     if "://" in item:
-        url = quote(item, safe=":/?#[]@!$&()*+,;=%~")
+        url = quote(item, safe=":/?#[]@!$&()*+,;=%~")  # the schema's url has no quotes
+        if len(url) > MAX_URL:
+            raise _usage(
+                item,
+                "BG820",
+                f"the address is longer than {MAX_URL} characters",
+                "use the page's short or canonical address",
+            )
         got = fetch(url, proxies=proxies)
         return _Document(
             item,
@@ -214,8 +224,8 @@ def _stem(name: str) -> str:
 
 
 def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].rstrip("-")
-    return slug or "source"
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].rstrip("-")
 
 
 def _store(folder: Path, stem: str, suffix: str, body: bytes) -> str:
@@ -228,7 +238,7 @@ def _store(folder: Path, stem: str, suffix: str, body: bytes) -> str:
             with path.open("xb") as handle:
                 handle.write(body)
         except FileExistsError:
-            if path.is_file() and path.read_bytes() == body:
+            if _holds(path, body):
                 break
             continue
         except OSError as error:
@@ -248,6 +258,14 @@ def _store(folder: Path, stem: str, suffix: str, body: bytes) -> str:
         )
     base = "sources/original" if folder.name == "original" else "sources"
     return f"{base}/{path.name}"
+
+
+def _holds(path: Path, body: bytes) -> bool:
+    """PATH is a regular file holding BODY (read bounded: never a FIFO, nor a huge file)."""
+    try:
+        return read_bounded(path, len(body)) == body
+    except OSError:  # a dangling symlink, a folder without access
+        return False
 
 
 def _usage(where: str, code: str, message: str, hint: str) -> BriefError:

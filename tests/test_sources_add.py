@@ -350,7 +350,7 @@ def test_add_a_text_url_in_its_declared_charset(tmp_path: Path, example_copy: Pa
         result = run("sources", "add", str(example_copy), f"{served.url}/latin.txt",
                      cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    stored = example_copy.parent / "sources" / "caf-talks-ended.txt"
+    stored = example_copy.parent / "sources" / "cafe-talks-ended.txt"
     assert stored.read_bytes() == "Café talks ended.\n".encode()
     assert f'url: "{served.url}/latin.txt"' in _entries(example_copy)
 
@@ -406,3 +406,29 @@ def test_the_test_extra_installs_the_ingest_extra() -> None:
         "optional-dependencies"]
     assert extras["ingest"]
     assert set(extras["ingest"]) <= set(extras["test"])
+
+
+def test_add_does_not_read_or_replace_odd_files_in_the_way(
+    example_copy: Path, tmp_path: Path
+) -> None:
+    import os
+
+    folder = example_copy.parent / "sources"
+    os.mkfifo(folder / "notes.txt")  # would hang a plain read
+    (folder / "notes-2.txt").symlink_to(tmp_path / "nowhere.txt")  # dangling
+    source = tmp_path / "notes.txt"
+    source.write_text("Talks resumed on Tuesday in Vienna.\n", encoding="utf-8")
+    result = run("sources", "add", str(example_copy), str(source), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("S3  sources/notes-3.txt")
+    assert not (tmp_path / "nowhere.txt").exists()
+
+
+def test_add_names_a_non_latin_title_readably(example_copy: Path, tmp_path: Path) -> None:
+    page = ARTICLE.replace(b"Leaders meet in Helsinki", "Встреча в Хельсинки".encode())
+    pages = {"/ru.html": (200, "text/html; charset=utf-8", page)}
+    with serving(Site(pages)) as served:
+        result = run("sources", "add", str(example_copy), f"{served.url}/ru.html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert 'title: "Встреча в Хельсинки"' in _entries(example_copy)
+    assert result.stdout.startswith("S3  sources/ru.txt")  # no Latin letters: the URL's name
