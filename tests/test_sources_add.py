@@ -432,3 +432,38 @@ def test_add_names_a_non_latin_title_readably(example_copy: Path, tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert 'title: "Встреча в Хельсинки"' in _entries(example_copy)
     assert result.stdout.startswith("S3  sources/ru.txt")  # no Latin letters: the URL's name
+
+
+@pytest.mark.parametrize(
+    ("sheet_text", "expected"),
+    [
+        (  # comments at column 0 before the next section stay with that section
+            "sources:\n  - id: S1\n    url: \"https://example.org/\"  # kept\n\n"
+            "# about the next part\nnotes: 1\n",
+            "sources:\n  - id: S1\n    url: \"https://example.org/\"  # kept\n{entry}\n\n"
+            "# about the next part\nnotes: 1\n",
+        ),
+        (  # the last section, without a final newline; items at column 0
+            "sources:\n- id: S7\n  url: \"https://example.org/\"",
+            "sources:\n- id: S7\n  url: \"https://example.org/\"\n{entry}",
+        ),
+    ],
+)
+def test_add_appends_after_the_last_source_and_keeps_the_rest(
+    tmp_path: Path, sheet_text: str, expected: str
+) -> None:
+    sheet = tmp_path / "facts.yaml"
+    sheet.write_text(sheet_text, encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("Talks resumed.\n", encoding="utf-8")
+    result = run("sources", "add", str(sheet), "notes.txt", "--today", TODAY, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = sheet.read_text(encoding="utf-8")
+    ident = "S2" if "S1" in sheet_text else "S8"
+    indent = "  " if "  - id" in sheet_text else ""
+    digest = hashlib.sha256(b"Talks resumed.\n").hexdigest()
+    entry = "".join(f"{indent}{line}\n" for line in [
+        f"- id: {ident}", '  title: "Talks resumed."', '  publisher: "unknown"',
+        '  published: "unknown"', f'  accessed: "{TODAY}"', "  type: other",
+        '  file: "sources/notes.txt"', f"  sha256: {digest}",
+        "  # original: sources/original/notes.txt"]).rstrip("\n")
+    assert text == expected.format(entry=entry) + ("\n" if expected.endswith("}") else "")
