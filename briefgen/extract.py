@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefgen.errors import EXIT_USAGE, BriefError, Diagnostic, Location
+from briefgen.pagemeta import stated
 
 UNKNOWN = "unknown"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -89,17 +90,17 @@ def _html(body: bytes, name: str) -> Extracted:
         include_comments=False,
         include_images=False,
         include_tables=True,
-        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if doc is None or not (doc.text or "").strip():
         raise _refused(name, "BG826", *_EMPTY["html"])
     paragraphs = [line.strip() for line in doc.text.splitlines() if line.strip()]
+    when, site = stated(body)  # declared only: trafilatura guesses from URLs and footers
     return Extracted(
         "\n\n".join(paragraphs),
         title=_line(doc.title),
         author=_line(doc.author),
-        publisher=_line(doc.sitename),
-        published=doc.date if _is_date(doc.date) else UNKNOWN,
+        publisher=_line(site),
+        published=when or UNKNOWN,
         article=(doc.pagetype or "").lower() in ("article", "newsarticle", "news"),
     )
 
@@ -140,10 +141,6 @@ def _require(module: str, name: str) -> Any:
             f"reading this document needs {module}, which is not installed",
             f"install the ingest extra: {_INSTALL}",
         ) from None
-
-
-def _is_date(value: str | None) -> bool:
-    return bool(value and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value))
 
 
 def _line(value: object) -> str | None:

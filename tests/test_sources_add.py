@@ -467,3 +467,36 @@ def test_add_appends_after_the_last_source_and_keeps_the_rest(
         '  file: "sources/notes.txt"', f"  sha256: {digest}",
         "  # original: sources/original/notes.txt"]).rstrip("\n")
     assert text == expected.format(entry=entry) + ("\n" if expected.endswith("}") else "")
+
+
+UNDATED = b"""<!doctype html><html><head><title>Talks end without a deal</title>{head}</head>
+<body><article><h1>Talks end without a deal</h1>
+<p>Negotiators left Geneva on Friday after three days of talks that produced no agreement
+on the main issues.</p>
+<p>Both sides said they would meet again in the spring, according to a joint statement
+released late in the evening.</p></article>
+<footer>Updated 2020-01-05</footer></body></html>"""
+JSON_LD = b"""<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+{"@type": "NewsArticle", "datePublished": "2019-03-12T20:00:00+01:00",
+ "publisher": {"@type": "Organization", "name": "Geneva Times"}}]}</script>"""
+
+
+@pytest.mark.parametrize(
+    ("head", "publisher", "published"),
+    [
+        (b"", "unknown", "unknown"),  # not the URL's date, the footer's, nor the host name
+        (JSON_LD, "Geneva Times", "2019-03-12"),
+        (b'<meta name="citation_publication_date" content="2019/03">', "unknown", "2019-03"),
+    ],
+)
+def test_add_takes_only_the_metadata_a_page_declares(
+    example_copy: Path, tmp_path: Path, head: bytes, publisher: str, published: str
+) -> None:
+    pages = {"/2018/07/16/talks.html": (200, "text/html", UNDATED.replace(b"{head}", head))}
+    with serving(Site(pages)) as served:
+        result = run("sources", "add", str(example_copy), f"{served.url}/2018/07/16/talks.html",
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    entry = _entries(example_copy)
+    assert f'    publisher: "{publisher}"\n' in entry
+    assert f'    published: "{published}"\n' in entry
