@@ -159,3 +159,15 @@ def test_accept_refuses_if_the_sheet_was_edited_while_it_asked(
     assert child.returncode == 2, err
     assert b"error BG843: the fact sheet changed while the change was being reviewed" in err
     assert example_copy.read_text(encoding="utf-8") == edited
+
+
+def test_accept_refuses_a_source_whose_text_cannot_be_read(
+    example_copy: Path, tmp_path: Path
+) -> None:
+    (example_copy.parent / S1_FILE).write_bytes(b"caf\xe9 \x00 binary now\n")
+    before = example_copy.read_bytes()
+    result = run("sources", "accept", str(example_copy), "--yes", "--force", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "error BG841: source S1 has no readable stored text" in result.stderr
+    assert "not UTF-8 text" in result.stderr
+    assert example_copy.read_bytes() == before
