@@ -47,7 +47,9 @@ def fetch(url: str, *, proxies: dict[str, str]) -> Download:
     """Download URL within the bounds above; PROXIES as `urllib.request.getproxies()`."""
     _check_scheme(url, url)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler(proxies), _Redirects(url))
-    request = urllib.request.Request(url, headers={"User-Agent": "briefgen", "Accept": _ACCEPT})
+    request = urllib.request.Request(
+        url, headers={"User-Agent": "briefgen", "Accept": _ACCEPT, "Accept-Encoding": "identity"}
+    )
     try:
         with opener.open(request, timeout=TIMEOUT) as response:
             kind, charset = _kind(url, response.headers)
@@ -138,6 +140,15 @@ def _kind(url: str, headers: Message) -> tuple[str, str | None]:
             "BG823",
             f"the server sent {declared}, not HTML, PDF or plain text",
             "add web pages, PDFs or text files; save anything else as text first",
+            exit_code=EXIT_USAGE,
+        )
+    encoding = headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):  # asked for identity; a bomb is not unpacked here
+        raise _failed(
+            url,
+            "BG823",
+            f"the server sent {encoding}-compressed data though none was asked for",
+            "save the page from a browser and add the file",
             exit_code=EXIT_USAGE,
         )
     length = headers.get("Content-Length", "")

@@ -6,6 +6,7 @@ that started it; nothing a test does reaches the internet.
 
 from __future__ import annotations
 
+import gzip
 import os
 import subprocess
 import sys
@@ -118,6 +119,15 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 self.wfile.write(b"<p>cut")
                 self.close_connection = True
+                return
+            if path == "/gzip.html":  # compressed though the client asked for identity
+                body = gzip.compress(ARTICLE)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
                 return
             if path == "/huge.html":
                 self._stream()

@@ -164,6 +164,7 @@ def test_add_refuses_a_text_already_stored(example_copy: Path, tmp_path: Path) -
         ("/photo.png", "BG823", "the server sent image/png, not HTML, PDF or plain text", 2),
         ("/scan.pdf", "BG826", "the PDF has no text layer (a scan or images only)", 2),
         ("/loop", "BG825", "more than 5 redirects", 3),
+        ("/gzip.html", "BG823", "the server sent gzip-compressed data", 2),
         ("/truncated.html", "BG822", "the download stopped after 6 of 1000 bytes", 3),
         ("/redirect-ftp", "BG820", "'ftp://127.0.0.1/file.txt' is not an http or https", 2),
     ],
