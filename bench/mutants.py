@@ -48,6 +48,8 @@ FIT = "tests/test_fit.py"
 LOAD = "tests/test_load.py"
 CLI = "tests/test_cli_build.py"
 PUBLISH = "tests/test_publish.py"
+SOURCES_ADD = "tests/test_sources_add.py"
+SOURCES_ACCEPT = "tests/test_sources_accept.py"
 
 # One table, so a refactor on another branch updates one line per mutant. Provenance's
 # word-boundary check is being added elsewhere: no mutant depends on it yet.
@@ -254,6 +256,63 @@ MUTANTS = (
         'items = "".join(f"<li>{html.escape(str(d))}</li>" for d in problems)',
         'items = "".join(f"<li>{d}</li>" for d in problems)',
         ("tests/test_serve_loopback.py::test_the_banner_shows_a_sheets_text_as_text",),
+    ),
+    # --- sources add/accept: bounded fetching, declared metadata, pinned hashes (issue 12) --
+    Mutant(
+        "sources-add-reads-past-the-bound",
+        "briefgen/fetch.py",
+        "    if left <= 0:\n        raise _too_large(url)",
+        "    if False:\n        raise _too_large(url)",
+        (f"{SOURCES_ADD}::test_add_stops_reading_an_oversized_download",),
+    ),
+    Mutant(
+        "sources-add-trusts-any-content-type",
+        "briefgen/fetch.py",
+        "    if declared not in KINDS:",
+        "    if False:",
+        (SOURCES_ADD, "-k", "photo"),
+    ),
+    Mutant(
+        "sources-add-stores-a-pdf-without-text",
+        "briefgen/extract.py",
+        "    if not text.strip():",
+        "    if False:",
+        (SOURCES_ADD, "-k", "scan"),
+    ),
+    Mutant(
+        "sources-add-guesses-the-date",
+        "briefgen/extract.py",
+        "        published=when or UNKNOWN,",
+        "        published=doc.date or UNKNOWN,",
+        (SOURCES_ADD, "-k", "declares"),
+    ),
+    Mutant(
+        "sources-add-overwrites-a-stored-file",
+        "briefgen/ingest.py",
+        'with path.open("xb") as handle:',
+        'with path.open("wb") as handle:',
+        (f"{SOURCES_ADD}::test_add_never_overwrites_a_different_stored_file",),
+    ),
+    Mutant(
+        "sources-accept-hides-broken-quotes",
+        "briefgen/accept.py",
+        'return tuple(d for d in found if d.code in ("BG401", "BG402") and d.where in spots)',
+        "return ()",
+        (f"{SOURCES_ACCEPT}::test_accept_refuses_while_a_quote_would_break_and_lists_it",),
+    ),
+    Mutant(
+        "sources-accept-does-not-ask",
+        "briefgen/cli_sources.py",
+        "if not yes and not click.confirm(",
+        "if False and not click.confirm(",
+        (f"{SOURCES_ACCEPT}::test_accept_declined_at_the_prompt_changes_nothing",),
+    ),
+    Mutant(
+        "sources-accept-writes-over-a-concurrent-edit",
+        "briefgen/accept.py",
+        "        _unmoved(data, where, change)\n",
+        "",
+        (SOURCES_ACCEPT, "-k", "edited"),
     ),
 )
 

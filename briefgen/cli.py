@@ -17,6 +17,7 @@ import click
 
 from briefgen import __version__, terminal
 from briefgen.cli_project import init
+from briefgen.cli_sources import sources
 from briefgen.errors import EXIT_PIPE, BriefError, Diagnostic
 
 if TYPE_CHECKING:
@@ -360,6 +361,7 @@ def _formats(text: str) -> tuple[str, ...]:
 
 
 cli.add_command(init)
+cli.add_command(sources)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

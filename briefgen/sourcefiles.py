@@ -87,8 +87,8 @@ def _read(source: Source, folder: Path) -> StoredText:
     )
 
 
-def read_bounded(path: Path) -> bytes | None:
-    """At most MAX_SOURCE_BYTES + 1 bytes of PATH; None if it is not a regular file.
+def read_bounded(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes | None:
+    """At most LIMIT + 1 bytes of PATH; None if it is not a regular file.
 
     Why a descriptor: a FIFO or a device must be refused without a read that blocks or
     never ends, even if the file is swapped between a check of its type and the read.
@@ -99,7 +99,7 @@ def read_bounded(path: Path) -> bytes | None:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
         chunks = []
-        left = MAX_SOURCE_BYTES + 1
+        left = limit + 1
         while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
             chunks.append(chunk)
             left -= len(chunk)
