@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from briefgen import __version__, terminal
+from briefgen import __version__, cli_authoring, terminal
 from briefgen.errors import EXIT_PIPE, BriefError, Diagnostic
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -333,6 +333,9 @@ def _formats(text: str) -> tuple[str, ...]:
         msg = f"unknown format {', '.join(unknown) or '(none)'}; use md, html and/or pdf"
         raise click.BadParameter(msg, param_hint="--format")
     return chosen
+
+
+cli.add_command(cli_authoring.cite)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
