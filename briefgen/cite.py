@@ -74,7 +74,7 @@ def search(sheet: Path, phrase: str, *, what: str = "excerpt", limit: int = 3) -
             Diagnostic(
                 Location(str(sheet)),
                 "BG801",
-                f"no passage of {', '.join(sorted(stored))} is like \"{phrase}\"",
+                f'no passage of {", ".join(sorted(stored))} is like "{phrase}"',
                 "search for fewer, more distinctive words as the source writes them",
             )
         )
@@ -91,17 +91,9 @@ def paste_line(passage: Passage, what: str = "excerpt") -> str:
 
 def _stored(sheet: Path) -> dict[str, StoredText]:
     """The readable stored sources of SHEET, even when the sheet does not validate yet."""
-    from briefgen.load import read_sheet
-    from briefgen.validate import salvage, validate
+    from briefgen.draft import draft
 
-    data, where = read_sheet(sheet, recover=True)
-    try:
-        brief = validate(data, where)
-    except BriefError:
-        part = salvage(data)
-        if part is None:
-            raise
-        brief = part.brief
+    brief, _ = draft(sheet)
     stored = {k: v for k, v in read_sources(brief, sheet.parent).items() if v.text is not None}
     if not stored:
         raise BriefError(

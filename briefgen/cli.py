@@ -336,6 +336,7 @@ def _formats(text: str) -> tuple[str, ...]:
 
 
 cli.add_command(cli_authoring.cite)
+cli.add_command(cli_authoring.words)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -10,10 +10,14 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from briefgen.errors import UNSAFE, BriefError, inert
+
+if TYPE_CHECKING:  # the models cost ~0.3 s to import: only the commands load them
+    from briefgen.wordcount import Row
 
 sheet_argument = click.argument("sheet", type=click.Path(dir_okay=True, path_type=Path))
 
@@ -86,3 +90,51 @@ def cite(sheet: Path, phrase: tuple[str, ...], quote: bool, limit: int, fmt: str
         click.echo(f"    {shown}")
     click.echo()
     click.echo(inert(line))
+
+
+@click.command(short_help="Word count and budget of every field and section.")
+@sheet_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="For people, or for tools.",
+)
+def words(sheet: Path, fmt: str) -> None:
+    """Print every budgeted field and section of SHEET with its word count and budget.
+
+    Rows over budget are marked OVER. It is a report: it exits 0 even when something is
+    over (`briefgen check` warns, and `--strict` fails); 1 only when the sheet cannot be
+    read.
+
+    \b
+    Examples:
+        briefgen words seeds/helsinki-summit-2018
+        briefgen words seeds/helsinki-summit-2018 --format json
+    """
+    from briefgen.draft import draft
+    from briefgen.wordcount import table
+
+    try:
+        rows = table(draft(_sheet(sheet))[0])
+    except BriefError as error:
+        raise _fail(error) from None
+    if fmt == "json":
+        text = json.dumps({"rows": [r.as_dict() for r in rows]}, indent=2, ensure_ascii=False)
+        click.echo(UNSAFE.sub(_escape, text))
+        return
+    width = max(len(_label(r)) for r in rows)
+    click.echo(f"{'field or section':<{width}}  words  budget")
+    for r in rows:
+        mark = "  OVER" if r.over else ""
+        click.echo(inert(f"{_label(r):<{width}}  {r.words:>5}  {r.budget:>6}{mark}"))
+
+
+def _label(row: Row) -> str:
+    if row.kind == "field":
+        return f"  {row.path}"
+    if row.items is not None:
+        return f"{row.path} total, {row.items} of at most {row.most} items"
+    return f"{row.path} total"
