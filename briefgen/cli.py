@@ -161,11 +161,12 @@ def new(slug: str, sources: tuple[Path, ...], root: Path) -> None:
     Example:
         briefgen new geneva-talks-2025 --source notes/article1.txt --source a2.txt
     """
-    from briefgen.scaffold import scaffold
+    from briefgen.scaffold import next_steps, scaffold
 
     with reporting():
         sheet = scaffold(slug, list(sources), root=root)
     click.echo(sheet)
+    click.echo(terminal.steps_text(next_steps(sheet)), err=True)
 
 
 @cli.command(short_help="Build briefings (MD, HTML, one-page PDF) and the site.")

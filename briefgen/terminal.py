@@ -49,8 +49,12 @@ def as_github(d: Diagnostic) -> str:
     """One workflow command (`::error file=…,line=…::message`), escaped as GitHub requires:
     `%`, CR and LF in the message; also `:` and `,` in the properties."""
     kind = "error" if d.severity == "error" else "warning"
-    props = {"file": d.where.file, "line": d.where.line or 1, "col": d.where.col or 1,
-             "title": d.code}
+    props = {
+        "file": d.where.file,
+        "line": d.where.line or 1,
+        "col": d.where.col or 1,
+        "title": d.code,
+    }
     loc = ",".join(f"{k}={_github_property(str(v))}" for k, v in props.items())
     return f"::{kind} {loc}::{_github_data(d.message)}"
 
@@ -99,6 +103,13 @@ def _outcome(report: Any) -> str:
             "(--keep-going publishes the briefings that built)"
         )
     return f"{', '.join(parts)}; published to {report.out}/"
+
+
+def steps_text(steps: Sequence[tuple[str, str]]) -> str:
+    """`new`'s guidance: numbered commands, each with what it is for (inert: a path)."""
+    width = max(len(command) for command, _ in steps)
+    lines = [f"  {n}. {c:<{width}}   # {why}" for n, (c, why) in enumerate(steps, start=1)]
+    return "\n".join(["Next:", *map(inert, lines)])
 
 
 def built_line(built: Any) -> str:
