@@ -321,6 +321,8 @@ def doctor() -> None:
 def _report_built(built: Any) -> None:
     _print_diagnostics(built.warnings)
     click.echo(terminal.built_line(built))
+    if changed := terminal.change_line(built):
+        click.echo(changed, err=True)
 
 
 def _terminate(signum: int, _frame: object) -> None:

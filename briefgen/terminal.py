@@ -123,6 +123,12 @@ def built_line(built: Any) -> str:
     return inert(f"{built.slug}: built{page}{warn}")
 
 
+def change_line(built: Any) -> str:
+    """What changed in a rebuilt briefing since its published version ('' if nothing)."""
+    said = str(built.change or "")
+    return inert(f"{built.slug}: {said}") if said else ""
+
+
 class _Guarded(io.RawIOBase):
     """A file descriptor whose writes are dropped once its reader has gone (EPIPE)."""
 
