@@ -49,12 +49,8 @@ def as_github(d: Diagnostic) -> str:
     """One workflow command (`::error file=…,line=…::message`), escaped as GitHub requires:
     `%`, CR and LF in the message; also `:` and `,` in the properties."""
     kind = "error" if d.severity == "error" else "warning"
-    props = {
-        "file": d.where.file,
-        "line": d.where.line or 1,
-        "col": d.where.col or 1,
-        "title": d.code,
-    }
+    props = {"file": d.where.file, "line": d.where.line or 1, "col": d.where.col or 1,
+             "title": d.code}
     loc = ",".join(f"{k}={_github_property(str(v))}" for k, v in props.items())
     return f"::{kind} {loc}::{_github_data(d.message)}"
 
