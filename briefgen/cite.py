@@ -12,6 +12,7 @@ ready-to-paste line is checked with the same code `check` uses (`provenance._pas
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from briefgen.sourcefiles import StoredText, read_sources
 THRESHOLD = 60.0  # % alike (rapidfuzz ratio of folded texts); below it nothing is offered
 _SHORTLIST = 12  # paragraphs ranked by partial alignment before word windows are compared
 _CONTEXT = 12  # words shown either side of a match
+_LONG = 400  # words: past it a paragraph is searched only around its best alignment
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,8 @@ def _best_window(
     assert got.folded is not None
     text = got.text
     spans = word_spans(text, *span)
+    if len(spans) > _LONG:
+        spans = _around(got, span, spans, needle)
     least = MIN_WORDS[what]
     if len(spans) < least:
         return None  # the paragraph is shorter than an excerpt may be
@@ -155,6 +159,22 @@ def _best_window(
         if hit is not None and not hit.problem:  # what `check` will accept
             return float(score), start, end
     return None
+
+
+def _around(got: StoredText, span: Span, spans: list[Span], needle: str) -> list[Span]:
+    """The words of a long paragraph near its best partial alignment with NEEDLE.
+
+    Why: windows of every width at every word of a 2 MiB one-line source are millions of
+    strings (16 s, 650 MB); rapidfuzz's alignment says where to look."""
+    assert got.folded is not None
+    starts = got.folded.starts
+    k0, k1 = bisect_left(starts, span[0]), bisect_left(starts, span[1])
+    found = fuzz.partial_ratio_alignment(needle, got.folded.text[k0:k1])
+    if found is None or found.dest_end <= found.dest_start:
+        return spans[:_LONG]
+    lo = starts[k0 + found.dest_start] - 2 * len(needle) - 40
+    hi = got.folded.ends[k0 + found.dest_end - 1] + 2 * len(needle) + 40
+    return [s for s in spans if s[1] > lo and s[0] < hi]
 
 
 def _passage(

@@ -82,14 +82,19 @@ def test_pasted_quote_passes_strict_check(example_copy: Path) -> None:
 NASTY = 'He wrote: "C:\\temp\\new" is \'fine\' # not a comment — 50% of {all} [cases] & *more* here'
 
 
+def add_source(sheet: Path, name: str, text: str) -> None:
+    """Store TEXT as sources/NAME and list it as S3 in SHEET."""
+    stored = sheet.parent / "sources" / name
+    stored.write_text(text, encoding="utf-8")
+    digest = hashlib.sha256(stored.read_bytes()).hexdigest()
+    replace(sheet, "\nbottom_line:", (
+        f"  - {{id: S3, title: Added, publisher: unknown, published: unknown, type: other, "
+        f"file: sources/{name}, sha256: {digest}, reliability: F}}\n\nbottom_line:"))
+
+
 def test_an_excerpt_with_quotes_colons_and_backslashes_round_trips(example_copy: Path) -> None:
     folder = example_copy.parent
-    stored = folder / "sources" / "nasty.txt"
-    stored.write_text(f"A title line.\n\n{NASTY}\n", encoding="utf-8")
-    digest = hashlib.sha256(stored.read_bytes()).hexdigest()
-    replace(example_copy, "\nbottom_line:", (
-        f"  - {{id: S3, title: Nasty, publisher: unknown, published: unknown, type: other, "
-        f"file: sources/nasty.txt, sha256: {digest}, reliability: F}}\n\nbottom_line:"))
+    add_source(example_copy, "nasty.txt", f"A title line.\n\n{NASTY}\n")
     found = run("cite", str(example_copy), "--limit", "1", NASTY, cwd=folder)
     assert found.returncode == 0, found.stderr
     line = found.stdout.splitlines()[-1]
@@ -142,3 +147,15 @@ def test_json_format(example_copy: Path) -> None:
 def test_double_quoted_scalars_round_trip(text: str) -> None:
     data, _ = load_text(f"x: {_double_quoted(text)}\n", "t")
     assert data == {"x": text}
+
+
+def test_a_passage_in_a_long_one_line_source_is_found(example_copy: Path) -> None:
+    filler = " ".join(f"word{n}" for n in range(3000))  # one paragraph of 3,000 words
+    add_source(example_copy, "long.txt",
+               f"{filler} the delegates signed a binding accord on water rights {filler}\n")
+    found = run("cite", str(example_copy), "delegates signed binding accord", "--limit", "1",
+                cwd=example_copy.parent)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.splitlines()[0].startswith("S3 ¶1 (line 1, ")
+    assert found.stdout.splitlines()[-1] == (
+        '{source: S3, excerpt: "delegates signed a binding accord"}')
