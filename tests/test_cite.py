@@ -159,3 +159,30 @@ def test_a_passage_in_a_long_one_line_source_is_found(example_copy: Path) -> Non
     assert found.stdout.splitlines()[0].startswith("S3 ¶1 (line 1, ")
     assert found.stdout.splitlines()[-1] == (
         '{source: S3, excerpt: "delegates signed a binding accord"}')
+
+
+def test_on_a_terminal_the_match_is_bold(example_copy: Path) -> None:
+    import pty
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "briefgen", "cite", str(example_copy),
+                               "first official summit since 2009"], stdout=follower,
+                              stderr=subprocess.PIPE, env=env, timeout=120, check=False)
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal's other end is closed and drained
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    assert done.returncode == 0, done.stderr
+    assert "\x1b[1mfirst official summit since 2009\x1b[0m" in shown.decode()
+    assert "[first official" not in shown.decode()
