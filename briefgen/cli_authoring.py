@@ -23,8 +23,10 @@ sheet_argument = click.argument("sheet", type=click.Path(dir_okay=True, path_typ
 
 
 def _sheet(path: Path) -> Path:
-    """A folder stands for its facts.yaml, as in `check`."""
-    return path / "facts.yaml" if path.is_dir() else path
+    """A folder stands for its facts.yaml; a missing one is a usage error, as in `check`."""
+    from briefgen.discover import resolve_sheets
+
+    return resolve_sheets([path], Path())[0]
 
 
 def _fail(error: BriefError) -> SystemExit:

@@ -94,3 +94,10 @@ def test_the_schema_shows_every_budget() -> None:
     text = json.dumps(doc, ensure_ascii=False)
     assert text.count("≤") - text.count("Section budget: ≤") == len(field_budget_paths())
     assert text.count("Section budget: ≤") == 7
+
+
+def test_a_missing_sheet_is_a_usage_error(tmp_path: Path) -> None:
+    for command in (["words", "nowhere"], ["cite", "nowhere", "some", "words"]):
+        done = run(*command, cwd=tmp_path)
+        assert done.returncode == 2, done.stderr
+        assert "nowhere: error BG003: no such file or folder" in done.stderr
