@@ -154,11 +154,29 @@ def _best_window(
         a, b = windows[i]
         while b - a < least:  # too short to verify: take the words that follow (or precede)
             a, b = (a, b + 1) if b < len(spans) else (a - 1, b)
-        start, end = spans[a][0], spans[b - 1][1]
+        start, end = _balanced(text, spans[a][0], spans[b - 1][1])
         hit = find(fold(text[start:end]), text, got.folded)
         if hit is not None and not hit.problem:  # what `check` will accept
             return float(score), start, end
     return None
+
+
+_PAIRS = {"“": "”", "«": "»", '"': '"'}
+
+
+def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """START, END widened by one quotation mark when the passage would open or close a
+    quotation without the other mark (`open “a fine relationship` → `…relationship”`)."""
+    for opener, closer in _PAIRS.items():
+        part = text[start:end]
+        unbalanced = (
+            part.count(opener) % 2 if opener == closer else part.count(opener) - part.count(closer)
+        )
+        if unbalanced and text[end : end + 1] == closer:
+            end += 1
+        elif unbalanced and text[start - 1 : start] == opener and start > 0:
+            start -= 1
+    return start, end
 
 
 def _around(got: StoredText, span: Span, spans: list[Span], needle: str) -> list[Span]:

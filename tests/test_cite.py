@@ -45,6 +45,7 @@ def strict_check(sheet: Path) -> subprocess.CompletedProcess[str]:
     ["delegation", "of", "republican", "senators"],  # as typed: case differs
     ["Republican"],  # one word: widened to the four an excerpt needs
     ["senators visit Russia delegation"],  # words out of order
+    ["could open a fine relationship"],  # the source's “…” kept whole
 ])
 def test_pasted_excerpt_passes_strict_check(example_copy: Path, phrase: list[str]) -> None:
     found = run("cite", str(example_copy.parent), *phrase, cwd=example_copy.parent)
@@ -186,3 +187,10 @@ def test_on_a_terminal_the_match_is_bold(example_copy: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "\x1b[1mfirst official summit since 2009\x1b[0m" in shown.decode()
     assert "[first official" not in shown.decode()
+
+
+def test_a_quotation_is_not_cut_in_half(example_copy: Path) -> None:
+    found = run("cite", str(example_copy), "could open a fine relationship",
+                cwd=example_copy.parent)
+    assert found.stdout.splitlines()[-1] == (
+        '{source: S1, excerpt: "could open “a fine relationship”"}')
