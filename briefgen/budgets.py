@@ -37,6 +37,7 @@ _COUNTED = {
     "watch": ("indicator",),
 }
 
+
 def section_words(brief: Brief) -> dict[str, int]:
     """Body words per section, as the budgets count them."""
     counts = {}
@@ -57,13 +58,22 @@ def over_budget(brief: Brief) -> list[str]:
     ]
 
 
+def field_budgets(brief: Brief) -> list[tuple[Path_, int, int]]:
+    """Every field with a word budget: (path, its words, its budget), in document order."""
+    return [(path, words(text), limit) for path, text, limit in _strings(brief, ()) if limit]
+
+
 def check(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
-    """Word and item budgets: per field and per section (warnings), the body (an error)."""
-    yield from _field_budgets(brief, where)
+    """Word and item budgets: per field and per section (warnings), the body (an error).
+
+    A section that is one field (the bottom line's text) is reported once, as the field.
+    """
+    fields = list(_field_budgets(brief, where))
+    yield from fields
     counts = section_words(brief)
     for section, (limit, most) in SECTION_BUDGETS.items():
         value = getattr(brief, section)
-        if counts[section] > limit:
+        if counts[section] > limit and not _said(section, value, fields):
             yield _warn(
                 where,
                 (section,),
@@ -88,6 +98,48 @@ def check(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
             f"the body has {total} words; the limit is {BODY_LIMIT}",
             "sections over budget: " + (", ".join(over_budget(brief)) or "none"),
         )
+
+
+def field_budget_paths(model: type[BaseModel] = Brief, prefix: str = "") -> list[tuple[str, int]]:
+    """Every budgeted field of the format as ('key_facts[].text', 18), in model order:
+    what the README's table and the JSON Schema's descriptions say."""
+    found = []
+    limits = _limits(model)
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        if name in limits:
+            found.append((path, limits[name]))
+        for inner, many in _models_in(info.annotation):
+            found += field_budget_paths(inner, f"{path}{'[]' * many}.")
+    return found
+
+
+def budgets_by_model(model: type[BaseModel] = Brief) -> dict[str, dict[str, int]]:
+    """The word budget of each field, by model name: what the JSON Schema's $defs show."""
+    found = {model.__name__: _limits(model)} if _limits(model) else {}
+    for info in model.model_fields.values():
+        for inner, _ in _models_in(info.annotation):
+            found |= budgets_by_model(inner)
+    return found
+
+
+def _models_in(annotation: object, many: bool = False) -> Iterator[tuple[type[BaseModel], bool]]:
+    """The models an annotation holds (through lists, unions and Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation, many
+        return
+    many = many or getattr(annotation, "__origin__", None) is list
+    for arg in getattr(annotation, "__args__", ()):
+        yield from _models_in(arg, many)
+
+
+def _said(section: str, value: object, fields: list[Diagnostic]) -> bool:
+    """True when SECTION is a single item whose one counted field already warned."""
+    return (
+        not isinstance(value, list)
+        and len(_COUNTED[section]) == 1
+        and any(d.message.startswith(f"{section}.{_COUNTED[section][0]} ") for d in fields)
+    )
 
 
 def _field_budgets(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from briefgen import __version__, terminal
+from briefgen import __version__, cli_authoring, terminal
 from briefgen.cli_project import init
 from briefgen.cli_sources import sources
 from briefgen.errors import EXIT_PIPE, BriefError, Diagnostic
@@ -171,11 +171,12 @@ def new(slug: str, sources: tuple[Path, ...], root: Path | None) -> None:
     Example:
         briefgen new geneva-talks-2025 --source notes/article1.txt --source a2.txt
     """
-    from briefgen.scaffold import scaffold
+    from briefgen.scaffold import next_steps, scaffold
 
     with reporting():
         sheet = scaffold(slug, list(sources), root=root or project().root)
     click.echo(sheet)
+    click.echo(terminal.steps_text(next_steps(sheet)), err=True)
 
 
 @cli.command(short_help="Build briefings (MD, HTML, one-page PDF) and the site.")
@@ -345,6 +346,8 @@ def doctor() -> None:
 def _report_built(built: Any) -> None:
     _print_diagnostics(built.warnings)
     click.echo(terminal.built_line(built))
+    if changed := terminal.change_line(built):
+        click.echo(changed, err=True)
 
 
 def _terminate(signum: int, _frame: object) -> None:
@@ -362,6 +365,8 @@ def _formats(text: str) -> tuple[str, ...]:
 
 cli.add_command(init)
 cli.add_command(sources)
+cli.add_command(cli_authoring.cite)
+cli.add_command(cli_authoring.words)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -43,8 +43,24 @@ def _wrap_refs(node: Any) -> Any:
 
 
 def schema() -> dict[str, Any]:
-    """The JSON Schema of a fact sheet, as a dict."""
-    return Brief.model_json_schema(schema_generator=_Draft07)
+    """The JSON Schema of a fact sheet, as a dict; sections say their budgets."""
+    from briefgen.budgets import SECTION_BUDGETS, budgets_by_model
+
+    result = Brief.model_json_schema(schema_generator=_Draft07)
+    for model, limits in budgets_by_model().items():
+        for name, limit in limits.items():
+            _describe(result["$defs"][model]["properties"][name], f"≤ {limit} words.")
+    for section, (limit, most) in SECTION_BUDGETS.items():
+        budget = f"Section budget: ≤ {limit} words, at most {most} item(s) on the page."
+        _describe(result["properties"][section], budget)
+    return dict(_wrap_refs(result))
+
+
+def _describe(node: dict[str, Any], budget: str) -> None:
+    """Append BUDGET to NODE's description (to the text branch of an optional field)."""
+    target = next((n for n in node.get("anyOf", []) if n.get("type") == "string"), node)
+    before = target.get("description")
+    target["description"] = f"{before} {budget}" if before else budget
 
 
 def schema_text() -> str:

@@ -34,6 +34,9 @@ class Record:
     slug: str
     entry: dict[str, Any]  # site.Entry.as_dict(); its "files" maps file name → size
     inputs: dict[str, str] = field(default_factory=dict)  # facts.yaml and sources → sha256
+    # what `build` compares to say what changed (changes.py); None in older manifests
+    sections: dict[str, dict[str, str]] | None = None  # section → item id → digest
+    fill: float | None = None  # how full the PDF page was
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -142,6 +145,8 @@ def read(out: Path) -> Manifest:
                 str(r["slug"]),
                 dict(r["entry"]),
                 {str(k): str(v) for k, v in r.get("inputs", {}).items()},
+                _sections(r.get("sections")),
+                float(r["fill"]) if isinstance(r.get("fill"), (int, float)) else None,
             )
             for name, r in doc["briefings"].items()
         }
@@ -158,11 +163,22 @@ def dumps(manifest: Manifest) -> bytes:
         "settings": manifest.settings,
         "briefings": {
             name: {"key": r.key, "slug": r.slug, "entry": r.entry, "inputs": r.inputs}
+            | ({"sections": r.sections} if r.sections is not None else {})
+            | ({"fill": r.fill} if r.fill is not None else {})
             for name, r in sorted(manifest.briefings.items())
         },
         "files": dict(sorted(manifest.files.items())),
     }
     return (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode()
+
+
+def _sections(value: object) -> dict[str, dict[str, str]] | None:
+    """The recorded item digests, or None when absent (an older manifest) or malformed."""
+    if not isinstance(value, dict):
+        return None
+    if not all(isinstance(items, dict) for items in value.values()):
+        return None
+    return {str(s): {str(k): str(v) for k, v in items.items()} for s, items in value.items()}
 
 
 def damaged(out: Path, manifest: Manifest) -> tuple[str, ...]:

@@ -154,6 +154,8 @@ class Built:
     step: str | None = None
     layouts: int = 0
     warnings: tuple[Diagnostic, ...] = ()
+    sections: dict[str, dict[str, str]] | None = None  # item digests (changes.digests)
+    change: Any = None  # changes.Change against the published version, set when staged
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,7 @@ def make(
 
 def _make(sheet: Path, *, options: BuildOptions) -> Built:
     """`make` with one options record: what workers run for `build`."""
-    from briefgen import site
+    from briefgen import changes, site
     from briefgen.render import render_html, render_markdown
 
     formats, project, base_url = options.formats, options.project, options.base_url
@@ -255,7 +257,8 @@ def _make(sheet: Path, *, options: BuildOptions) -> Built:
         if errors_in(warnings, strict=options.strict):
             raise BriefError(*warnings)
     entry = site.entry(brief, {name: len(data) for name, data in files.items()}).as_dict()
-    return Built(sheet, slug, files, entry, *fitted, warnings=warnings)
+    sections = changes.digests(brief)
+    return Built(sheet, slug, files, entry, *fitted, warnings=warnings, sections=sections)
 
 
 def _with_defaults(brief: Brief, options: BuildOptions) -> Brief:
@@ -315,7 +318,8 @@ def _publish(
         outcomes = workers.run(
             _make, list(plan.rebuild), jobs=options.jobs, options={"options": options}
         )
-        built, failed = _render_into(stage, outcomes, taken, on_built)
+        before = {s: old.briefings.get(names[s]) for s in plan.rebuild}
+        built, failed = _render_into(stage, outcomes, taken, on_built, before)
         report = BuildReport(out, tuple(built), plan.unchanged, tuple(failed), healed=plan.damaged)
         if failed and not options.keep_going:  # leaving the block throws the staging away
             return report
@@ -333,7 +337,7 @@ def _publish(
         report = dataclasses.replace(report, healed=healed, unhealed=tuple(unhealed))
         records |= {
             names[b.sheet]: manifest.Record(
-                plan.keys[b.sheet], b.slug, b.entry, plan.inputs[b.sheet]
+                plan.keys[b.sheet], b.slug, b.entry, plan.inputs[b.sheet], b.sections, b.fill
             )
             for b in built
         }
@@ -349,8 +353,11 @@ def _render_into(
     outcomes: Iterable[tuple[Path, Any]],
     slugs: dict[str, Path],
     on_built: Callable[[Built], None] | None,
+    before: dict[Path, manifest.Record | None],
 ) -> tuple[list[Built], list[Any]]:
-    """Write each built briefing into the stage as it arrives; collect the failures."""
+    """Write each built briefing into the stage as it arrives, with what changed since
+    its published version (BEFORE); collect the failures."""
+    from briefgen.changes import Change, compare
     from briefgen.workers import failed as is_failure
 
     built: list[Built] = []
@@ -377,7 +384,13 @@ def _render_into(
         slugs[result.slug] = sheet
         for name, data in result.files.items():
             stage.write(f"{result.slug}/{name}", data)
-        done = dataclasses.replace(result, files={})  # the bytes are staged; do not hold them
+        was = before.get(sheet)
+        change = (
+            Change(new=True)
+            if was is None
+            else compare(was.sections, was.fill, result.sections or {}, result.fill)
+        )
+        done = dataclasses.replace(result, files={}, change=change)  # the bytes are staged
         built.append(done)
         if on_built is not None:
             on_built(done)

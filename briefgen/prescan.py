@@ -16,6 +16,7 @@ from collections.abc import Callable
 import yaml
 
 from briefgen.errors import Diagnostic, Location
+from briefgen.yamlerrors import explain
 
 MAX_DEPTH = 64
 MAX_EVENTS = 200_000
@@ -217,6 +218,9 @@ def yaml_error(error: yaml.YAMLError, text: str, name: str) -> Diagnostic:
         mark = context_mark  # the end of the file says nothing; where the quote opened does
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     context = getattr(error, "context", None)
+    opened = context_mark.line + 1 if context_mark else line
+    if plain := explain(problem, context or "", text, line, col, opened):
+        return diag(name, line, col, "BG100", *plain)
     message = f"YAML syntax: {problem}" + (f" ({context})" if context else "")
     return diag(name, line, col, "BG100", message, _syntax_hint(problem))
 

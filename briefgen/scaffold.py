@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shlex
 from pathlib import Path
 
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
@@ -162,3 +163,16 @@ def _q(text: str) -> str:
 
 def _usage(where: str, message: str, hint: str) -> BriefError:
     return BriefError(Diagnostic(Location(where), "BG002", message, hint), exit_code=EXIT_USAGE)
+
+
+def next_steps(sheet: Path) -> list[tuple[str, str]]:
+    """The three commands that take a new sheet to a preview: (command, what it is for).
+
+    Why printed by `new`: the first thing after scaffolding is not obvious (replace the
+    TODOs with sourced text); each command is shell-quoted so it can be copied as is."""
+    folder = shlex.quote(str(sheet.parent))
+    return [
+        (f"${{EDITOR:-vi}} {shlex.quote(str(sheet))}", "replace every TODO"),
+        (f'briefgen cite {folder} "words from a source"', "find an excerpt; paste its line"),
+        (f"briefgen check {folder} && briefgen serve", "check it, then preview it"),
+    ]

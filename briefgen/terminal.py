@@ -101,6 +101,13 @@ def _outcome(report: Any) -> str:
     return f"{', '.join(parts)}; published to {report.out}/"
 
 
+def steps_text(steps: Sequence[tuple[str, str]]) -> str:
+    """`new`'s guidance: numbered commands, each with what it is for (inert: a path)."""
+    width = max(len(command) for command, _ in steps)
+    lines = [f"  {n}. {c:<{width}}   # {why}" for n, (c, why) in enumerate(steps, start=1)]
+    return "\n".join(["Next:", *map(inert, lines)])
+
+
 def built_line(built: Any) -> str:
     """One briefing built: its slug (from the sheet, so inert), page fill and tightening."""
     page = ""
@@ -110,6 +117,12 @@ def built_line(built: Any) -> str:
             page += f" after tightening: {built.step}"
     warn = f", {len(built.warnings)} warning(s)" if built.warnings else ""
     return inert(f"{built.slug}: built{page}{warn}")
+
+
+def change_line(built: Any) -> str:
+    """What changed in a rebuilt briefing since its published version ('' if nothing)."""
+    said = str(built.change or "")
+    return inert(f"{built.slug}: {said}") if said else ""
 
 
 class _Guarded(io.RawIOBase):

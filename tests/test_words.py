@@ -1,0 +1,103 @@
+"""`briefgen words`: every budget at once, counted as `check` counts; budgets documented."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from briefgen.budgets import field_budget_paths, section_words
+from briefgen.draft import draft
+from briefgen.jsonschema import schema
+from briefgen.wordcount import budget_table
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+LONG = ("breakthrough on Ukraine or Syria is very unlikely.",
+        "breakthrough on Ukraine or Syria is very unlikely. " + "More words here now. " * 4)
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    result = subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=cwd, env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def lengthen(sheet: Path) -> None:
+    text = sheet.read_text(encoding="utf-8")
+    assert text.count(LONG[0]) == 1
+    sheet.write_text(text.replace(*LONG), encoding="utf-8")
+
+
+def test_the_example_table(example_copy: Path) -> None:
+    done = run("words", str(example_copy.parent), cwd=example_copy.parent)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["field", "or", "section", "words", "budget"]
+    assert lines[1].split() == ["briefing.title", "7", "12"]
+    assert "key_facts total, 4 of at most 4 items" in done.stdout
+    body = sum(section_words(draft(example_copy)[0]).values())
+    assert lines[-1].split() == ["body", "total", str(body), "400"]
+    assert "OVER" not in done.stdout
+
+
+def test_over_budget_rows_are_marked_and_exit_0(example_copy: Path) -> None:
+    lengthen(example_copy)
+    done = run("words", str(example_copy), cwd=example_copy.parent)
+    assert done.returncode == 0, done.stderr
+    over = [line.split() for line in done.stdout.splitlines() if line.endswith("OVER")]
+    assert over == [["bottom_line.text", "52", "50", "OVER"],
+                    ["bottom_line", "total", "52", "50", "OVER"]]
+
+
+def test_json_rows(example_copy: Path) -> None:
+    lengthen(example_copy)
+    done = run("words", str(example_copy), "--format", "json", cwd=example_copy.parent)
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)["rows"]
+    assert list(rows[0]) == ["path", "kind", "words", "budget", "over", "items", "max_items"]
+    by_path = {r["path"]: r for r in rows}
+    assert by_path["bottom_line.text"] == {"path": "bottom_line.text", "kind": "field",
+                                           "words": 52, "budget": 50, "over": True,
+                                           "items": None, "max_items": None}
+    assert by_path["key_facts"]["items"] == 4
+    assert by_path["key_facts"]["max_items"] == 4
+    assert rows[-1]["kind"] == "body"
+
+
+def test_an_unreadable_sheet_is_exit_1(tmp_path: Path) -> None:
+    (tmp_path / "facts.yaml").write_text("bottom_line: {text: 'open\n", encoding="utf-8")
+    done = run("words", "facts.yaml", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert "facts.yaml:1:" in done.stderr
+
+
+def test_the_readme_table_is_the_code() -> None:
+    start = README.index("<!-- budgets:")
+    table = README[README.index("\n", start) + 1 : README.index("<!-- /budgets -->")]
+    assert table == budget_table()
+    assert "| `key_facts` | 65 | 4 | `key_facts[].text` ≤ 18 |" in table
+
+
+def test_the_schema_shows_every_budget() -> None:
+    doc = schema()
+    assert doc["$defs"]["Fact"]["properties"]["text"]["description"].endswith("≤ 18 words.")
+    assert doc["$defs"]["AgendaItem"]["properties"]["topic"]["description"] == "≤ 4 words."
+    assert doc["properties"]["key_facts"]["description"] == (
+        "Section budget: ≤ 65 words, at most 4 item(s) on the page.")
+    text = json.dumps(doc, ensure_ascii=False)
+    assert text.count("≤") - text.count("Section budget: ≤") == len(field_budget_paths())
+    assert text.count("Section budget: ≤") == 7
+
+
+def test_a_missing_sheet_is_a_usage_error(tmp_path: Path) -> None:
+    for command in (["words", "nowhere"], ["cite", "nowhere", "some", "words"]):
+        done = run(*command, cwd=tmp_path)
+        assert done.returncode == 2, done.stderr
+        assert "nowhere: error BG003: no such file or folder" in done.stderr
