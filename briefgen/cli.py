@@ -261,6 +261,10 @@ def build(
         report = pipeline.build(chosen_sheets, given.output, options, on_built=_report_built)
     for _, found in report.failed:
         _print_diagnostics(found)
+    if report.published:  # what changed since the published version, once it is published
+        for built in report.built:
+            if changed := terminal.change_line(built):
+                click.echo(changed, err=True)
     click.echo(terminal.build_summary(report), err=True)
     if report.failed:
         raise SystemExit(1)
@@ -346,8 +350,6 @@ def doctor() -> None:
 def _report_built(built: Any) -> None:
     _print_diagnostics(built.warnings)
     click.echo(terminal.built_line(built))
-    if changed := terminal.change_line(built):
-        click.echo(changed, err=True)
 
 
 def _terminate(signum: int, _frame: object) -> None:
