@@ -217,7 +217,9 @@ def _make(sheet: Path, *, options: BuildOptions) -> Built:
     brief, slug = checked.brief, checked.brief.briefing.id
     files: dict[str, bytes] = {}
     if "md" in formats:
-        files[f"{slug}.md"] = render_markdown(brief, project=project).encode()
+        files[f"{slug}.md"] = render_markdown(
+            brief, project=project, evidence=checked.evidence, link=site.paragraph_link
+        ).encode()
     if "html" in formats:
         files[f"{slug}.html"] = render_html(
             brief,
@@ -234,7 +236,7 @@ def _make(sheet: Path, *, options: BuildOptions) -> Built:
     fitted: tuple[float | None, str | None, int] = (None, None, 0)
     warnings = checked.warnings
     if "pdf" in formats:
-        html = render_html(brief, project=project, paper=options.paper)
+        html = render_html(brief, project=project, paper=options.paper, evidence=checked.evidence)
         result = _pdf_renderer(project).one_page(html, name=str(sheet), advice=_advice(brief))
         files[f"{slug}.pdf"] = result.data
         fitted = (result.fill, result.step.name, result.layouts)
