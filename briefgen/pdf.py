@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from briefgen.errors import BriefError, Diagnostic, Location
+from briefgen.pdftags import finish
 
 END_MARKER = "briefgen-end"
 MAX_ASSET_BYTES = 5 << 20
@@ -172,7 +173,7 @@ class Renderer:
                 layouts += 1
             if not _fits(document):
                 raise BriefError(_overflow_diagnostic(name, document, step, advice))
-            data = document.write_pdf(pdf_variant="pdf/ua-1")
+            data = document.write_pdf(pdf_variant="pdf/ua-1", finisher=finish)
         return PdfResult(data, _natural_height(document, step), step, layouts, tuple(warnings))
 
 

@@ -244,7 +244,11 @@ def _inline_md(context: jinja2.runtime.Context, text: str) -> Markup:
     found = view.mentions
 
     def linked(ids: list[str]) -> str:
-        links = (f'<a class="cite" href="{escape(found[i].href)}">{found[i].n}</a>' for i in ids)
+        links = (
+            f'<a class="cite" href="{escape(found[i].href)}" aria-label="{found[i].label}">'
+            f"{found[i].n}</a>"
+            for i in ids
+        )
         return f"[{', '.join(links)}]"
 
     numbers = _numbers(context)
