@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # Tests read PDFs with poppler, open pages in a real Chromium and lint the Markdown with
 # markdownlint-cli2 (Node; pinned in tools/package.json, installed by `npm ci`).
-TEST_DEBS := poppler-utils chromium nodejs npm
+TEST_DEBS := poppler-utils chromium nodejs
 NODE_TOOLS := tools/node_modules/.installed
 BENCH_DEBS := pandoc
 
@@ -91,7 +91,10 @@ $(VENV)/.test: requirements-test.txt requirements.txt pyproject.toml
 	$(BIN)/pip install -q --no-deps -e .
 	@touch $(VENV)/.runtime $@
 
+# npm: Debian packages it apart from nodejs; NodeSource's nodejs bundles it (and conflicts
+# with Debian's npm), so it is installed only when missing.
 $(NODE_TOOLS): tools/package.json tools/package-lock.json
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory _debs DEBS="npm"
 	cd tools && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
