@@ -140,9 +140,11 @@ def _words(bbox: str) -> list[tuple[str, float]]:
 
 
 def test_quotes_are_curly_and_the_printed_quote_is_the_verified_one(
-        made: dict[str, pipeline.Built]) -> None:
+        made: dict[str, pipeline.Built], pdf: Path) -> None:
     """The typographer curls quotes and apostrophes on the page; provenance compares the
     sheet's text with the stored source, so folding the printed quote gives it back."""
+    printed_pdf = run(need("pdftotext"), "-enc", "UTF-8", str(pdf), "-")
+    assert not re.findall(r"['\"]", printed_pdf), "a straight quote mark on the printed page"
     checked = pipeline.check(SHEET)
     page = made["A4"].files[f"{SLUG}.html"].decode()
     assert "Crimea’s annexation" in page
