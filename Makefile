@@ -8,8 +8,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 # WeasyPrint needs Pango; HarfBuzz's subsetter keeps PDFs fast and byte-reproducible.
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-# Tests read PDFs with poppler and open pages in a real Chromium.
-TEST_DEBS := poppler-utils chromium
+# Tests read PDFs with poppler, open pages in a real Chromium and lint the Markdown with
+# markdownlint-cli2 (Node; pinned in tools/package.json, installed by `npm ci`).
+TEST_DEBS := poppler-utils chromium nodejs
+NODE_TOOLS := tools/node_modules/.installed
 BENCH_DEBS := pandoc
 
 .PHONY: example test test-latest upgrade lint bench system-deps test-deps bench-deps clean
@@ -18,7 +20,7 @@ example: system-deps $(VENV)/.runtime
 	$(BIN)/briefgen build
 	@echo "Open out/helsinki-summit-2018/helsinki-summit-2018.pdf (or .html, .md)."
 
-test: system-deps test-deps $(VENV)/.test
+test: system-deps test-deps $(VENV)/.test $(NODE_TOOLS)
 	$(BIN)/python -m pytest
 
 # The suite against the newest versions pyproject.toml allows, in a separate virtualenv:
@@ -89,5 +91,12 @@ $(VENV)/.test: requirements-test.txt requirements.txt pyproject.toml
 	$(BIN)/pip install -q --no-deps -e .
 	@touch $(VENV)/.runtime $@
 
+# npm: Debian packages it apart from nodejs; NodeSource's nodejs bundles it (and conflicts
+# with Debian's npm), so it is installed only when missing.
+$(NODE_TOOLS): tools/package.json tools/package-lock.json
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory _debs DEBS="npm"
+	cd tools && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 clean:
-	rm -rf out $(VENV) .venv-latest .venv-tools .pytest_cache .ruff_cache
+	rm -rf out tools/node_modules $(VENV) .venv-latest .venv-tools .pytest_cache .ruff_cache

@@ -3,10 +3,11 @@
 Why this shape: importing WeasyPrint costs most of a second, so it is imported here, on
 first use, never on the path of `--help` or `check`. The page is laid out once at the
 designed size; only if it overflows is the natural height read from the layout and the
-one ladder step predicted that makes it fit (spacing, then margins, then type down to a
-9 pt floor), so a tight sheet costs one extra layout, not a search. One page is checked
-two ways: the page count, and the end-of-content marker found on that page (CSS can clip
-content without adding a page). Every resource goes through `AssetFetcher`: bundled
+mildest ladder step predicted to make it fit on that paper (spacing, then margins, then
+type down to a 9 pt floor; capacities measured per paper), so a tight sheet costs one
+extra layout (two when it is close to the milder step's limit), not a search. One page
+is checked two ways: the page count, and the end-of-content marker found on that page
+(CSS can clip content without adding a page). Every resource goes through `AssetFetcher`: bundled
 files only, no network, no file outside the asset folders (symlinks resolved).
 """
 
@@ -25,12 +26,18 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from briefgen.errors import BriefError, Diagnostic, Location
+from briefgen.pdftags import finish
 
 END_MARKER = "briefgen-end"
 MAX_ASSET_BYTES = 5 << 20
 PX_PER_MM = 96 / 25.4
 LINE_HEIGHT = 1.2  # body line height, in ems (brief.css)
-WORDS_PER_LINE = 12  # a short bullet line at 10 pt; used only to size the overflow report
+PAPERS = ("A4", "Letter")
+CLOSE = 0.03  # a prediction within 3 % of the milder rung's capacity also tries that rung
+# the overflow report in lines of text: brief.css sets the body in two columns of about
+# 9 words a line at 10 pt, so a share of the page is twice as many column lines
+COLUMNS = 2
+WORDS_PER_LINE = 9
 
 
 @dataclass(frozen=True)
@@ -41,31 +48,41 @@ class Step:
     css: str
     margin_mm: float
     font_pt: float
-    capacity: float  # content it holds relative to step 0 (measured on a near-full brief)
+    capacity: tuple[float, float]  # content held relative to step 0 on A4, Letter
+    # (measured on padded briefs by bench/capacity.py: re-measure after a design change)
+
+    def holds(self, paper: str) -> float:
+        """The content this rung holds on PAPER, relative to the design on the same paper."""
+        return self.capacity[PAPERS.index(paper)]
 
 
 _SPACING = (
     "h2{margin-top:.3rem!important;margin-bottom:.05rem!important}"
     "p{margin:.1rem 0!important}li{margin:0!important}"
     ".bottom-line{margin-top:.2rem!important}.legend{margin-top:.1rem!important}"
+    "h1{margin:.1rem 0 0!important}.masthead{margin-bottom:.15rem!important}"
+    "th,td{padding-top:0!important;padding-bottom:0!important}"
 )
+# 10 mm margins: the foot marking (fixed, 7 mm below the content) moves up to stay 5 mm
+# clear of the paper's edge, where many printers cannot print
+_MARGINS = "@page{margin:10mm!important}.marking-bottom{bottom:-4.5mm!important}"
 LADDER = (
-    Step("as designed", "", 15, 10, 1.0),
-    Step("tighter spacing", _SPACING, 15, 10, 1.06),
-    Step("margins 10 mm", _SPACING + "@page{margin:10mm!important}", 10, 10, 1.12),
+    Step("as designed", "", 15, 10, (1.0, 1.0)),
+    Step("tighter spacing", _SPACING, 15, 10, (1.012, 1.025)),
+    Step("margins 10 mm", _SPACING + _MARGINS, 10, 10, (1.109, 1.103)),
     Step(
         "type 9.5 pt",
-        _SPACING + "@page{margin:10mm!important}html{font-size:9.5pt!important}",
+        _SPACING + _MARGINS + "html{font-size:9.5pt!important}",
         10,
         9.5,
-        1.16,
+        (1.183, 1.174),
     ),
     Step(
         "type 9 pt (floor)",
-        _SPACING + "@page{margin:10mm!important}html{font-size:9pt!important}",
+        _SPACING + _MARGINS + "html{font-size:9pt!important}",
         10,
         9,
-        1.25,
+        (1.287, 1.289),
     ),
 )
 
@@ -165,23 +182,38 @@ class Renderer:
             document = self.layout(html, LADDER[0])
             layouts, step = 1, LADDER[0]
             natural = _natural_height(document, LADDER[0])
-            for candidate in _plan(natural):
+            for candidate in _plan(natural, _paper(document)):
                 if _fits(document):
                     break
                 document, step = self.layout(html, candidate), candidate
                 layouts += 1
             if not _fits(document):
                 raise BriefError(_overflow_diagnostic(name, document, step, advice))
-            data = document.write_pdf(pdf_variant="pdf/ua-1")
+            data = document.write_pdf(pdf_variant="pdf/ua-1", finisher=finish)
         return PdfResult(data, _natural_height(document, step), step, layouts, tuple(warnings))
 
 
-def _plan(natural: float) -> list[Step]:
-    """The ladder rungs to try, starting at the one predicted to hold NATURAL × the page."""
+def _plan(natural: float, paper: str) -> list[Step]:
+    """The ladder rungs to try, in order, for content NATURAL × the page on PAPER.
+
+    The first is the mildest rung predicted to hold it, from this paper's capacities; when
+    the content is within CLOSE of the rung above (milder), that one is tried first, since
+    the capacities are medians and a near miss may fit. Harsher rungs follow, in case the
+    prediction fell short.
+    """
     if natural <= 1.0:
         return list(LADDER[1:])
-    first = next((i for i, s in enumerate(LADDER) if s.capacity >= natural), len(LADDER) - 1)
-    return list(LADDER[max(first, 1) :])
+    held = [s.holds(paper) for s in LADDER]
+    first = max(1, next((i for i, c in enumerate(held) if c >= natural), len(LADDER) - 1))
+    order = list(range(first, len(LADDER)))
+    if first > 1 and natural <= held[first - 1] * (1 + CLOSE):
+        order.insert(0, first - 1)
+    return [LADDER[i] for i in order]
+
+
+def _paper(document: Any) -> str:
+    """The paper of the laid-out page: Letter is 215.9 mm wide, A4 210 mm."""
+    return "Letter" if float(document.pages[0].width) > 213 * PX_PER_MM else "A4"
 
 
 def _fits(document: Any) -> bool:
@@ -213,7 +245,7 @@ def _natural_height(document: Any, step: Step) -> float:
 def _overflow_diagnostic(name: str, document: Any, step: Step, advice: str) -> Diagnostic:
     share = _natural_height(document, step) - 1.0
     line_px = step.font_pt * LINE_HEIGHT * 96 / 72
-    lines = max(1, math.ceil(share * _content_px(document.pages[0], step) / line_px))
+    lines = max(1, math.ceil(COLUMNS * share * _content_px(document.pages[0], step) / line_px))
     return Diagnostic(
         Location(name),
         "BG310",

@@ -227,7 +227,8 @@ def _make(sheet: Path, *, options: BuildOptions) -> Built:
     files: dict[str, bytes] = {}
     if "md" in formats:
         files[f"{slug}.md"] = render_markdown(
-            brief, project=project, organisation=organisation
+            brief, project=project, organisation=organisation,
+            evidence=checked.evidence, link=site.paragraph_link,
         ).encode()
     if "html" in formats:
         files[f"{slug}.html"] = render_html(
@@ -246,7 +247,10 @@ def _make(sheet: Path, *, options: BuildOptions) -> Built:
     fitted: tuple[float | None, str | None, int] = (None, None, 0)
     warnings = checked.warnings
     if "pdf" in formats:
-        html = render_html(brief, project=project, paper=options.paper, organisation=organisation)
+        html = render_html(
+            brief, project=project, paper=options.paper, evidence=checked.evidence,
+            organisation=organisation,
+        )
         result = _pdf_renderer(project).one_page(html, name=str(sheet), advice=_advice(brief))
         files[f"{slug}.pdf"] = result.data
         fitted = (result.fill, result.step.name, result.layouts)

@@ -70,9 +70,27 @@ def render_html(
     return _render("brief.html", view, project, html=True)
 
 
-def render_markdown(brief: Brief, *, project: Path | None = None, organisation: str = "") -> str:
-    """The Markdown briefing (reads as plain text, renders on GitHub)."""
-    return _render("brief.md", make_view(brief, organisation=organisation), project, html=False)
+def render_markdown(
+    brief: Brief,
+    *,
+    project: Path | None = None,
+    organisation: str = "",
+    evidence: Mapping[Path_, Found] | None = None,
+    link: Linker | None = None,
+) -> str:
+    """The Markdown briefing (reads as plain text, renders on GitHub).
+
+    With LINK, each citation links where LINK says (the site: the sources page's
+    paragraph); without, citations are plain text.
+    """
+    view = make_view(
+        brief, evidence=evidence, link=link or _unlinked, organisation=organisation
+    )
+    return _render("brief.md", view, project, html=False)
+
+
+def _unlinked(_source: str, _found: Found | None) -> str:
+    return ""
 
 
 def render_template(name: str, project: Path | None = None, **context: Any) -> str:
@@ -238,7 +256,11 @@ def _inline_md(context: jinja2.runtime.Context, text: str) -> Markup:
     found = view.mentions
 
     def linked(ids: list[str]) -> str:
-        links = (f'<a class="cite" href="{escape(found[i].href)}">{found[i].n}</a>' for i in ids)
+        links = (
+            f'<a class="cite" href="{escape(found[i].href)}" aria-label="{found[i].label}">'
+            f"{found[i].n}</a>"
+            for i in ids
+        )
         return f"[{', '.join(links)}]"
 
     numbers = _numbers(context)
@@ -266,8 +288,10 @@ def _md(context: jinja2.runtime.Context, text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    md = MarkdownIt("js-default", {"linkify": False, "typographer": False})
-    md.disable(["image", "html_inline", "entity"], ignoreInvalid=True)
+    # typographer for curly quotes and apostrophes only; replacements would turn a
+    # sheet's "(c)" or "--" into other characters
+    md = MarkdownIt("js-default", {"linkify": False, "typographer": True})
+    md.disable(["image", "html_inline", "entity", "replacements"], ignoreInvalid=True)
     md.validateLink = _safe_link  # type: ignore[method-assign]
     return md
 
@@ -332,5 +356,7 @@ def _md_escape(text: str) -> str:
 
 
 def cites_md(item: Item) -> str:
-    """The `[n]` markers of one item as plain text, e.g. ' [1, 2]'."""
-    return f" [{', '.join(str(c.n) for c in item.cites)}]" if item.cites else ""
+    """The `[n]` markers of one item, e.g. ' [1 ¶7, 2]', each a link when it has a target:
+    ' [[1 ¶7](sources.html#S1-p7), [2](sources.html#S2)]'."""
+    marks = (f"[{c.shown}]({c.href})" if c.href else c.shown for c in item.cites)
+    return f" [{', '.join(marks)}]" if item.cites else ""

@@ -64,6 +64,17 @@ class Cite:
     found: Found | None = None  # where verification found the excerpt
     locator: str = ""
 
+    @property
+    def shown(self) -> str:
+        """The printed marker, `1 ¶5`: on paper the paragraph is the only way to follow it."""
+        return f"{self.n} ¶{self.found.paragraph}" if self.found else str(self.n)
+
+    @property
+    def label(self) -> str:
+        """The marker read aloud (PDF link descriptions, aria-label): 'Source 1, paragraph 5'."""
+        where = f", paragraph {self.found.paragraph}" if self.found else ""
+        return f"Source {self.n}{where}"
+
 
 @dataclass(frozen=True)
 class Item:
@@ -112,7 +123,9 @@ class View:
     nav: tuple[tuple[str, str], ...] = ()  # (label, href) links of the site page
     mentions: dict[str, Cite] = field(default_factory=dict)  # `[S1]` in free text, by id
     canonical: str = ""  # the page's absolute URL, when the site has a base_url
-    organisation: str = ""  # briefgen.toml's organisation, shown on the page
+    organisation: str = ""  # the masthead's name; "" prints a neutral "Briefing"
+    kind_label: str = "Event brief"  # the masthead's kind of brief
+    dated: str = ""  # the prepared date, written out: the masthead shows it prominently
 
 
 Linker = Callable[[str, Found | None], str]
@@ -253,6 +266,7 @@ def make_view(
         nav=nav,
         canonical=canonical,
         organisation=organisation,
+        dated=format_date(b.prepared.date),
         mentions={sid: Cite(n, sid, href=link(sid, None)) for sid, n in numbers.items()},
     )
 

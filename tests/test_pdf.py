@@ -185,7 +185,7 @@ def test_ink_stays_inside_the_margins(pdf_files: dict[str, Path], paper: str) ->
 def test_the_text_golden_is_not_empty() -> None:
     """The stored PDF text still names every section (guards against an emptied golden)."""
     text = (EXPECTED / f"{SLUG}.pdf.txt").read_text(encoding="utf-8")
-    for heading in ("Key facts", "Agenda", "Obstacles", "Stated positions", "Outlook",
+    for heading in ("Key judgments", "Key facts", "Agenda", "Obstacles", "Stated positions",
                     "What to watch", "Sources", "Gaps:"):
         assert heading in text
 
