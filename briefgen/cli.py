@@ -199,6 +199,9 @@ def new(slug: str, sources: tuple[Path, ...], root: Path) -> None:
     help="Publish the briefings that built; keep the last good version of failed ones.",
 )
 @click.option("--wait", is_flag=True, help="Wait for a running build instead of exiting 4.")
+@click.option(
+    "--search", is_flag=True, help="Add full-text search (Pagefind; needs briefgen[search])."
+)
 @strict_option
 def build(
     sheets: tuple[Path, ...],
@@ -210,6 +213,7 @@ def build(
     force: bool,
     keep_going: bool,
     wait: bool,
+    search: bool,
     strict: bool,
 ) -> None:
     """Check fact sheets and publish their one-page briefings as a static site.
@@ -240,6 +244,7 @@ def build(
             keep_going=keep_going,
             wait=wait,
             jobs=jobs or workers.default_jobs(),
+            search=search,
         )
         chosen_sheets = pipeline.resolve_sheets(sheets, Path())
         report = pipeline.build(chosen_sheets, out, options, on_built=_report_built)

@@ -183,6 +183,7 @@ class BuildOptions:
     keep_going: bool = False
     wait: bool = False
     jobs: int = 1
+    search: bool = False  # index the staged site with Pagefind (briefgen[search])
 
     def settings(self) -> dict[str, object]:
         """The options that change the output (the settings key hashes them)."""
@@ -191,6 +192,7 @@ class BuildOptions:
             "paper": self.paper,
             "strict": self.strict,
             "base_url": self.base_url,
+            "search": self.search,
         }
 
 
@@ -313,7 +315,14 @@ def _publish(
             )
             for b in built
         }
-        _write_site(stage, records, base_url=options.base_url, project=project)
+        _write_site(
+            stage, records, base_url=options.base_url, project=project, search=options.search
+        )
+        if options.search:
+            from briefgen import search
+
+            for rel, data in search.index(stage.path).items():
+                stage.write(rel, data)
         files = dict(stage.published)
         stage.write(manifest.NAME, manifest.dumps(manifest.Manifest(plan.settings, records, files)))
         stage.commit()
@@ -366,11 +375,14 @@ def _write_site(
     *,
     base_url: str | None,
     project: Path | None,
+    search: bool = False,
 ) -> None:
     from briefgen import site
 
     entries = [site.Entry(**r.entry) for r in records.values()]
-    for name, data in site.plan(entries, base_url=base_url, project=project).items():
+    for name, data in site.plan(
+        entries, base_url=base_url, project=project, search=search
+    ).items():
         stage.write(name, data)
 
 

@@ -70,7 +70,9 @@ def entry(brief: Brief, files: dict[str, int]) -> Entry:
     )
 
 
-def plan(entries: list[Entry], *, base_url: str | None, project: Path | None) -> dict[str, bytes]:
+def plan(
+    entries: list[Entry], *, base_url: str | None, project: Path | None, search: bool = False
+) -> dict[str, bytes]:
     """The shared pages: index.html, 404.html, feed.xml, site.css, the screen edition's assets
     (fonts, screen.css, favicons) and, with base_url, sitemap.xml."""
     ordered = sorted(entries, key=lambda e: e.slug)
@@ -83,6 +85,7 @@ def plan(entries: list[Entry], *, base_url: str | None, project: Path | None) ->
         "base_url": base,
         "updated": max((e.updated for e in ordered), default="1970-01-01T00:00:00Z"),
         "tag": TAG,
+        "search": search,  # the index then offers Pagefind's search box (build --search)
     }
     pages = {
         "index.html": render_template("site/index.html", project, **context),

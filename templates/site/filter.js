@@ -3,6 +3,28 @@
 // index lists every briefing.
 (function () {
   "use strict";
+  var search = document.getElementById("search");
+  if (search) {
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = search.dataset.bundle + "pagefind-ui.css";
+    document.head.appendChild(css);
+    var ui = document.createElement("script");
+    ui.src = search.dataset.bundle + "pagefind-ui.js";
+    ui.onload = function () {
+      new window.PagefindUI({ element: "#search", showSubResults: true, showImages: false });
+      var input = search.querySelector("input");
+      if (input) { // a visible label, not just a placeholder
+        input.id = "search-input";
+        var label = document.createElement("label");
+        label.htmlFor = "search-input";
+        label.className = "search-label";
+        label.textContent = "Search the briefings";
+        search.parentNode.insertBefore(label, search);
+      }
+    };
+    document.head.appendChild(ui);
+  }
   var form = document.getElementById("filters");
   if (!form) { return; }
   var entries = Array.prototype.slice.call(document.querySelectorAll("article.entry"));
@@ -21,18 +43,8 @@
   }
   selects.forEach(function (s) { s.addEventListener("change", apply); });
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
-  form.querySelector("button").hidden = true;
+  var button = form.querySelector("button");
+  if (button) { button.hidden = true; }
   form.hidden = false;
   apply();
-  var ui = document.createElement("script");
-  ui.src = "pagefind/pagefind-ui.js";
-  ui.onload = function () {
-    var css = document.createElement("link");
-    css.rel = "stylesheet";
-    css.href = "pagefind/pagefind-ui.css";
-    document.head.appendChild(css);
-    new window.PagefindUI({ element: "#search", showSubResults: true, showImages: false });
-  };
-  ui.onerror = function () { ui.remove(); };
-  document.head.appendChild(ui);
 }());
