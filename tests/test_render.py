@@ -207,7 +207,7 @@ def test_every_item_has_the_same_numbers_in_md_html_and_pdf(
         assert expected, f"{item_id} has no citation"
         node = next(n for n in page.iter() if n.attrs.get("id") == item_id)
         links = [n for n in node.iter() if n.tag == "a" and "cite" in n.classes()]
-        assert [int(a.text().split(":")[0]) for a in links] == expected, item_id
+        assert [int(a.text().split()[0]) for a in links] == expected, item_id
         key = _search_key(page, item_id)
         for name in ("md", "pdf"):
             assert _markers_after(formats[name], key) == expected, f"{item_id} in {name}"

@@ -168,7 +168,7 @@ def test_citations_point_at_the_paragraph_that_holds_the_excerpt(site: Path) -> 
     for slug in slugs(site):
         text = (out / slug / f"{slug}.html").read_text(encoding="utf-8")
         cites = re.findall(r'<a class="cite" href="sources\.html#((S\d+)-p\d+)">\d+'
-                           r'<span class="excerpt">: “(.*?)”', text)
+                           r'<span class="excerpt"> “(.*?)”', text)
         assert len(cites) >= 10, f"{slug}: citations should link to source paragraphs"
         sources = (out / slug / "sources.html").read_text(encoding="utf-8")
         paragraphs = {m.group(1): _norm(html.unescape(re.sub(r"<[^>]+>", "", m.group(2))))
