@@ -1,6 +1,7 @@
 """The example's web page in a real headless Chromium, driven over the DevTools protocol
-(--remote-debugging-pipe): it fetches nothing but itself and the site's own files, logs no error or exception, shows
-its title and content, does not scroll sideways on a phone, and draws a non-blank page
+(--remote-debugging-pipe): it fetches nothing but itself and the site's own files, logs
+no error or exception, shows its title and content, does not scroll sideways on a phone,
+and draws a non-blank page
 (screenshot kept as tests/artifacts/helsinki-summit-2018-chromium.png).
 
 A canary page with a broken script and outside resources proves the checks can fail.
