@@ -228,6 +228,7 @@ def build(
         briefgen build                         # every seeds/*/facts.yaml → out/
         briefgen build seeds/helsinki-summit-2018 --paper Letter
         briefgen build --strict --base-url https://example.org/briefs/   # scheduled job
+        briefgen build --search                # plus a Pagefind search index
     """
     from briefgen import pipeline, workers
 
