@@ -101,3 +101,25 @@ def vnu(files: list[Path]) -> list[str]:
     return [f"{m.get('url', '').removeprefix('file:')}:{m.get('lastLine', '')}: {m['type']}"
             f"{'/' + m['subType'] if 'subType' in m else ''}: {m['message']}"
             for m in messages]
+
+
+_MEASURE = """(() => { const el = document.querySelector(%s);
+  const text = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent)
+    .join(' ').replace(/\\s+/g, ' ').trim();
+  const probe = document.createElement('span');
+  probe.textContent = text; probe.style.whiteSpace = 'nowrap';
+  el.appendChild(probe);
+  const advance = probe.getBoundingClientRect().width / text.length;
+  probe.remove();
+  return el.clientWidth / advance; })()"""
+
+
+def characters_per_line(browser: Browser, url: str, selector: str, *, width: int) -> float:
+    """How many characters of its own text fit on one line of the first SELECTOR at WIDTH px:
+    the block's width over the average advance of that text, as set."""
+    browser.call("Emulation.setDeviceMetricsOverride",
+                 {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600})
+    browser.load("navigate", url=url)
+    browser.call("Runtime.evaluate", {"expression": "document.fonts.ready.then(() => 1)",
+                                      "awaitPromise": True})
+    return float(browser.evaluate(_MEASURE % json.dumps(selector)))

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from audits import PAGES, axe, missing_tools, serving, vnu
+from audits import PAGES, axe, characters_per_line, missing_tools, serving, vnu
 from cdp import Browser, chromium
 from site_helpers import make_project, run_cli
 
@@ -106,3 +106,15 @@ def test_without_javascript_the_index_lists_every_briefing(site: Path) -> None:
     assert len(re.findall(r'<article id="[^"]+" class="entry"', index)) == 5
     assert '<div id="search" class="search" data-bundle="pagefind/"></div>' in index
     assert (site / "pagefind" / "pagefind-ui.js").is_file()
+
+
+@pytest.mark.parametrize(("page", "selector"), [
+    (f"{SLUG}/{SLUG}.html", "#bottom-line p"), (f"{SLUG}/{SLUG}.html", "#key-facts li"),
+    (f"{SLUG}/sources.html", ".paragraphs li"), ("index.html", ".summary")])
+def test_lines_hold_60_to_75_characters_on_a_desktop(site: Path, browser: Browser, page: str,
+                                                     selector: str) -> None:
+    with serving(site) as base:
+        wide = characters_per_line(browser, base + page, selector, width=1280)
+        phone = characters_per_line(browser, base + page, selector, width=390)
+    assert 60 <= wide <= 75, wide
+    assert 35 <= phone <= 60, phone  # a phone's width, at 16 px

@@ -57,7 +57,7 @@ def test_every_page_has_a_description_an_icon_and_its_marking_in_a_landmark(out:
 def test_index_links_come_in_one_order_whatever_the_slug() -> None:
     """Sorting by file name put 'sources.html' first for a slug after 's' (e.g. 'zapad-2021')."""
     for slug in ("alpha", "zapad-2021"):
-        files = {n: 1000 for n in (f"{slug}.html", f"{slug}.md", f"{slug}.pdf", "sources.html")}
+        files = dict.fromkeys((f"{slug}.html", f"{slug}.md", f"{slug}.pdf", "sources.html"), 1000)
         record = site.Entry(slug, "T", "E", "2021-09-10", "10 September 2021", "", "", "", "",
                             "", dict(sorted(files.items())))
         assert [label for label, _, _ in site.entry_links(record)] == [
