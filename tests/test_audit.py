@@ -106,6 +106,13 @@ def test_without_javascript_the_index_lists_every_briefing(site: Path) -> None:
     assert len(re.findall(r'<article id="[^"]+" class="entry"', index)) == 5
     assert '<div id="search" class="search" data-bundle="pagefind/"></div>' in index
     assert (site / "pagefind" / "pagefind-ui.js").is_file()
+    # the filters without a script: every briefing under its year, by anchor
+    browse = index.split('<nav class="browse"', 1)[1]
+    years = re.findall(r'data-year="(\d{4})"', index)
+    for year in set(years):
+        row = re.search(rf"<li>{year}: (.*?)</li>", browse)
+        assert row, year
+        assert len(re.findall(r'<a href="#', row.group(1))) == years.count(year)
 
 
 @pytest.mark.parametrize(("page", "selector"), [
