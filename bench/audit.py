@@ -1,11 +1,12 @@
 """Audit the built example site as browsers and checkers see it: `make audit`.
 
-Builds the example into a temporary project, serves it on 127.0.0.1 and runs, on the index, a
-briefing, its sources page and the 404 page:
-  * Lighthouse 12 (mobile and desktop): accessibility, best practices and SEO must score 100,
-    and the legible-font audit must pass for 100 % of the text;
+Builds the example (plus 4 synthetic briefings, with --search) into a temporary project,
+serves it on 127.0.0.1 and runs:
+  * Lighthouse 12 (mobile and desktop) on the index, a briefing and its sources page:
+    accessibility, best practices and SEO must score 100, and the legible-font audit must
+    pass for 100 % of the text (the 404 page is left out: it is noindex on purpose);
   * axe-core with every rule (best practices and experimental included) at 1280 and 390 px,
-    light and dark: no violation;
+    light and dark, on those three pages and the 404 page: no violation;
   * the Nu HTML checker on the HTML, CSS and SVG files: no error.
 Prints what it measured; exits 1 on any shortfall, 2 when a tool is missing (`make audit-tools`).
 """
