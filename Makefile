@@ -11,16 +11,17 @@ RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # Tests read PDFs with poppler, open pages in a real Chromium and lint the Markdown with
 # markdownlint-cli2 (Node; pinned in tools/package.json, installed by `npm ci`).
 TEST_DEBS := poppler-utils chromium nodejs
-NODE_TOOLS := tools/node_modules/.installed
 BENCH_DEBS := pandoc
+# The page audits (make audit, tests/test_audit.py) run npm packages and the Java Nu checker.
+AUDIT_DEBS := default-jre-headless
 
-.PHONY: example test test-latest upgrade lint bench system-deps test-deps bench-deps clean
+.PHONY: example test test-latest upgrade lint bench audit audit-tools system-deps test-deps bench-deps clean
 
 example: system-deps $(VENV)/.runtime
 	$(BIN)/briefgen build
 	@echo "Open out/helsinki-summit-2018/helsinki-summit-2018.pdf (or .html, .md)."
 
-test: system-deps test-deps $(VENV)/.test $(NODE_TOOLS)
+test: system-deps test-deps audit-tools $(VENV)/.test
 	$(BIN)/python -m pytest
 
 # The suite against the newest versions pyproject.toml allows, in a separate virtualenv:
@@ -52,6 +53,22 @@ lint: $(VENV)/.test
 
 bench: system-deps test-deps bench-deps $(VENV)/.test
 	$(BIN)/python bench/run.py
+
+# Lighthouse (mobile, desktop), axe-core and the Nu HTML checker on the example site's pages:
+# prints the scores, fails on anything under 100, any violation or any error (bench/audit.py).
+audit: system-deps test-deps audit-tools $(VENV)/.test
+	$(BIN)/python bench/audit.py
+
+# The Node tools (markdownlint-cli2 and the auditors), pinned by tools/package-lock.json, into tools/node_modules (Node 20, Java 17).
+audit-tools: tools/node_modules/.installed
+
+tools/node_modules/.installed: tools/package.json tools/package-lock.json
+	@# npm: Debian packages it apart from nodejs, but NodeSource's nodejs bundles it (and
+	@# conflicts with Debian's npm), so each is installed only when missing.
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory _debs DEBS="npm"
+	@command -v java >/dev/null || $(MAKE) --no-print-directory _debs DEBS="$(AUDIT_DEBS)"
+	cd tools && npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
 
 system-deps:
 	@$(MAKE) --no-print-directory _debs DEBS="$(RUNTIME_DEBS)"
@@ -91,12 +108,5 @@ $(VENV)/.test: requirements-test.txt requirements.txt pyproject.toml
 	$(BIN)/pip install -q --no-deps -e .
 	@touch $(VENV)/.runtime $@
 
-# npm: Debian packages it apart from nodejs; NodeSource's nodejs bundles it (and conflicts
-# with Debian's npm), so it is installed only when missing.
-$(NODE_TOOLS): tools/package.json tools/package-lock.json
-	@command -v npm >/dev/null || $(MAKE) --no-print-directory _debs DEBS="npm"
-	cd tools && npm ci --no-audit --no-fund --loglevel=error
-	@touch $@
-
 clean:
-	rm -rf out tools/node_modules $(VENV) .venv-latest .venv-tools .pytest_cache .ruff_cache
+	rm -rf out $(VENV) .venv-latest .venv-tools .pytest_cache .ruff_cache tools/node_modules

@@ -211,6 +211,9 @@ def new(slug: str, sources: tuple[Path, ...], root: Path | None) -> None:
     help="Publish the briefings that built; keep the last good version of failed ones.",
 )
 @click.option("--wait", is_flag=True, help="Wait for a running build instead of exiting 4.")
+@click.option(
+    "--search", is_flag=True, help="Add full-text search (Pagefind; needs briefgen[search])."
+)
 @strict_option
 def build(
     sheets: tuple[Path, ...],
@@ -222,6 +225,7 @@ def build(
     force: bool,
     keep_going: bool,
     wait: bool,
+    search: bool,
     strict: bool | None,
 ) -> None:
     """Check fact sheets and publish their one-page briefings as a static site.
@@ -236,6 +240,7 @@ def build(
         briefgen build                         # every seeds/*/facts.yaml → out/
         briefgen build seeds/helsinki-summit-2018 --paper Letter
         briefgen build --strict --base-url https://example.org/briefs/   # scheduled job
+        briefgen build --search                # plus a Pagefind search index
     """
     from briefgen import pipeline, workers
 
@@ -256,6 +261,7 @@ def build(
             organisation=given.organisation,
             marking=given.marking,
             audience=given.audience,
+            search=search,
         )
         chosen_sheets = pipeline.resolve_sheets(sheets, given.root)
         report = pipeline.build(chosen_sheets, given.output, options, on_built=_report_built)

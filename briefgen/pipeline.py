@@ -188,6 +188,7 @@ class BuildOptions:
     organisation: str = ""  # briefgen.toml: shown on every page and in the feed
     marking: str | None = None  # briefgen.toml: classification of sheets that set none
     audience: str | None = None  # briefgen.toml: audience of sheets that set none
+    search: bool = False  # index the staged site with Pagefind (briefgen[search])
 
     def settings(self) -> dict[str, object]:
         """The options that change the output (the settings key hashes them)."""
@@ -199,6 +200,7 @@ class BuildOptions:
             "organisation": self.organisation,
             "marking": self.marking,
             "audience": self.audience,
+            "search": self.search,
         }
 
 
@@ -346,6 +348,11 @@ def _publish(
             for b in built
         }
         _write_site(stage, records, options)
+        if options.search:
+            from briefgen import search
+
+            for rel, data in search.index(stage.path).items():
+                stage.write(rel, data)
         files = dict(stage.published)
         stage.write(manifest.NAME, manifest.dumps(manifest.Manifest(plan.settings, records, files)))
         stage.commit()
@@ -410,6 +417,7 @@ def _write_site(stage: Any, records: dict[str, manifest.Record], options: BuildO
         base_url=options.base_url,
         project=options.project,
         organisation=options.organisation,
+        search=options.search,
     )
     for name, data in pages.items():
         stage.write(name, data)

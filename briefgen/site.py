@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from briefgen import webassets
 from briefgen.mentions import as_numbers, numbering
 from briefgen.model import Brief
 from briefgen.passages import Span
@@ -41,6 +42,8 @@ class Entry:
     summary: str
     author: str
     files: dict[str, int]  # file name → size in bytes
+    kind: str = "event"  # the index filters by kind, country and year
+    country: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form for the manifest."""
@@ -63,6 +66,7 @@ def entry(brief: Brief, files: dict[str, int]) -> Entry:
         summary=" ".join(as_numbers(brief.bottom_line.text, numbering(brief)).split()),
         author=b.prepared.by or "briefgen",
         files=dict(sorted(files.items())),
+        country=loc.country or "",
     )
 
 
@@ -72,8 +76,10 @@ def plan(
     base_url: str | None,
     project: Path | None,
     organisation: str = "",
+    search: bool = False,
 ) -> dict[str, bytes]:
-    """The shared pages: index.html, feed.xml, site.css and (with base_url) sitemap.xml.
+    """The shared pages: index.html, 404.html, feed.xml, site.css, the screen edition's assets
+    (fonts, screen.css, favicons) and, with base_url, sitemap.xml.
 
     ORGANISATION (briefgen.toml) heads the index and is the feed's author."""
     ordered = sorted(entries, key=lambda e: e.slug)
@@ -81,19 +87,23 @@ def plan(
     base = base_url.rstrip("/") + "/" if base_url else None
     context = {
         "entries": ordered,
+        "links": {e.slug: entry_links(e) for e in ordered},
+        "filters": _filters(ordered),
         "base_url": base,
         "updated": max((e.updated for e in ordered), default="1970-01-01T00:00:00Z"),
         "tag": TAG,
         "organisation": organisation,
+        "search": search,  # the index then offers Pagefind's search box (build --search)
     }
     pages = {
         "index.html": render_template("site/index.html", project, **context),
         "feed.xml": render_template("site/feed.xml", project, **context),
+        "404.html": render_template("site/404.html", project, **context),
         "site.css": render_template("site/site.css", project),
     }
     if base is not None:
         pages["sitemap.xml"] = render_template("site/sitemap.xml", project, **context)
-    return {name: text.encode() for name, text in pages.items()}
+    return {name: text.encode() for name, text in pages.items()} | webassets.plan(project)
 
 
 @dataclass(frozen=True)
@@ -179,11 +189,28 @@ def _pieces(text: str, paragraph: Span, spans: list[tuple[Span, str]]) -> list[P
     return pieces
 
 
+def entry_links(e: Entry) -> list[tuple[str, str, int]]:
+    """The index's links of one briefing as (label, file, size), in one order for every entry:
+    HTML, PDF, MD, Sources (sorting by file name put Sources first for some slugs)."""
+    kinds = {f"{e.slug}.html": "HTML", f"{e.slug}.pdf": "PDF", f"{e.slug}.md": "MD"}
+    kinds["sources.html"] = "Sources"
+    return [(label, name, e.files[name]) for name, label in kinds.items() if name in e.files]
+
+
 def page_nav(slug: str, formats: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """The links a briefing's web page carries: back to the index, sources, other formats."""
     links = [("All briefings", "../index.html"), ("Sources", "sources.html")]
     links += [(fmt.upper(), f"{slug}.{fmt}") for fmt in ("pdf", "md") if fmt in formats]
     return tuple(links)
+
+
+def _filters(entries: list[Entry]) -> dict[str, list[str]]:
+    """The values the index can be filtered by, each list sorted (years newest first)."""
+    return {
+        "kind": sorted({e.kind for e in entries}),
+        "country": sorted({e.country for e in entries if e.country}),
+        "year": sorted({e.event_date[:4] for e in entries}, reverse=True),
+    }
 
 
 def _rfc3339(date: str) -> str:

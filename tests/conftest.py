@@ -15,6 +15,8 @@ EXAMPLE = ROOT / "seeds" / "helsinki-summit-2018"
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="Rewrite expected files from current output.")
+    parser.addoption("--update-visual", action="store_true",
+                     help="Rewrite the reference renders in tests/visual/ (tests/test_visual.py).")
 
 
 @pytest.fixture

@@ -211,6 +211,8 @@ def broken_links(out: Path) -> list[str]:
                 problems.append(f"{where}: empty link")
                 continue
             target = (source.parent / unquote(parts.path)) if parts.path else source
+            if parts.path.startswith("/"):  # 404.html: served at any depth, links from the root
+                target = out / unquote(parts.path).lstrip("/")
             target = target.resolve()
             if not target.is_relative_to(root):
                 problems.append(f"{where}: leaves the site")

@@ -1,6 +1,7 @@
 """The example's web page in a real headless Chromium, driven over the DevTools protocol
-(--remote-debugging-pipe): it fetches nothing but itself, logs no error or exception, shows
-its title and content, does not scroll sideways on a phone, and draws a non-blank page
+(--remote-debugging-pipe): it fetches nothing but itself and the site's own files, logs
+no error or exception, shows its title and content, does not scroll sideways on a phone,
+and draws a non-blank page
 (screenshot kept as tests/artifacts/helsinki-summit-2018-chromium.png).
 
 A canary page with a broken script and outside resources proves the checks can fail.
@@ -100,8 +101,14 @@ def page(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Visit:
     return visit(site / SLUG / f"{SLUG}.html", tmp_path_factory.mktemp("chromium"))
 
 
-def test_page_fetches_nothing_but_itself(page: Visit) -> None:
-    assert page.requests == [page.url]
+def test_page_fetches_nothing_but_itself(page: Visit, site: Path) -> None:
+    """... and the site's own screen stylesheet, fonts and icon, served with it."""
+    assert page.requests[0] == page.url
+    assert all(r.startswith(site.as_uri() + "/") for r in page.requests), page.requests
+    shared = {r.removeprefix(site.as_uri() + "/") for r in page.requests[1:]}
+    assert {"assets/fonts.css", "assets/screen.css", "favicon.svg"} <= shared, shared
+    fonts = {"assets/fonts/LiberationSerif-Regular.ttf", "assets/fonts/LiberationSans-Bold.ttf"}
+    assert fonts <= shared
     assert page.failures == []
 
 

@@ -304,4 +304,5 @@ def test_refuses_a_symlink_as_output(project: Path, tmp_path: Path) -> None:
 
 def test_every_briefing_of_the_project_is_published(project: Path) -> None:
     """Sanity check of the fixture the tests above rely on."""
-    assert sorted(p.name for p in (project / "out").iterdir() if p.is_dir()) == slugs(project)
+    folders = sorted(p.name for p in (project / "out").iterdir() if p.is_dir())
+    assert folders == sorted(["assets", *slugs(project)])  # assets/: the site's fonts, CSS

@@ -149,7 +149,7 @@ def test_index_lists_every_briefing_newest_event_first(site: Path) -> None:
 
 def test_every_internal_link_and_fragment_resolves(site: Path) -> None:
     out = site / "out"
-    assert len(list(out.rglob("*.html"))) == 1 + 2 * len(slugs(site))
+    assert len(list(out.rglob("*.html"))) == 2 + 2 * len(slugs(site))  # index, 404
     assert broken_links(out) == []
 
 
@@ -167,8 +167,8 @@ def test_citations_point_at_the_paragraph_that_holds_the_excerpt(site: Path) -> 
     out = site / "out"
     for slug in slugs(site):
         text = (out / slug / f"{slug}.html").read_text(encoding="utf-8")
-        cites = re.findall(r'<a class="cite" href="sources\.html#((S\d+)-p\d+)" '
-                           r'aria-label="Source \d+, paragraph \d+" title="“(.*?)”">', text)
+        cites = re.findall(r'<a class="cite" href="sources\.html#((S\d+)-p\d+)">\d+ ¶\d+'
+                           r'<span class="excerpt"> “(.*?)”', text)
         assert len(cites) >= 10, f"{slug}: citations should link to source paragraphs"
         sources = (out / slug / "sources.html").read_text(encoding="utf-8")
         paragraphs = {m.group(1): _norm(html.unescape(re.sub(r"<[^>]+>", "", m.group(2))))
