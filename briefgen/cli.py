@@ -262,32 +262,30 @@ def build(
 )
 @paper_option
 def serve(out: Path, host: str, port: int, paper: str) -> None:
-    """Preview: build, serve OUT on localhost, rebuild what changed when you save.
+    """Preview: serve OUT on localhost, show what you save in open pages at once.
 
-    Watches seeds/ and templates/. A broken fact sheet does not stop the server: pages
-    show the problems in a banner and the last good version stays up.
+    Watches seeds/ and templates/. On a save the changed briefing's page is re-checked
+    and shown first (open pages reload by themselves), then the PDF follows. A broken
+    fact sheet does not stop the server: pages show the problems in a banner and the
+    last good version stays up.
 
     \b
     Example:
         briefgen serve --port 8080    # then open http://127.0.0.1:8080/
     """
-    from briefgen import pipeline, workers
-    from briefgen.serve import serve as run_server
+    from briefgen import pipeline, preview, workers
 
-    def build() -> Any:
-        sheets = pipeline.resolve_sheets((), Path())
-        options = pipeline.BuildOptions(
-            paper=paper, project=Path(), keep_going=True, wait=True, jobs=workers.default_jobs()
-        )
-        return pipeline.build(sheets, out, options)
-
-    watch = [p for p in (Path("seeds"), Path("templates")) if p.is_dir()]
+    options = pipeline.BuildOptions(
+        paper=paper, project=Path(), keep_going=True, wait=True, jobs=workers.default_jobs()
+    )
+    signal.signal(signal.SIGTERM, _stop)  # `kill` stops the preview as Ctrl-C does
     with reporting():
         try:
-            run_server(
-                build,
-                out=out,
-                watch=watch,
+            preview.run(
+                out,
+                options,
+                seeds=Path("seeds"),
+                templates=Path("templates"),
                 host=host,
                 port=port,
                 report=lambda line: click.echo(line, err=True),
@@ -320,6 +318,10 @@ def doctor() -> None:
 def _report_built(built: Any) -> None:
     _print_diagnostics(built.warnings)
     click.echo(terminal.built_line(built))
+
+
+def _stop(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _terminate(signum: int, _frame: object) -> None:
