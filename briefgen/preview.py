@@ -47,17 +47,17 @@ def run(
     state = State()
     server = start(out, host, port, state, report)
     try:
-        _show(_sheets(seeds.parent, report), options, state, report)
+        _show(_sheets(seeds.parent, report), options, state, report, every=True)
         state.ready.set()
         _publish(out, options, seeds.parent, state, report)
         state.settled.set()
         for changed in _changes([p.resolve() for p in (seeds, templates) if p.is_dir()], out):
-            sheets = _sheets(seeds.parent, report)
-            chosen = sheets if _touches(changed, templates) else _owners(changed, sheets)
+            sheets, every = _sheets(seeds.parent, report), _touches(changed, templates)
+            chosen = sheets if every else _owners(changed, sheets)
             if not chosen and not _touches(changed, seeds):
                 continue
             report(f"changed: {', '.join(sorted({str(s.parent) for s in chosen})) or 'files'}")
-            _show(chosen, options, state, report)
+            _show(chosen, options, state, report, every=every)
             _publish(out, options, seeds.parent, state, report)
     finally:
         state.close()
@@ -111,7 +111,12 @@ def _sheets(root: Path, report: Callable[[str], None]) -> list[Path]:
 
 
 def _show(
-    sheets: list[Path], options: BuildOptions, state: State, report: Callable[[str], None]
+    sheets: list[Path],
+    options: BuildOptions,
+    state: State,
+    report: Callable[[str], None],
+    *,
+    every: bool = False,
 ) -> None:
     """Phase 1: check SHEETS and show their pages from memory; tell their open pages."""
     from briefgen import pipeline
@@ -129,7 +134,8 @@ def _show(
             state.update(name, None, error.diagnostics)
             continue
         state.update(name, (built.slug, built.files), built.warnings)
-    state.events.send("reload", EVERY if len(sheets) != 1 else state.slug_of(str(sheets[0])))
+    one = len(sheets) == 1 and not every
+    state.events.send("reload", state.slug_of(str(sheets[0])) if one else EVERY)
 
 
 def _publish(
