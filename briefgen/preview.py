@@ -47,7 +47,9 @@ def run(
     state = State()
     server = start(out, host, port, state, report)
     try:
-        _show(_sheets(seeds.parent, report), options, state, report, every=True)
+        shown = _show(_sheets(seeds.parent, report), options, state, report, every=True)
+        if not (out / "index.html").is_file():  # no site yet: the index need not wait
+            state.hold_site(_site_pages(shown, options))
         state.ready.set()
         _publish(out, options, seeds.parent, state, report)
         state.settled.set()
@@ -117,10 +119,12 @@ def _show(
     report: Callable[[str], None],
     *,
     every: bool = False,
-) -> None:
-    """Phase 1: check SHEETS and show their pages from memory; tell their open pages."""
+) -> list[dict[str, object]]:
+    """Phase 1: check SHEETS and show their pages from memory; tell their open pages.
+    The index entries of those shown."""
     from briefgen import pipeline
 
+    entries = []
     for sheet in sheets:
         name = str(sheet)
         try:
@@ -134,8 +138,18 @@ def _show(
             state.update(name, None, error.diagnostics)
             continue
         state.update(name, (built.slug, built.files), built.warnings)
+        entries.append(built.entry)
     one = len(sheets) == 1 and not every
     state.events.send("reload", state.slug_of(str(sheets[0])) if one else EVERY)
+    return entries
+
+
+def _site_pages(entries: list[dict[str, object]], options: BuildOptions) -> dict[str, bytes]:
+    """The index and feed of the briefings shown (their PDFs not yet made)."""
+    from briefgen import site
+
+    found = [site.Entry(**e) for e in entries]  # type: ignore[arg-type]
+    return site.plan(found, base_url=options.base_url, project=options.project)
 
 
 def _publish(

@@ -54,6 +54,7 @@ class State:
 
     events: Events = field(default_factory=Events)
     pages: dict[str, dict[str, bytes]] = field(default_factory=dict)  # slug → name → bytes
+    # ("" holds the index and feed until the first build, when there is no site yet)
     slugs: dict[str, str] = field(default_factory=dict)  # sheet → its last good slug
     problems: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)  # by sheet
     ready: threading.Event = field(default_factory=threading.Event)  # every page shown once
@@ -92,9 +93,18 @@ class State:
             self.problems = dict(problems)
             return back
 
-    def page(self, parts: list[str]) -> bytes | None:
+    def hold_site(self, files: dict[str, bytes]) -> None:
+        """Show FILES (the index, feed, site.css) until the first build publishes them."""
         with self.lock:
-            return self.pages.get(parts[0], {}).get(parts[1]) if len(parts) == 2 else None
+            self.pages[""] = files
+
+    def page(self, parts: list[str]) -> bytes | None:
+        """The held bytes of the page PARTS name (no parts: the index), or None."""
+        if len(parts) > 2:
+            return None
+        folder, name = ["", *(parts or ["index.html"])] if len(parts) < 2 else parts
+        with self.lock:
+            return self.pages.get(folder, {}).get(name)
 
     def all_problems(self) -> list[Diagnostic]:
         with self.lock:

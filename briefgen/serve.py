@@ -172,7 +172,7 @@ def _handler(out: Path, state: State) -> type[http.server.BaseHTTPRequestHandler
             seq = state.events.seq  # before reading: a later change is never missed
             held = state.page(parts)
             if held is not None:
-                self._page(parts[-1], held, seq, body)
+                self._page((parts or ["index.html"])[-1], held, seq, body)
                 return
             target = _file(out, parts)
             if target is None and not state.settled.is_set():  # not built yet: wait for it

@@ -166,6 +166,23 @@ def test_a_save_reaches_the_open_page_html_first_then_the_pdf(
     assert "Traceback" not in running.stderr
 
 
+def test_the_index_is_there_before_the_first_build(project: Path) -> None:
+    """No site yet: the index of the pages shown from memory, not a wait for every PDF."""
+    running = Running(start_cli(project, "serve", "--port", "0", stdout=subprocess.DEVNULL))
+    try:
+        port = int(running.wait_for(r"at http://127\.0\.0\.1:(\d+)/").group(1))
+        status, page = get(port, "/")
+        assert status == 200
+        assert "Trump–Putin summit, Helsinki, 16 July 2018" in page.decode()
+        assert get(port, "/feed.xml")[0] == 200
+        running.wait_for(r"built 1, unchanged 0, failed 0")
+        published = (project / "out" / "index.html").read_bytes()
+        assert SCRIPT.sub(b"", get(port, "/")[1]) == published
+    finally:
+        running.stop()
+    assert "Traceback" not in running.stderr
+
+
 def test_a_broken_save_shows_its_problems_and_fixing_it_recovers(
         project: Path, served: tuple[Running, int]) -> None:
     running, port = served
