@@ -43,11 +43,12 @@ def run(
     under SEEDS or TEMPLATES until interrupted (KeyboardInterrupt ends it cleanly)."""
     from briefgen import publish
 
-    publish.refuse_foreign(out)
+    sheets = _sheets(seeds.parent, report)
+    publish.accept(out, sheets)  # the folders `build` would refuse are never served
     state = State()
     server = start(out, host, port, state, report)
     try:
-        shown = _show(_sheets(seeds.parent, report), options, state, report, every=True)
+        shown = _show(sheets, options, state, report, every=True)
         if not (out / "index.html").is_file():  # no site yet: the index need not wait
             state.hold_site(_site_pages(shown, options))
         state.ready.set()

@@ -191,11 +191,6 @@ def staged(out: Path) -> Iterator[Stage]:
             stage.abort()
 
 
-def refuse_foreign(out: Path) -> None:
-    """BG605 unless OUT is new, empty or briefgen's: `serve` asks before it serves OUT."""
-    _refuse_foreign(out)
-
-
 def _refuse_foreign(out: Path) -> None:
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise _fail(
