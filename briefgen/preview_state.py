@@ -35,10 +35,11 @@ class Events:
     def after(self, seq: int, timeout: float) -> list[tuple[int, str, str]] | None:
         """The events after SEQ, waiting up to TIMEOUT for one; None once closed."""
         with self._ready:
-            self._ready.wait_for(lambda: self.closed or self.seq > seq, timeout)
+            self._ready.wait_for(lambda: self.closed or self.seq != seq, timeout)
             if self.closed:
                 return None
-            if self._log and seq < self._log[0][0] - 1:  # more were missed than kept
+            if seq > self.seq or (self._log and seq < self._log[0][0] - 1):
+                # a page of an earlier server (restarted), or more missed than kept
                 return [(self.seq, "reload", EVERY)]
             return [e for e in self._log if e[0] > seq]
 

@@ -253,6 +253,17 @@ def test_sigterm_stops_promptly_with_pages_open(served: tuple[Running, int]) -> 
     assert "Traceback" not in running.stderr
 
 
+def test_a_page_of_an_earlier_server_reloads(served: tuple[Running, int]) -> None:
+    """`serve` restarted with a page open: the page's EventSource reconnects with a number
+    from the old server, higher than any here; it is told to reload, not left waiting."""
+    _, port = served
+    stream = Stream(port, since=version(port) + 1000)
+    try:
+        assert stream.next(timeout=5) == ("reload", "*")
+    finally:
+        stream.close()
+
+
 def test_the_event_stream_is_guarded_and_bounded(served: tuple[Running, int]) -> None:
     running, port = served
     assert get(port, "/__briefgen__/events", host="attacker.example")[0] == 421
