@@ -341,6 +341,40 @@ MUTANTS = (
         "        _unmoved(data, where, change)\n",
         "",
         (SOURCES_ACCEPT, "-k", "edited"),
+    Mutant(
+        "preview-first-page-not-what-build-publishes",
+        "briefgen/pipeline.py",
+        "nav=site.page_nav(slug, formats),",
+        'nav=site.page_nav(slug, formats if pdf else ("md", "html")),',
+        ("tests/test_preview.py::test_a_save_reaches_the_open_page_html_first_then_the_pdf",),
+    ),
+    Mutant(
+        "preview-scratch-file-rebuilds",
+        "briefgen/preview.py",
+        "|4913$)",
+        ")",
+        ("tests/test_preview.py::test_editor_scratch_files_do_not_rebuild",),
+    ),
+    Mutant(
+        "preview-event-streams-unbounded",
+        "briefgen/preview_state.py",
+        "if len(self.clients) >= MAX_CLIENTS or self.events.closed:",
+        "if self.events.closed:",
+        ("tests/test_preview.py::test_the_event_stream_is_guarded_and_bounded",),
+    ),
+    Mutant(
+        "preview-open-streams-block-shutdown",
+        "briefgen/preview_state.py",
+        "            self.closed = True\n            self._ready.notify_all()",
+        "            self.closed = True",
+        ("tests/test_preview.py::test_sigterm_stops_promptly_with_pages_open",),
+    ),
+    Mutant(
+        "preview-page-never-reloads",
+        "briefgen/serve.py",
+        "if(s&&m(v))location.reload()",
+        "if(false)location.reload()",
+        ("tests/test_preview_browser.py::test_the_open_page_follows_a_save_by_itself",),
     ),
 )
 

@@ -288,42 +288,39 @@ def build(
 )
 @paper_option
 def serve(out: Path | None, host: str, port: int, paper: str | None) -> None:
-    """Preview: build, serve OUT on localhost, rebuild what changed when you save.
+    """Preview: serve OUT on localhost, show what you save in open pages at once.
 
-    Watches seeds/ and templates/. A broken fact sheet does not stop the server: pages
-    show the problems in a banner and the last good version stays up.
+    Watches seeds/ and templates/. On a save the changed briefing's page is re-checked
+    and shown first (open pages reload by themselves), then the PDF follows. A broken
+    fact sheet does not stop the server: pages show the problems in a banner and the
+    last good version stays up.
 
     \b
     Example:
         briefgen serve --port 8080    # then open http://127.0.0.1:8080/
     """
-    from briefgen import pipeline, workers
-    from briefgen.serve import serve as run_server
+    from briefgen import pipeline, preview, workers
 
     with reporting():
         found = project(output=out, paper=paper)
-
-    def build() -> Any:
-        sheets = pipeline.resolve_sheets((), found.root)
-        options = pipeline.BuildOptions(
-            paper=found.paper,
-            project=found.root,
-            keep_going=True,
-            wait=True,
-            jobs=found.jobs or workers.default_jobs(),
-            organisation=found.organisation,
-            marking=found.marking,
-            audience=found.audience,
-        )
-        return pipeline.build(sheets, found.output, options)
-
-    watch = [p for p in (found.root / "seeds", found.root / "templates") if p.is_dir()]
+    options = pipeline.BuildOptions(
+        paper=found.paper,
+        project=found.root,
+        keep_going=True,
+        wait=True,
+        jobs=found.jobs or workers.default_jobs(),
+        organisation=found.organisation,
+        marking=found.marking,
+        audience=found.audience,
+    )
+    signal.signal(signal.SIGTERM, _stop)  # `kill` stops the preview as Ctrl-C does
     with reporting():
         try:
-            run_server(
-                build,
-                out=found.output,
-                watch=watch,
+            preview.run(
+                found.output,
+                options,
+                seeds=found.root / "seeds",
+                templates=found.root / "templates",
                 host=host,
                 port=port,
                 report=lambda line: click.echo(line, err=True),
@@ -356,6 +353,10 @@ def doctor() -> None:
 def _report_built(built: Any) -> None:
     _print_diagnostics(built.warnings)
     click.echo(terminal.built_line(built))
+
+
+def _stop(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _terminate(signum: int, _frame: object) -> None:

@@ -217,7 +217,13 @@ def make(
     return _make(sheet, options=BuildOptions(formats, paper, strict, project, base_url))
 
 
-def _make(sheet: Path, *, options: BuildOptions) -> Built:
+def make_pages(sheet: Path, options: BuildOptions) -> Built:
+    """The Markdown and HTML `build` publishes for SHEET, byte for byte, without the PDF:
+    what `serve` shows while the PDF is being made."""
+    return _make(sheet, options=options, pdf=False)
+
+
+def _make(sheet: Path, *, options: BuildOptions, pdf: bool = True) -> Built:
     """`make` with one options record: what workers run for `build`."""
     from briefgen import changes, site
     from briefgen.render import render_html, render_markdown
@@ -248,7 +254,7 @@ def _make(sheet: Path, *, options: BuildOptions) -> Built:
         )
     fitted: tuple[float | None, str | None, int] = (None, None, 0)
     warnings = checked.warnings
-    if "pdf" in formats:
+    if "pdf" in formats and pdf:
         html = render_html(
             brief, project=project, paper=options.paper, evidence=checked.evidence,
             organisation=organisation,

@@ -1,9 +1,11 @@
-"""`briefgen serve`: build, serve the site on localhost, rebuild what changed on save.
+"""`briefgen serve`'s web server: the site on localhost, open pages told of every save.
 
-Why polling: it needs no extra dependency, sees editors' save-by-rename, and a handful
-of fact sheets is cheap to stat twice a second. A failed rebuild never stops the server:
-the last good site stays up and every page shows the diagnostics in a banner. The
-preview-only reload script is injected into responses, never written into the site.
+What it serves: the output folder, except a briefing whose fresh pages are held in memory
+(briefgen/preview.py renders them before the PDF is ready). Open pages listen to
+`/__briefgen__/events` (server-sent events) and reload when their briefing changes. A
+failed rebuild never stops the server: the last good page stays up and every page shows
+the diagnostics in a banner. The banner and the event script are injected into
+responses, never written into the site: it stays byte-identical to `briefgen build`.
 """
 
 from __future__ import annotations
@@ -13,60 +15,34 @@ import html
 import http.server
 import ipaddress
 import mimetypes
-import os
 import re
 import socket
 import sys
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from briefgen.errors import EXIT_USAGE, UNSAFE, BriefError, Diagnostic, Location
-from briefgen.publish import MARKER
+from briefgen.preview_state import State
 
+KEEPALIVE = 15.0  # seconds between comments on an idle stream (proxies, dead peers)
 _RELOAD = (
-    b"<script>(function(){var v=null;setInterval(function(){fetch('/__briefgen__/version')"
-    b".then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v)"
-    b"location.reload();v=t}).catch(function(){})},700)})();</script>"
+    "<script>(function(){var d=location.pathname.split('/').filter(Boolean),"
+    "s=d.length>1?d[0]:'',e=new EventSource('/__briefgen__/events?since=%d');"
+    "function m(v){return v.data==='*'||v.data===s}"
+    "e.addEventListener('reload',function(v){if(s&&m(v))location.reload()});"
+    "e.addEventListener('built',function(v){if(!s){location.reload();return}"
+    "if(m(v))document.querySelectorAll('a[href*=\".pdf\"],iframe,embed,object')"
+    ".forEach(function(a){var k=a.tagName==='A'?'href':a.tagName==='OBJECT'?'data':'src',"
+    "u=a.getAttribute(k);if(u&&/\\.pdf(\\?|$)/.test(u))"
+    "a.setAttribute(k,u.split('?')[0]+'?v='+v.lastEventId)})})})();</script>"
 )
 
 
-@dataclass
-class State:
-    """What the server shows: the build counter and the last build's problems."""
-
-    version: int = 0
-    problems: list[Diagnostic] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def serve(
-    build: Callable[[], Any],
-    *,
-    out: Path,
-    watch: list[Path],
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    report: Callable[[str], None] = print,
-    interval: float = 0.5,
-) -> None:
-    """Build once, serve OUT, and rebuild on changes under WATCH until interrupted."""
-    state = State()
-    _rebuild(build, state, report)
-    if out.exists() and not (out / MARKER).is_file():  # build refused it: never serve it
-        raise BriefError(
-            Diagnostic(
-                Location(str(out)),
-                "BG605",
-                f"{out} is not a site briefgen built; nothing of it is served",
-                "preview into a new folder, e.g. -o out",
-            ),
-            exit_code=EXIT_USAGE,
-        )
+def start(out: Path, host: str, port: int, state: State, report: Callable[[str], None]) -> _Server:
+    """Listen on HOST:PORT and serve OUT (and STATE) from a background thread."""
     server = _server(out, host, port, state)
     shown = f"[{host}]" if ":" in host else host
     report(f"serving {out}/ at http://{shown}:{server.server_address[1]}/ (Ctrl-C to stop)")
@@ -75,55 +51,8 @@ def serve(
             f"warning: {host} is not a loopback address: the preview, drafts included, "
             "is visible to the network"
         )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        seen = fingerprint(watch)
-        while True:
-            time.sleep(interval)
-            now = fingerprint(watch)
-            if now != seen:
-                time.sleep(0.3)  # let the editor finish saving
-                seen = fingerprint(watch)
-                report("change detected, rebuilding")
-                _rebuild(build, state, report)
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def fingerprint(folders: list[Path]) -> tuple[tuple[str, int, int], ...]:
-    """(path, size, mtime) of every file under FOLDERS, sorted."""
-    found = []
-    for folder in folders:
-        for root, dirs, files in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                path = os.path.join(root, name)  # noqa: PTH118 - os.walk strings, hot loop
-                try:
-                    st = os.stat(path)  # noqa: PTH116
-                except OSError:
-                    continue
-                found.append((path, st.st_size, st.st_mtime_ns))
-    return tuple(found)
-
-
-def _rebuild(build: Callable[[], Any], state: State, report: Callable[[str], None]) -> None:
-    try:
-        result = build()
-        problems = [d for _, found in result.failed for d in found]
-        problems += [d for b in result.built for d in b.warnings]
-        report(
-            f"built {len(result.built)}, unchanged {len(result.kept)}, failed {len(result.failed)}"
-        )
-    except BriefError as error:
-        problems = list(error.diagnostics)
-        report("build failed; still serving the last good site")
-    for d in problems:
-        report(str(d))
-    with state.lock:
-        state.problems = problems
-        state.version += 1
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def _server(out: Path, host: str, port: int, state: State) -> _Server:
@@ -234,9 +163,21 @@ def _handler(out: Path, state: State) -> type[http.server.BaseHTTPRequestHandler
                 self.send_error(400, "Malformed path")
                 return
             if parts == ["__briefgen__", "version"]:
-                self._send(str(state.version).encode(), "text/plain", body)
+                self._send(str(state.events.seq).encode(), "text/plain", body)
+                return
+            if parts == ["__briefgen__", "events"]:
+                self._stream(body)
+                return
+            state.ready.wait(120)  # the first pages are being rendered: wait, do not 404
+            seq = state.events.seq  # before reading: a later change is never missed
+            held = state.page(parts)
+            if held is not None:
+                self._page((parts or ["index.html"])[-1], held, seq, body)
                 return
             target = _file(out, parts)
+            if target is None and not state.settled.is_set():  # not built yet: wait for it
+                state.settled.wait(600)
+                target = _file(out, parts)
             path = self.path.split("?", 1)[0]
             folder = target is not None and parts[-1:] != [target.name]
             if folder and not path.endswith("/"):
@@ -251,11 +192,39 @@ def _handler(out: Path, state: State) -> type[http.server.BaseHTTPRequestHandler
                 target = None
             if target is None:  # dotfiles, folders without index.html, the outside
                 self.send_error(404)
-            elif target.suffix == ".html":
-                self._send(_inject(data, state), "text/html; charset=utf-8", body)
             else:
-                kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+                self._page(target.name, data, seq, body)
+
+        def _page(self, name: str, data: bytes, seq: int, body: bool) -> None:
+            if name.endswith(".html"):
+                self._send(_inject(data, state, seq), "text/html; charset=utf-8", body)
+            else:
+                kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
                 self._send(data, kind, body)
+
+        def _stream(self, body: bool) -> None:
+            """Server-sent events until the page goes away or the server stops."""
+            if not state.enter():
+                self.send_error(503, "Too many open previews")
+                return
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Cache-Control", "no-store")
+                self.send_header("X-Content-Type-Options", "nosniff")
+                self.end_headers()
+                if not body:
+                    return
+                seq = _since(self.path, self.headers.get("Last-Event-ID", ""))
+                self.wfile.write(b"retry: 500\n\n")
+                while (found := state.events.after(seq, KEEPALIVE)) is not None:
+                    seq = found[-1][0] if found else seq
+                    chunk = "".join(f"id: {n}\nevent: {k}\ndata: {d}\n\n" for n, k, d in found)
+                    self.wfile.write(chunk.encode() or b": idle\n\n")
+            except OSError:  # the page went away
+                pass
+            finally:
+                state.leave()
 
         def _send(self, data: bytes, kind: str, body: bool) -> None:
             self.send_response(200)
@@ -268,6 +237,18 @@ def _handler(out: Path, state: State) -> type[http.server.BaseHTTPRequestHandler
                 self.wfile.write(data)
 
     return Handler
+
+
+def _since(target: str, last: str) -> int:
+    """The last event a page has seen: `?since=N` from its script, or the Last-Event-ID
+    its browser sends on reconnecting (the later one); anything else counts as 0."""
+    query = target.partition("?")[2]
+    found = [
+        int(v)
+        for v in (*re.findall(r"(?:^|&)since=(\d{1,12})(?:&|$)", query), last)
+        if v.isdigit() and len(v) <= 12
+    ]
+    return max(found, default=0)
 
 
 def _file(out: Path, parts: list[str]) -> Path | None:
@@ -288,9 +269,8 @@ def _file(out: Path, parts: list[str]) -> Path | None:
     return target
 
 
-def _inject(page: bytes, state: State) -> bytes:
-    with state.lock:
-        problems = list(state.problems)
+def _inject(page: bytes, state: State, seq: int) -> bytes:
+    problems = state.all_problems()
     banner = b""
     if problems:
         items = "".join(f"<li>{html.escape(str(d))}</li>" for d in problems)
@@ -299,7 +279,8 @@ def _inject(page: bytes, state: State) -> bytes:
             f'font:13px monospace;white-space:pre-wrap"><strong>briefgen: the last build '
             f"had problems; showing the last good version.</strong><ul>{items}</ul></div>"
         ).encode()
+    script = (_RELOAD % seq).encode()
     marker = page.find(b">", page.find(b"<body"))
     if marker < 0:
-        return banner + page + _RELOAD
-    return page[: marker + 1] + banner + page[marker + 1 :] + _RELOAD
+        return banner + page + script
+    return page[: marker + 1] + banner + page[marker + 1 :] + script
