@@ -51,8 +51,9 @@ def test_the_open_page_follows_a_save_by_itself(tmp_path: Path, browser: Browser
         port = int(running.wait_for(r"at http://127\.0\.0\.1:(\d+)/").group(1))
         running.wait_for(r"built 1, unchanged 0, failed 0")
         browser.load("navigate", url=f"http://127.0.0.1:{port}/{SLUG}/{SLUG}.html")
-        heading = "document.querySelector('h1').textContent"
-        pdf_link = f"document.querySelector('a[href^=\"{SLUG}.pdf\"]').getAttribute('href')"
+        # `?.`: while the page reloads itself the document may not have its elements yet
+        heading = "document.querySelector('h1')?.textContent ?? ''"
+        pdf_link = f"document.querySelector('a[href^=\"{SLUG}.pdf\"]')?.getAttribute('href') ?? ''"
         assert browser.evaluate(heading) == "Trump–Putin summit, Helsinki, 16 July 2018"
         assert browser.evaluate(pdf_link) == f"{SLUG}.pdf"
         sheet = tmp_path / "seeds" / SLUG / "facts.yaml"
