@@ -154,17 +154,26 @@ def schema() -> None:
     show_default=True,
     help="Project folder that holds seeds/.",
 )
-def new(slug: str, sources: tuple[Path, ...], root: Path) -> None:
+@click.option(
+    "--kind",
+    type=click.Choice(["event", "issue", "country", "organization"]),
+    default="event",
+    show_default=True,
+    help="What the brief is about: an event (dates, place), an issue (a policy question "
+    "or dispute: no place or date), a country or an organization (a profile as of a date).",
+)
+def new(slug: str, sources: tuple[Path, ...], root: Path, kind: str) -> None:
     """Scaffold seeds/SLUG/facts.yaml with its sources copied and hashed.
 
     \b
-    Example:
+    Examples:
         briefgen new geneva-talks-2025 --source notes/article1.txt --source a2.txt
+        briefgen new maternity-pay --kind issue --source bbc1.txt --source bbc2.txt
     """
     from briefgen.scaffold import scaffold
 
     with reporting():
-        sheet = scaffold(slug, list(sources), root=root)
+        sheet = scaffold(slug, list(sources), root=root, kind=kind)
     click.echo(sheet)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pydantic_core import ErrorDetails
 
 from briefgen.errors import Diagnostic, Location
+from briefgen.kinds import KIND_ERROR, KINDS, kind_of
 from briefgen.load import Path_, SourceMap, dotted
 from briefgen.schemapath import bounds, fields_at
 
@@ -85,9 +86,11 @@ def _missing_hint(path: Path_) -> str:
     return f"add `{path[-1]}:` here; `briefgen schema` lists every field"
 
 
-def _unknown(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
+def _unknown(_e: ErrorDetails, path: Path_, data: object, where: SourceMap) -> Handled:
     name = str(path[-1])
-    known = fields_at(path[:-1])
+    if path[:-1] == ("briefing",) and name in KINDS:
+        return _other_kind(name, data, where.at(path, key=True))
+    known = fields_at(path[:-1], data)
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = (
         f"did you mean '{close[0]}'?"
@@ -96,6 +99,37 @@ def _unknown(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> 
     )
     where_ = dotted(path[:-1]) or "the top level"
     return ("BG204", f"unknown field '{name}' in {where_}", hint, where.at(path, key=True))
+
+
+def _other_kind(name: str, data: object, at: Location) -> Handled:
+    """`event:` in an issue brief: say which kind the key belongs to, and where this goes."""
+    declared = str(kind_of(_briefing(data)))
+    return (
+        "BG211",
+        f"'{name}' describes a brief of kind {name}, but this briefing is kind {declared}",
+        f"put this brief's subject under `{declared}:`, or set `kind: {name}`",
+        at,
+    )
+
+
+def _bad_kind(e: ErrorDetails, path: Path_, data: object, where: SourceMap) -> Handled:
+    value = e.get("input")
+    if not isinstance(value, dict):
+        return _wrong_type({**e, "type": "dict_type"}, path, data, where)
+    written = value.get("kind")
+    close = difflib.get_close_matches(str(written), KINDS, n=1, cutoff=0.5)
+    choices = ", ".join(f"'{k}'" for k in KINDS)
+    return (
+        "BG203",
+        f"{dotted((*path, 'kind'))} must be one of {choices}, "
+        f"got {_quote(written) if isinstance(written, str) else kind(written)}",
+        f"did you mean '{close[0]}'?" if close else "leave `kind` out for an event",
+        where.at((*path, "kind")),
+    )
+
+
+def _briefing(data: object) -> object:
+    return data.get("briefing") if isinstance(data, dict) else None
 
 
 # ICD 203's second row and everyday words, mapped to the slug a sheet must use.
@@ -139,7 +173,7 @@ def _literal(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> H
 def _pattern(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     pattern = str((e.get("ctx") or {}).get("pattern", ""))
     expected, hint = _PATTERNS.get(pattern, (f"text matching {pattern}", ""))
-    if expected.startswith("a date") and "date_note" in fields_at(path[:-1]):
+    if expected.startswith("a date") and "date_note" in fields_at(path[:-1], _data):
         hint += "; put uncertainty in the date_note"
     return (
         "BG205",
@@ -254,6 +288,7 @@ def _fallback(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) ->
 
 _HANDLERS: dict[str, Callable[[ErrorDetails, Path_, object, SourceMap], Handled]] = {
     "missing": _missing,
+    KIND_ERROR: _bad_kind,
     "extra_forbidden": _unknown,
     "literal_error": _literal,
     "string_pattern_mismatch": _pattern,
