@@ -202,7 +202,12 @@ def _value_error(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) 
             "check the month and the day",
             where.at(path),
         )
-    return ("BG209", f"{dotted(path) or 'the sheet'}: {reason}", "", where.at(path))
+    hint = (
+        "a brief about a policy question or dispute has no place: use `kind: issue`"
+        if path[-1:] == ("location",)
+        else ""
+    )
+    return ("BG209", f"{dotted(path) or 'the sheet'}: {reason}", hint, where.at(path))
 
 
 def _too_short(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
