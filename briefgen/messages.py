@@ -203,7 +203,7 @@ def _value_error(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) 
             where.at(path),
         )
     hint = (
-        "a brief about a policy question or dispute has no place: use `kind: issue`"
+        "a policy question or dispute has no place: make it an issue brief (kind: issue)"
         if path[-1:] == ("location",)
         else ""
     )

@@ -124,6 +124,9 @@ def _references(
             yield _error(where, path, "BG302", f"unknown {kind} '{ident}'", hint)
     named = {ident for _, ident, _, kind in refs if kind == "actor"} | unchecked
     named |= set(getattr(getattr(subject, "issue", None), "involved", []))  # ids or names
+    kind_list = {"event": " or participants", "issue": " or involved"}.get(
+        getattr(subject, "kind", "event"), ""
+    )
     if partial:
         return
     for i, actor in enumerate(brief.actors):  # like an uncited source (BG404)
@@ -133,7 +136,7 @@ def _references(
                 ("actors", i, "id"),
                 "BG318",
                 f"actor {actor.id} is never referenced",
-                "name it in a position, raised_by, parties, participants or involved, or remove it",
+                f"name it in a position, raised_by, parties{kind_list}, or remove it",
             )
 
 

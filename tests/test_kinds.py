@@ -279,6 +279,8 @@ def test_an_involved_actor_counts_as_referenced(tmp_path: Path) -> None:
                      encoding="utf-8")
     result = _cli("check", "--strict", str(sheet.parent))
     assert "warning BG318: actor trump is never referenced" in result.stderr
+    assert "hint: name it in a position, raised_by, parties or involved, or remove it" in (
+        result.stderr)
 
 
 # --- scaffold ------------------------------------------------------------------------------
