@@ -9,6 +9,7 @@ Each kind's subject sits under the key of the same name (`kind: issue` → `issu
 
 from __future__ import annotations
 
+import typing
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
@@ -23,6 +24,8 @@ KIND_LABELS = {  # what the masthead calls each kind
     "organization": "Organisation profile",
 }
 _CODE = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+EventType = Literal["summit", "meeting", "visit", "conference", "negotiation", "election", "other"]
+EVENT_TYPES = typing.get_args(EventType)
 
 
 class Place(Closed):
@@ -45,9 +48,7 @@ class Event(Closed):
     """The event the brief is about (`kind: event`)."""
 
     name: Line
-    type: Literal[
-        "summit", "meeting", "visit", "conference", "negotiation", "election", "other"
-    ] = "other"
+    type: EventType = "other"
     start_date: Date
     end_date: Date | None = None
     date_note: Line | None = Field(

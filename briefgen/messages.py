@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pydantic_core import ErrorDetails
 
 from briefgen.errors import Diagnostic, Location
-from briefgen.kinds import KIND_ERROR, KINDS, kind_of
+from briefgen.kinds import EVENT_TYPES, KIND_ERROR, KINDS, kind_of
 from briefgen.load import Path_, SourceMap, dotted
 from briefgen.schemapath import bounds, fields_at
 
@@ -123,7 +123,11 @@ def _bad_kind(e: ErrorDetails, path: Path_, data: object, where: SourceMap) -> H
         "BG203",
         f"{dotted((*path, 'kind'))} must be one of {choices}, "
         f"got {_quote(written) if isinstance(written, str) else kind(written)}",
-        f"did you mean '{close[0]}'?" if close else "leave `kind` out for an event",
+        f"did you mean '{close[0]}'?"
+        if close
+        else f"{_quote(written)} is an event type: write it as event.type, kind: event"
+        if written in EVENT_TYPES
+        else "leave `kind` out for an event",
         where.at((*path, "kind")),
     )
 
