@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pydantic_core import ErrorDetails
 
 from briefgen.errors import Diagnostic, Location
-from briefgen.kinds import EVENT_TYPES, KIND_ERROR, KINDS, kind_of
+from briefgen.kind_errors import bad_kind, other_kind
+from briefgen.kinds import KIND_ERROR, KINDS
 from briefgen.load import Path_, SourceMap, dotted
 from briefgen.schemapath import bounds, fields_at
 
@@ -89,7 +90,7 @@ def _missing_hint(path: Path_) -> str:
 def _unknown(_e: ErrorDetails, path: Path_, data: object, where: SourceMap) -> Handled:
     name = str(path[-1])
     if path[:-1] == ("briefing",) and name in KINDS:
-        return _other_kind(name, data, where.at(path, key=True))
+        return other_kind(name, data, where.at(path, key=True))
     known = fields_at(path[:-1], data)
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = (
@@ -99,41 +100,6 @@ def _unknown(_e: ErrorDetails, path: Path_, data: object, where: SourceMap) -> H
     )
     where_ = dotted(path[:-1]) or "the top level"
     return ("BG204", f"unknown field '{name}' in {where_}", hint, where.at(path, key=True))
-
-
-def _other_kind(name: str, data: object, at: Location) -> Handled:
-    """`event:` in an issue brief: say which kind the key belongs to, and where this goes."""
-    declared = str(kind_of(_briefing(data)))
-    return (
-        "BG211",
-        f"'{name}' describes a brief of kind {name}, but this briefing is kind {declared}",
-        f"put this brief's subject under `{declared}:`, or set `kind: {name}`",
-        at,
-    )
-
-
-def _bad_kind(e: ErrorDetails, path: Path_, data: object, where: SourceMap) -> Handled:
-    value = e.get("input")
-    if not isinstance(value, dict):
-        return _wrong_type({**e, "type": "dict_type"}, path, data, where)
-    written = value.get("kind")
-    close = difflib.get_close_matches(str(written), KINDS, n=1, cutoff=0.5)
-    choices = ", ".join(f"'{k}'" for k in KINDS)
-    return (
-        "BG203",
-        f"{dotted((*path, 'kind'))} must be one of {choices}, "
-        f"got {_quote(written) if isinstance(written, str) else kind(written)}",
-        f"did you mean '{close[0]}'?"
-        if close
-        else f"{_quote(written)} is an event type: write it as event.type, kind: event"
-        if written in EVENT_TYPES
-        else "leave `kind` out for an event",
-        where.at((*path, "kind")),
-    )
-
-
-def _briefing(data: object) -> object:
-    return data.get("briefing") if isinstance(data, dict) else None
 
 
 # ICD 203's second row and everyday words, mapped to the slug a sheet must use.
@@ -286,6 +252,12 @@ def _wrong_type(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -
     return ("BG202", f"{dotted(path)} must be {wanted}, got {kind(value)}", hint, where.at(path))
 
 
+def _kind(e: ErrorDetails, path: Path_, data: object, where: SourceMap) -> Handled:
+    if isinstance(e.get("input"), dict):
+        return bad_kind(e, path, where)
+    return _wrong_type({**e, "type": "dict_type"}, path, data, where)  # briefing: a list
+
+
 def _fallback(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     return (  # pydantic's own sentence would name Python types: say what we can
         "BG200",
@@ -297,7 +269,7 @@ def _fallback(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) ->
 
 _HANDLERS: dict[str, Callable[[ErrorDetails, Path_, object, SourceMap], Handled]] = {
     "missing": _missing,
-    KIND_ERROR: _bad_kind,
+    KIND_ERROR: _kind,
     "extra_forbidden": _unknown,
     "literal_error": _literal,
     "string_pattern_mismatch": _pattern,
