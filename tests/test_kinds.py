@@ -323,6 +323,8 @@ def test_the_index_shows_each_kind_header_line(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     index = parse_html((tmp_path / "out" / "index.html").read_text(encoding="utf-8"))
     entries = {n.attrs["id"]: n for n in index.iter() if "entry" in n.classes()}
+    # newest first: the event's start, a profile's as_of, an issue's information cut-off
+    assert list(entries) == ["kind-event", "kind-country", "kind-issue", "kind-organization"]
     for kind in KINDS:
         entry = entries[f"kind-{kind}"]
         assert f"kind-{kind}" in entry.classes()
