@@ -11,7 +11,6 @@ bundled example, an issue brief, has golden files like the Helsinki one (update 
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import shutil
@@ -31,6 +30,7 @@ from briefgen.render import render_html, render_markdown
 from briefgen.view import make_view
 from tests.conftest import ROOT
 from tests.test_render import md_plain, norm, parse_html, pdf_text
+from tests.test_schema import jsonschema_check, needs_check_jsonschema
 
 ISSUE = ROOT / "seeds" / "russia-us-relations-2018"
 SLUG = ISSUE.name
@@ -194,9 +194,21 @@ def test_each_kind_has_its_own_branch_in_the_json_schema(kind: str) -> None:
     assert not others & set(defs["properties"])
 
 
-def test_the_committed_schema_is_current() -> None:
-    committed = json.loads((ROOT / "schema" / "fact-sheet.schema.json").read_text())
-    assert committed == json.loads(json.dumps(schema()))
+@needs_check_jsonschema
+def test_editors_schema_checks_each_kind_by_its_own_branch(tmp_path: Path) -> None:
+    """check-jsonschema (what editors' YAML tooling does) accepts every kind and names
+    only the written kind's problem: no complaint from the other kinds' branches."""
+    sheets = [_variant(tmp_path, kind) for kind in KINDS]
+    accepted = jsonschema_check(ISSUE / "facts.yaml", *sheets)
+    assert accepted.returncode == 0, accepted.stdout
+    bad = _variant(tmp_path, "issue", "bad-issue")
+    bad.write_text(bad.read_text(encoding="utf-8").replace(
+        "    since: 2014\n", "    since: 2014\n    start_date: 2018-07-16\n"), encoding="utf-8")
+    rejected = jsonschema_check(bad)
+    assert rejected.returncode == 1
+    problems = [line for line in rejected.stdout.splitlines() if "::$" in line]
+    assert problems == [f"  {bad}::$.briefing.issue: Additional properties are not allowed "
+                        "('start_date' was unexpected)"]
 
 
 # --- errors -------------------------------------------------------------------------------
