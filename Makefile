@@ -19,7 +19,8 @@ AUDIT_DEBS := default-jre-headless
 
 example: system-deps $(VENV)/.runtime
 	$(BIN)/briefgen build
-	@echo "Open out/helsinki-summit-2018/helsinki-summit-2018.pdf (or .html, .md)."
+	@echo "Open out/index.html, or out/helsinki-summit-2018/helsinki-summit-2018.pdf (an event brief)"
+	@echo "and out/russia-us-relations-2018/russia-us-relations-2018.pdf (an issue brief); or .html, .md."
 
 test: system-deps test-deps audit-tools $(VENV)/.test
 	$(BIN)/python -m pytest

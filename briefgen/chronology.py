@@ -1,7 +1,8 @@
 """Stage 3c, chronology: the sheet's dates agree with each other.
 
-Why errors, not warnings: an event that ends before it starts, an information cut-off
-after the day the brief was written, or a source published after that cut-off means a
+Why errors, not warnings: an event that ends before it starts, an issue's `since` or a
+profile's `as_of` after the day the brief was written (only an event has an end), an
+information cut-off after that day, or a source published after that cut-off means a
 date is wrong, and a dated page would state it as fact. Partial dates are compared only
 as far as both go: `2018-07` is neither before nor after `2018-07-16`.
 """
@@ -29,7 +30,7 @@ def after(later: str | None, earlier: str | None) -> bool:
 
 
 def _event(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
-    event = brief.briefing.event
+    event = getattr(brief.briefing, "event", None)  # only an event brief has one
     start, end = getattr(event, "start_date", None), getattr(event, "end_date", None)
     if after(start, end):
         yield Diagnostic(
@@ -40,9 +41,23 @@ def _event(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
         )
 
 
+def _subject(brief: Brief, where: SourceMap, written: str | None) -> Iterator[Diagnostic]:
+    """An issue's `since` or a profile's `as_of` after the day the brief was written."""
+    for key, name in (("issue", "since"), ("country", "as_of"), ("organization", "as_of")):
+        date = getattr(getattr(brief.briefing, key, None), name, None)
+        if after(date, written):
+            yield Diagnostic(
+                where.at(("briefing", key, name)),
+                "BG321",
+                f"briefing.{key}.{name} {date} is after the day the brief was prepared, {written}",
+                "a brief describes what was known when it was written; check the year",
+            )
+
+
 def _cut_off(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
     prepared = brief.briefing.prepared
     written, as_of = getattr(prepared, "date", None), getattr(prepared, "as_of", None)
+    yield from _subject(brief, where, written)
     if after(as_of, written):
         yield Diagnostic(
             where.at(("briefing", "prepared", "as_of")),

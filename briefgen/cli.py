@@ -164,17 +164,26 @@ def schema() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Project folder that holds seeds/. [default: the project's (briefgen.toml), or .]",
 )
-def new(slug: str, sources: tuple[Path, ...], root: Path | None) -> None:
+@click.option(
+    "--kind",
+    type=click.Choice(["event", "issue", "country", "organization"]),
+    default="event",
+    show_default=True,
+    help="What the brief is about: an event (dates, place), an issue (a policy question "
+    "or dispute: no place or date), a country or an organization (a profile as of a date).",
+)
+def new(slug: str, sources: tuple[Path, ...], root: Path | None, kind: str) -> None:
     """Scaffold seeds/SLUG/facts.yaml with its sources copied and hashed.
 
     \b
-    Example:
+    Examples:
         briefgen new geneva-talks-2025 --source notes/article1.txt --source a2.txt
+        briefgen new maternity-pay --kind issue --source bbc1.txt --source bbc2.txt
     """
     from briefgen.scaffold import next_steps, scaffold
 
     with reporting():
-        sheet = scaffold(slug, list(sources), root=root or project().root)
+        sheet = scaffold(slug, list(sources), root=root or project().root, kind=kind)
     click.echo(sheet)
     click.echo(terminal.steps_text(next_steps(sheet)), err=True)
 

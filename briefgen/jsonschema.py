@@ -2,7 +2,11 @@
 
 Why the post-processing: editors' YAML tooling (yaml-language-server, check-jsonschema)
 handles draft-07 best and ignores keywords next to `$ref` there, so the schema declares
-draft-07 and wraps such `$ref`s in `allOf`.
+draft-07 and wraps such `$ref`s in `allOf`. The briefing's kinds become `if`/`then`
+branches: with pydantic's `oneOf`, a typo in any briefing is reported as "not valid under
+any of the given schemas" plus every branch's complaints; `if kind is issue then
+IssueBriefing` reports only the kind written, and editors complete that kind's fields.
+The `discriminator` mapping stays, for tools that read it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ SCHEMA_ID = f"https://briefgen.invalid/schema/v{SCHEMA_VERSION}/fact-sheet.schem
 class _Draft07(GenerateJsonSchema):
     def generate(self, schema: Any, mode: Any = "validation") -> JsonSchemaValue:
         result = super().generate(schema, mode=mode)
-        result = _wrap_refs(result)
+        result = _wrap_refs(_kinds_as_conditions(result))
         return {
             "$schema": "http://json-schema.org/draft-07/schema#",
             "$id": SCHEMA_ID,
@@ -28,6 +32,35 @@ class _Draft07(GenerateJsonSchema):
             "description": "A curated fact sheet for a one-page briefing: seeds/<slug>/facts.yaml.",
             **{k: v for k, v in result.items() if k not in {"title", "description"}},
         }
+
+
+def _kinds_as_conditions(node: Any) -> Any:
+    """Each `oneOf` with a discriminator → a closed `kind` and one `if`/`then` per kind;
+    without `kind` the first (default) member applies."""
+    if isinstance(node, list):
+        return [_kinds_as_conditions(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: _kinds_as_conditions(v) for k, v in node.items()}
+    if "discriminator" not in node or "oneOf" not in node:
+        return node
+    key = node["discriminator"]["propertyName"]
+    mapping: dict[str, str] = node["discriminator"]["mapping"]
+    default = next(k for k, ref in mapping.items() if ref == node["oneOf"][0]["$ref"])
+    node.pop("oneOf")
+    node["type"] = "object"
+    node["properties"] = {key: {"enum": list(mapping)}}
+    node["allOf"] = [
+        {
+            "if": {
+                "properties": {key: {"const": name}},
+                **({} if name == default else {"required": [key]}),
+            },
+            "then": {"$ref": ref},
+        }
+        for name, ref in mapping.items()
+    ]
+    return node
 
 
 def _wrap_refs(node: Any) -> Any:

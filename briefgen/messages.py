@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pydantic_core import ErrorDetails
 
 from briefgen.errors import Diagnostic, Location
+from briefgen.kind_errors import bad_kind, other_kind
+from briefgen.kinds import KIND_ERROR, KINDS
 from briefgen.load import Path_, SourceMap, dotted
 from briefgen.schemapath import bounds, fields_at
 
@@ -85,9 +87,11 @@ def _missing_hint(path: Path_) -> str:
     return f"add `{path[-1]}:` here; `briefgen schema` lists every field"
 
 
-def _unknown(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
+def _unknown(_e: ErrorDetails, path: Path_, data: object, where: SourceMap) -> Handled:
     name = str(path[-1])
-    known = fields_at(path[:-1])
+    if path[:-1] == ("briefing",) and name in KINDS:
+        return other_kind(name, data, where.at(path, key=True))
+    known = fields_at(path[:-1], data)
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = (
         f"did you mean '{close[0]}'?"
@@ -139,7 +143,7 @@ def _literal(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> H
 def _pattern(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     pattern = str((e.get("ctx") or {}).get("pattern", ""))
     expected, hint = _PATTERNS.get(pattern, (f"text matching {pattern}", ""))
-    if expected.startswith("a date") and "date_note" in fields_at(path[:-1]):
+    if expected.startswith("a date") and "date_note" in fields_at(path[:-1], _data):
         hint += "; put uncertainty in the date_note"
     return (
         "BG205",
@@ -168,7 +172,12 @@ def _value_error(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) 
             "check the month and the day",
             where.at(path),
         )
-    return ("BG209", f"{dotted(path) or 'the sheet'}: {reason}", "", where.at(path))
+    hint = (
+        "a policy question or dispute has no place: make it an issue brief (kind: issue)"
+        if path[-1:] == ("location",)
+        else ""
+    )
+    return ("BG209", f"{dotted(path) or 'the sheet'}: {reason}", hint, where.at(path))
 
 
 def _too_short(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
@@ -243,6 +252,12 @@ def _wrong_type(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -
     return ("BG202", f"{dotted(path)} must be {wanted}, got {kind(value)}", hint, where.at(path))
 
 
+def _kind(e: ErrorDetails, path: Path_, data: object, where: SourceMap) -> Handled:
+    if isinstance(e.get("input"), dict):
+        return bad_kind(e, path, where)
+    return _wrong_type({**e, "type": "dict_type"}, path, data, where)  # briefing: a list
+
+
 def _fallback(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     return (  # pydantic's own sentence would name Python types: say what we can
         "BG200",
@@ -254,6 +269,7 @@ def _fallback(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) ->
 
 _HANDLERS: dict[str, Callable[[ErrorDetails, Path_, object, SourceMap], Handled]] = {
     "missing": _missing,
+    KIND_ERROR: _kind,
     "extra_forbidden": _unknown,
     "literal_error": _literal,
     "string_pattern_mismatch": _pattern,

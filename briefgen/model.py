@@ -6,15 +6,17 @@ is a number; `strict=True` stops pydantic from undoing that (`"yes"` → True), 
 `Words(n)` metadata (scalars.py) read by `budgets.py`, not validators: they warn, they do
 not reject.
 Cross-references (cites, actors, judgments) are checked later, where each can be located.
+The `briefing` header, one model per kind of brief, lives in kinds.py.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from briefgen.scalars import Date, Id, Line, MaybeDate, Slug, Text, Url, Words
+from briefgen.kinds import Briefing
+from briefgen.scalars import Closed, Date, Id, Line, MaybeDate, Text, Url, Words
 
 SCHEMA_VERSION = "1"
 
@@ -32,11 +34,7 @@ UNKNOWN = "unknown"
 SECTIONS = ("bottom_line", "key_facts", "agenda", "obstacles", "positions", "assessments", "watch")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class Excerpt(_Model):
+class Excerpt(Closed):
     """A cite that also points at a verbatim passage of the stored source."""
 
     source: Id = Field(description="Source id, e.g. S1.")
@@ -53,69 +51,7 @@ Cite = Annotated[
 ]
 
 
-class Place(_Model):
-    """Where the event happens."""
-
-    city: Line | None = None
-    country: Line | None = None
-    country_code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
-    venue: Line | None = None
-
-    @model_validator(mode="after")
-    def _named(self) -> Place:
-        if self.city is None and self.venue is None:
-            msg = "a location needs a 'city' or a 'venue'"
-            raise ValueError(msg)
-        return self
-
-
-class Event(_Model):
-    """The event the brief is about."""
-
-    name: Line
-    type: Literal[
-        "summit", "meeting", "visit", "conference", "negotiation", "election", "other"
-    ] = "other"
-    start_date: Date
-    end_date: Date | None = None
-    date_note: Line | None = Field(
-        None, description="Why the dates are uncertain, e.g. 'inferred from [S2]'; printed."
-    )
-    location: Place
-    participants: list[Id] = Field(default_factory=list, max_length=20)
-
-
-class Prepared(_Model):
-    """When and by whom the brief was written."""
-
-    date: Date
-    as_of: Date | None = Field(None, description="Information cut-off.")
-    by: Line | None = None
-
-
-class Handling(_Model):
-    """The marking printed at the top and bottom of the page."""
-
-    classification: Line = "UNCLASSIFIED"
-    tlp: Literal["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"] | None = None
-    caveats: list[Line] = Field(default_factory=list, max_length=5)
-
-
-class Briefing(_Model):
-    """Metadata of the brief."""
-
-    id: Slug
-    title: Annotated[Line, Words(12)]
-    subtitle: Line | None = None
-    event: Event
-    prepared: Prepared
-    audience: Line | None = None
-    purpose: Literal["inform", "prepare-meeting", "decision"] = "inform"
-    handling: Handling = Field(default_factory=Handling)
-    language: Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
-
-
-class Actor(_Model):
+class Actor(Closed):
     """Someone whose positions the brief reports."""
 
     id: Id
@@ -125,7 +61,7 @@ class Actor(_Model):
     type: Literal["person", "organization", "state", "media", "group"] | None = None
 
 
-class Source(_Model):
+class Source(Closed):
     """A source the brief rests on; `file` is its stored text, relative to the sheet."""
 
     id: Id
@@ -166,7 +102,7 @@ class Source(_Model):
         return self
 
 
-class BottomLine(_Model):
+class BottomLine(Closed):
     """The conclusion first (BLUF)."""
 
     text: Annotated[Text, Words(50)]
@@ -174,7 +110,7 @@ class BottomLine(_Model):
     judgment: Id | None = Field(None, description="The assessment it states, e.g. J1.")
 
 
-class Fact(_Model):
+class Fact(Closed):
     """Reported information: dated, cited, not hedged."""
 
     id: Id
@@ -184,7 +120,7 @@ class Fact(_Model):
     credibility: Annotated[int, Field(ge=1, le=6)] | None = None
 
 
-class AgendaItem(_Model):
+class AgendaItem(Closed):
     """A topic expected on the table."""
 
     id: Id
@@ -195,7 +131,7 @@ class AgendaItem(_Model):
     cite: Cite
 
 
-class Obstacle(_Model):
+class Obstacle(Closed):
     """A point of friction."""
 
     id: Id
@@ -206,7 +142,7 @@ class Obstacle(_Model):
     cite: Cite
 
 
-class Position(_Model):
+class Position(Closed):
     """What an actor said: a paraphrase, and a verbatim quote only if the source has one."""
 
     id: Id
@@ -223,7 +159,7 @@ class Position(_Model):
     credibility: Annotated[int, Field(ge=1, le=6)] | None = None
 
 
-class Assessment(_Model):
+class Assessment(Closed):
     """The author's judgment: likelihood and confidence kept apart, with a basis."""
 
     id: Id
@@ -238,7 +174,7 @@ class Assessment(_Model):
     cite: Cite
 
 
-class Indicator(_Model):
+class Indicator(Closed):
     """Something observable that would move a judgment."""
 
     id: Id
@@ -249,7 +185,7 @@ class Indicator(_Model):
     cite: Cite
 
 
-class RenderSettings(_Model):
+class RenderSettings(Closed):
     """Page settings for this brief."""
 
     paper: Literal["A4", "Letter"] | None = Field(
@@ -257,7 +193,7 @@ class RenderSettings(_Model):
     )
 
 
-class Brief(_Model):
+class Brief(Closed):
     """One fact sheet (`seeds/<slug>/facts.yaml`)."""
 
     schema_version: Literal["1"] = Field(description="Fact-sheet schema version.")

@@ -6,6 +6,7 @@ index and feed, and kept in one place so every format says the same thing.
 
 from __future__ import annotations
 
+from briefgen.kinds import CountryBriefing, EventBriefing, IssueBriefing, OrganizationBriefing
 from briefgen.model import UNKNOWN, Brief
 
 PURPOSE = {
@@ -43,25 +44,16 @@ def credibility(value: int | None) -> str:
 
 
 def meta(brief: Brief) -> tuple[str, ...]:
-    """The line under the title: event, date, place, who prepared it, cut-off, for whom, why."""
+    """The line under the title: what the brief is about (its kind's header line), who
+    prepared it, cut-off, for whom, why."""
     b = brief.briefing
-    place = join(
-        b.event.location.venue or "", b.event.location.city or "", b.event.location.country or ""
-    )
-    when = format_date(b.event.start_date)
-    if b.event.end_date:
-        when += f" – {format_date(b.event.end_date)}"
-    if b.event.date_note:
-        when += f" ({b.event.date_note.rstrip('.')})"
     prepared = f"Prepared {format_date(b.prepared.date)}" + (
         f" by {b.prepared.by}" if b.prepared.by else ""
     )
     return tuple(
         p
         for p in (
-            f"Event: {b.event.name}",
-            when,
-            place,
+            *headline(brief),
             prepared,
             f"As of {format_date(b.prepared.as_of)}" if b.prepared.as_of else "",
             f"For {b.audience}" if b.audience else "",
@@ -69,6 +61,64 @@ def meta(brief: Brief) -> tuple[str, ...]:
         )
         if p
     )
+
+
+def headline(brief: Brief) -> tuple[str, ...]:
+    """The kind's header line, as the page and the site's index print it: only what the
+    kind has (an issue brief names no place and no event date)."""
+    b = brief.briefing
+    if isinstance(b, IssueBriefing):
+        names = {a.id: a.name for a in brief.actors}
+        involved = join(*(names.get(x, x) for x in b.issue.involved))
+        since = f"since {format_date(b.issue.since)}" if b.issue.since else ""
+        return _present(f"Issue: {b.issue.name}", involved, since)
+    if isinstance(b, CountryBriefing):
+        code = f" ({b.country.code})" if b.country.code else ""
+        return _present(
+            f"Country profile: {b.country.name}{code}", f"as of {format_date(b.country.as_of)}"
+        )
+    if isinstance(b, OrganizationBriefing):
+        o = b.organization
+        acronym = f" ({o.acronym})" if o.acronym else ""
+        return _present(
+            f"Organisation profile: {o.name}{acronym}",
+            o.headquarters or "",
+            f"as of {format_date(o.as_of)}",
+        )
+    event = b.event
+    when = format_date(event.start_date)
+    if event.end_date:
+        when += f" – {format_date(event.end_date)}"
+    if event.date_note:
+        when += f" ({event.date_note.rstrip('.')})"
+    place = join(
+        event.location.venue or "", event.location.city or "", event.location.country or ""
+    )
+    return _present(f"Event: {event.name}", when, place)
+
+
+def keywords(brief: Brief) -> list[str]:
+    """HTML and PDF keywords: the subject, and what the kind adds (an event's type,
+    participants and country code; a country's code; an organisation's acronym)."""
+    b = brief.briefing
+    actors = {a.id: a for a in brief.actors}
+    if isinstance(b, EventBriefing):
+        e = b.event
+        return [
+            e.name,
+            *([e.type] if e.type != "other" else []),
+            *(actors[p].name for p in e.participants if p in actors),
+            *([e.location.country_code] if e.location.country_code else []),
+        ]
+    if isinstance(b, IssueBriefing):
+        return [b.issue.name, *(actors[x].name if x in actors else x for x in b.issue.involved)]
+    if isinstance(b, CountryBriefing):
+        return [b.country.name, *([b.country.code] if b.country.code else [])]
+    return [b.organization.name, *([b.organization.acronym] if b.organization.acronym else [])]
+
+
+def _present(*parts: str) -> tuple[str, ...]:
+    return tuple(p for p in parts if p)
 
 
 def format_date(value: str | None) -> str:

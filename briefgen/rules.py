@@ -92,9 +92,10 @@ def _references(
     actors: list[str] = [i for a in brief.actors if (i := getattr(a, "id", None))]
     judgments: list[str] = [i for a in brief.assessments if (i := getattr(a, "id", None))]
     refs: list[tuple[Path_, str, list[str], str]] = []
-    refs += [
+    subject = brief.briefing
+    refs += [  # a salvaged briefing may lack its event: getattr
         (("briefing", "event", "participants", i), p, actors, "actor")
-        for i, p in enumerate(brief.briefing.event.participants)
+        for i, p in enumerate(getattr(getattr(subject, "event", None), "participants", []))
     ]
     refs += [
         (("positions", i, "actor"), p.actor, actors, "actor")
@@ -122,6 +123,10 @@ def _references(
             hint = f"did you mean '{close[0]}'?" if close else f"add it to the {kind}s list"
             yield _error(where, path, "BG302", f"unknown {kind} '{ident}'", hint)
     named = {ident for _, ident, _, kind in refs if kind == "actor"} | unchecked
+    named |= set(getattr(getattr(subject, "issue", None), "involved", []))  # ids or names
+    kind_list = {"event": " or participants", "issue": " or involved"}.get(
+        getattr(subject, "kind", "event"), ""
+    )
     if partial:
         return
     for i, actor in enumerate(brief.actors):  # like an uncited source (BG404)
@@ -131,7 +136,7 @@ def _references(
                 ("actors", i, "id"),
                 "BG318",
                 f"actor {actor.id} is never referenced",
-                "name it in a position, raised_by, parties or participants, or remove it",
+                f"name it in a position, raised_by, parties{kind_list}, or remove it",
             )
 
 

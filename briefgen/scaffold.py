@@ -2,7 +2,8 @@
 
 The sheet is written from a template, not by PyYAML's emitter (which folds U+0085 and
 friends inside quoted scalars); every value is a JSON string, which is valid YAML.
-Placeholders say TODO, and `check` refuses TODO, so nothing half-written gets published.
+Placeholders say TODO, and `check` refuses TODO, so nothing half-written gets published:
+an event's type is a TODO too, not a guess such as `summit`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
 from briefgen.jsonschema import schema_text
+from briefgen.kinds import KINDS
 from briefgen.sourcefiles import MAX_SOURCE_BYTES, read_bounded
 
 SCHEMA_FILE = Path("schema/fact-sheet.schema.json")
@@ -47,7 +49,7 @@ positions: []                   # {{id, actor, speech: direct|indirect, summary,
 
 assessments:
   - id: J1
-    statement: "TODO: the summit is likely to ..."
+    statement: "TODO: X is likely to ..."
     likelihood: likely          # almost-no-chance ... almost-certain, or not-assessed
     confidence: low             # low | moderate | high
     basis: "TODO: why, in at most ten words."
@@ -57,8 +59,41 @@ watch: []                       # {{id, indicator, signals: [J1], direction, cit
 """
 
 
-def scaffold(slug: str, sources: list[Path], *, root: Path) -> Path:
-    """Create ROOT/seeds/SLUG/facts.yaml and sources/; return the sheet's path."""
+# Each kind's subject, under the key of the same name; only what that kind has.
+SUBJECTS = {
+    "event": """\
+  event:
+    name: "TODO: the event"
+    type: "TODO"                # summit|meeting|visit|conference|negotiation|election|other
+    start_date: "TODO"          # YYYY-MM-DD; end_date and date_note if needed
+    location: {city: "TODO"}    # city and/or venue; country, country_code
+""",
+    "issue": """\
+  issue:                        # a policy question or dispute: no place, no date needed
+    name: "TODO: the question or dispute"
+    involved: ["TODO: a jurisdiction, an organisation or an actor id"]
+""",
+    "country": """\
+  country:
+    name: "TODO: the country"
+    code: "TODO"                # ISO 3166 alpha-2, e.g. FI; or remove
+    as_of: "TODO"               # YYYY-MM-DD: the date the profile describes
+""",
+    "organization": """\
+  organization:
+    name: "TODO: the organisation"
+    acronym: "TODO"             # e.g. NATO; or remove
+    headquarters: "TODO"        # e.g. Brussels; or remove
+    as_of: "TODO"               # YYYY-MM-DD: the date the profile describes
+""",
+}
+
+
+def scaffold(slug: str, sources: list[Path], *, root: Path, kind: str = "event") -> Path:
+    """Create ROOT/seeds/SLUG/facts.yaml and sources/ for a brief of KIND (kinds.KINDS);
+    return the sheet's path."""
+    if kind not in SUBJECTS:
+        raise _usage(kind, f"'{kind}' is not a briefing kind", f"use one of {', '.join(KINDS)}")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", slug):
         raise _usage(slug, f"'{slug}' is not a slug", "use lower-case letters, digits and '-'")
     folder = root / "seeds" / slug
@@ -75,7 +110,7 @@ def scaffold(slug: str, sources: list[Path], *, root: Path) -> Path:
         for n, (path, text) in enumerate(stored, start=1)
     )
     sheet = folder / "facts.yaml"
-    sheet.write_text(_header(slug) + entries + "\n" + _BODY.format(), encoding="utf-8")
+    sheet.write_text(_header(slug, kind) + entries + "\n" + _BODY.format(), encoding="utf-8")
     schema = root / SCHEMA_FILE
     if not schema.exists():
         schema.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +118,7 @@ def scaffold(slug: str, sources: list[Path], *, root: Path) -> Path:
     return sheet
 
 
-def _header(slug: str) -> str:
+def _header(slug: str, kind: str) -> str:
     return f"""\
 # yaml-language-server: $schema=../../{SCHEMA_FILE.as_posix()}
 schema_version: "1"
@@ -91,11 +126,8 @@ schema_version: "1"
 briefing:
   id: {slug}
   title: "TODO: at most twelve words"
-  event:
-    name: "TODO: the event"
-    type: summit                # summit|meeting|visit|conference|negotiation|election|other
-    start_date: "TODO"          # YYYY-MM-DD
-    location: {{city: "TODO"}}
+  kind: {kind:<24}# event | issue | country | organization
+{SUBJECTS[kind]}\
   prepared: {{date: "TODO"}}      # YYYY-MM-DD; add as_of for the information cut-off
   handling: {{classification: "PUBLIC SOURCES"}}
 

@@ -13,20 +13,24 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from briefgen.kinds import model_of
 from briefgen.load import Path_
 from briefgen.model import Brief
 
 
-def fields_at(path: Path_) -> list[str]:
-    """The field names allowed at PATH, for 'did you mean' hints."""
-    model = model_at(path)
+def fields_at(path: Path_, data: object = None) -> list[str]:
+    """The field names allowed at PATH (of the briefing kind DATA declares), for hints."""
+    model = model_at(path, data)
     return list(model.model_fields) if model is not None else []
 
 
-def model_at(path: Path_) -> type[BaseModel] | None:
-    """The model that describes the mapping at PATH, if PATH is one."""
+def model_at(path: Path_, data: object = None) -> type[BaseModel] | None:
+    """The model that describes the mapping at PATH, if PATH is one; the briefing's kind
+    is read from DATA (the whole sheet), an event's without it."""
     model: Any = Brief
+    node = data
     for part in path:
+        node = _child(node, part)
         if isinstance(part, int):
             continue
         if (
@@ -34,9 +38,24 @@ def model_at(path: Path_) -> type[BaseModel] | None:
             or part not in model.model_fields
         ):
             return None
-        model = model_in(model.model_fields[part].annotation)
+        model = field_model(model, part, node)
     if isinstance(model, type) and issubclass(model, BaseModel):
         return model
+    return None
+
+
+def field_model(model: type[BaseModel], name: str, value: object) -> Any:
+    """The model of field NAME of MODEL holding VALUE: for the briefing, its kind's."""
+    if model is Brief and name == "briefing":
+        return model_of(value)
+    return model_in(model.model_fields[name].annotation)
+
+
+def _child(node: object, part: str | int) -> object:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
     return None
 
 

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from briefgen import webassets
+from briefgen.kinds import CountryBriefing, EventBriefing, OrganizationBriefing
 from briefgen.mentions import as_numbers, numbering
 from briefgen.model import Brief
 from briefgen.passages import Span
-from briefgen.phrases import format_date
+from briefgen.phrases import format_date, headline
 from briefgen.provenance import Evidence, Found
 from briefgen.render import render_template
 from briefgen.sourcefiles import StoredText
@@ -42,8 +43,9 @@ class Entry:
     summary: str
     author: str
     files: dict[str, int]  # file name → size in bytes
-    kind: str = "event"  # the index filters by kind, country and year
-    country: str = ""
+    kind: str = "event"  # briefing.kind (records written before kinds existed: events)
+    header: str = ""  # the kind's header line, as under the page's title
+    country: str = ""  # the place the index filters by
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form for the manifest."""
@@ -53,21 +55,50 @@ class Entry:
 def entry(brief: Brief, files: dict[str, int]) -> Entry:
     """The index/feed record of BRIEF, whose built files (name → size) are FILES."""
     b = brief.briefing
-    loc = b.event.location
+    event = b.event if isinstance(b, EventBriefing) else None
+    loc = event.location if event else None
     return Entry(
         slug=b.id,
         title=b.title,
-        event=b.event.name,
-        event_date=b.event.start_date,
-        when=format_date(b.event.start_date),
-        place=", ".join(p for p in (loc.venue, loc.city, loc.country) if p),
+        event=event.name if event else "",
+        event_date=_subject_date(brief),
+        when=format_date(event.start_date) if event else "",
+        place=", ".join(p for p in (loc.venue, loc.city, loc.country) if p) if loc else "",
         as_of=format_date(b.prepared.as_of or b.prepared.date),
         updated=_rfc3339(b.prepared.date),
         summary=" ".join(as_numbers(brief.bottom_line.text, numbering(brief)).split()),
         author=b.prepared.by or "briefgen",
         files=dict(sorted(files.items())),
-        country=loc.country or "",
+        kind=b.kind,
+        header=" · ".join(headline(brief)),
+        country=_place(brief),
     )
+
+
+def _subject_date(brief: Brief) -> str:
+    """What the index sorts by: the event's start, a profile's as-of date, else the
+    information cut-off (an issue has no date of its own that says how recent it is)."""
+    b = brief.briefing
+    if isinstance(b, EventBriefing):
+        return b.event.start_date
+    if isinstance(b, CountryBriefing):
+        return b.country.as_of
+    if isinstance(b, OrganizationBriefing):
+        return b.organization.as_of
+    return b.prepared.as_of or b.prepared.date
+
+
+def _place(brief: Brief) -> str:
+    """The place the index filters by: an event's country (or city), a country profile's
+    country, an organisation's headquarters; an issue has none of its own."""
+    b = brief.briefing
+    if isinstance(b, EventBriefing):
+        return b.event.location.country or b.event.location.city or ""
+    if isinstance(b, CountryBriefing):
+        return b.country.name
+    if isinstance(b, OrganizationBriefing):
+        return b.organization.headquarters or ""
+    return ""
 
 
 def plan(
@@ -83,7 +114,7 @@ def plan(
 
     ORGANISATION (briefgen.toml) heads the index and is the feed's author."""
     ordered = sorted(entries, key=lambda e: e.slug)
-    ordered.sort(key=lambda e: _sortable(e.event_date), reverse=True)  # newest event first
+    ordered.sort(key=lambda e: _sortable(e.event_date), reverse=True)  # newest first
     base = base_url.rstrip("/") + "/" if base_url else None
     context = {
         "entries": ordered,

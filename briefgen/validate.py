@@ -18,10 +18,11 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from briefgen.errors import BriefError, Diagnostic, sort_diagnostics
+from briefgen.kinds import KINDS
 from briefgen.load import Path_, SourceMap, dotted
 from briefgen.messages import diagnose, kind
 from briefgen.model import Brief
-from briefgen.schemapath import model_in
+from briefgen.schemapath import field_model, model_in
 
 Branch = tuple[str, Path_]  # (union member name, where in the document it was tried)
 
@@ -39,7 +40,7 @@ def _diagnose_all(errors: list[ErrorDetails], data: object, where: SourceMap) ->
     kept: list[ErrorDetails] = []
     tried: set[Path_] = set()  # union values (cite entries) pydantic tried
     matched: set[Path_] = set()  # ... of which one branch fits what was written
-    for e in errors:
+    for e in _without_misplaced_subject(errors):
         path, branch = _document_path(e["loc"], data)
         if branch is not None:
             tried.add(branch[1])
@@ -61,12 +62,32 @@ def _diagnose_all(errors: list[ErrorDetails], data: object, where: SourceMap) ->
     return found
 
 
+def _without_misplaced_subject(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """`event:` in an issue brief is one mistake: report the misplaced key (BG211), not
+    also the missing `issue:` it was meant to be."""
+    misplaced = any(
+        e["type"] == "extra_forbidden" and len(e["loc"]) == 3 and e["loc"][2] in KINDS
+        for e in errors
+        if e["loc"][:1] == ("briefing",)
+    )
+    return [e for e in errors if not (misplaced and _missing_subject(e))]
+
+
+def _missing_subject(e: ErrorDetails) -> bool:
+    """pydantic's error for a briefing of kind K without its `K:` (loc: briefing, K, K)."""
+    loc = e["loc"]
+    return e["type"] == "missing" and len(loc) == 3 and loc[0] == "briefing" and loc[1] == loc[2]
+
+
 def _document_path(loc: tuple[int | str, ...], data: object) -> tuple[Path_, Branch | None]:
-    """Drop pydantic's internal fragments from LOC; return the union branch taken, if any."""
+    """Drop pydantic's internal fragments from LOC; return the union branch taken, if any.
+    The briefing's kind tag (`briefing.issue.…` → `briefing.…`) is dropped too."""
     path: list[str | int] = []
     branch: Branch | None = None
     node = data
-    for part in loc:
+    for i, part in enumerate(loc):
+        if i == 1 and loc[0] == "briefing" and part in KINDS:
+            continue
         if isinstance(part, int) and isinstance(node, list):
             path.append(part)
             node = node[part] if part < len(node) else None
@@ -150,7 +171,7 @@ def _fields(
         if found is _MISSING and name in raw:
             failed.append((*path, name))
         if found is _MISSING and info.is_required():
-            inner = model_in(info.annotation)
+            inner = field_model(model, name, raw.get(name))
             if typing.get_origin(info.annotation) is list:
                 found = []
             elif inner is not None:
@@ -174,7 +195,7 @@ def _salvaged(
     except ValidationError:
         pass
     annotation = model.model_fields[name].annotation
-    inner = model_in(annotation)
+    inner = field_model(model, name, value)
     if typing.get_origin(annotation) is list:
         if isinstance(value, list):
             return _items(model, name, value, dropped, path, failed)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from briefgen.kinds import KIND_LABELS
 from briefgen.load import Path_
 from briefgen.mentions import numbering
 from briefgen.model import (
@@ -23,7 +24,7 @@ from briefgen.model import (
     Position,
     Source,
 )
-from briefgen.phrases import credibility, format_date, join, meta
+from briefgen.phrases import credibility, format_date, join, keywords, meta
 from briefgen.provenance import Found
 
 # Every field of the sheet is printed on the page in Markdown, HTML and PDF alike, except
@@ -36,6 +37,7 @@ OFF_PAGE = {
     "briefing.event.type": "keywords: HTML <meta name=keywords>, PDF Keywords ('other' omitted)",
     "briefing.event.location.country_code": "keywords: HTML <meta name=keywords>, PDF Keywords",
     "briefing.event.participants[]": "keywords, as the actors' names",
+    "briefing.kind": "the header line's wording; View.kind and kind_label for the masthead",
     "actors[].id": "internal: shown as the actor's name",
     "actors[].type": "HTML class of the actor's positions row (actor-<type>)",
     "sources[].id": "internal: shown as the reader's number [n]; HTML anchors",
@@ -124,8 +126,9 @@ class View:
     mentions: dict[str, Cite] = field(default_factory=dict)  # `[S1]` in free text, by id
     canonical: str = ""  # the page's absolute URL, when the site has a base_url
     organisation: str = ""  # the masthead's name; "" prints a neutral "Briefing"
-    kind_label: str = "Event brief"  # the masthead's kind of brief
     dated: str = ""  # the prepared date, written out: the masthead shows it prominently
+    kind: str = "event"  # briefing.kind: event, issue, country, organization
+    kind_label: str = KIND_LABELS["event"]  # "Event brief", "Issue brief", ...
 
 
 Linker = Callable[[str, Found | None], str]
@@ -245,14 +248,7 @@ def make_view(
         paper=brief.render.paper or paper,
         author=b.prepared.by or "",
         created=b.prepared.date,
-        keywords=", ".join(
-            [
-                b.event.name,
-                *([b.event.type] if b.event.type != "other" else []),
-                *(actors[p].name for p in b.event.participants if p in actors),
-                *([b.event.location.country_code] if b.event.location.country_code else []),
-            ]
-        ),
+        keywords=", ".join(keywords(brief)),
         bottom_line=Item(
             BOTTOM_LINE, brief.bottom_line.text, marks(brief.bottom_line.cite, "bottom_line")
         ),
@@ -268,6 +264,8 @@ def make_view(
         organisation=organisation,
         dated=format_date(b.prepared.date),
         mentions={sid: Cite(n, sid, href=link(sid, None)) for sid, n in numbers.items()},
+        kind=b.kind,
+        kind_label=KIND_LABELS[b.kind],
     )
 
 

@@ -308,13 +308,16 @@ def test_new_scaffolds_a_sheet_that_check_refuses_until_filled_in(tmp_path: Path
     codes = [line.split()[2].rstrip(":") for line in checked.stderr.splitlines()
              if line.startswith("seeds/geneva-talks/facts.yaml:")]
     assert codes
-    assert set(codes) <= {"BG205", "BG315", "BG402"}
-    # the dates say TODO: the schema refuses them, and the rules still report every TODO
+    assert set(codes) <= {"BG203", "BG205", "BG315", "BG402"}
+    # the dates and the event type say TODO (never a guessed 'summit'): the schema refuses
+    # them, and the rules still report every TODO
     assert "error BG205: briefing.event.start_date must be a date" in checked.stderr
+    assert "error BG203: briefing.event.type must be one of" in checked.stderr
+    assert "error BG315: briefing.event.type still holds a TODO placeholder" in checked.stderr
     assert "error BG315: briefing.title still holds a TODO placeholder" in checked.stderr
 
-    # with real dates the schema passes, and every TODO left is reported
-    edit(sheet, ('start_date: "TODO"', "start_date: 2025-03-10"),
+    # with real dates and type the schema passes, and every TODO left is reported
+    edit(sheet, ('start_date: "TODO"', "start_date: 2025-03-10"), ('type: "TODO"', "type: meeting"),
          ('prepared: {date: "TODO"}', "prepared: {date: 2025-03-09}"))
     checked = run("check", cwd=tmp_path)
     assert checked.returncode == 1

@@ -123,6 +123,9 @@ REJECTED = [
     ("schema-date-not-iso", "$.key_facts[0].date"),
     ("schema-credibility-out-of-range", "$.key_facts[0].credibility"),
     ("schema-url-scheme", "$.sources[0].url"),
+    ("schema-subject-of-another-kind",
+     "$.briefing: Additional properties are not allowed ('event'"),
+    ("schema-unknown-kind", "$.briefing.kind: 'summit' is not one of"),
 ]
 
 
