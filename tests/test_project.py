@@ -30,6 +30,7 @@ ARTICLE = (
 FILLED = {  # the TODOs of `briefgen new`, filled so the sheet checks
     '"TODO: at most twelve words"': '"Geneva water talks"',
     '"TODO: the event"': '"Geneva water talks"',
+    'type: "TODO"': 'type: "negotiation"',
     'start_date: "TODO"': 'start_date: "2025-03-03"',
     '{city: "TODO"}': '{city: "Geneva"}',
     '{date: "TODO"}': '{date: "2025-03-04"}',
@@ -39,8 +40,12 @@ FILLED = {  # the TODOs of `briefgen new`, filled so the sheet checks
         '"Ministers met in Geneva on 3 March to discuss water rights."',
     '"TODO: the verbatim passage it rests on"':
         '"Ministers met in Geneva on 3 March 2025 to discuss water rights"',
-    '"TODO: the summit is likely to ..."': '"Further talks are likely to follow next month."',
+    '"TODO: X is likely to ..."': '"Further talks are likely to follow next month."',
     '"TODO: why, in at most ten words."': '"Officials said the talks would continue."',
+}
+ISSUE_FILLED = {  # the TODOs that `briefgen new --kind issue` has instead of an event's
+    '"TODO: the question or dispute"': '"Water rights on the upper river"',
+    '["TODO: a jurisdiction, an organisation or an actor id"]': '["the ministers"]',
 }
 
 
@@ -55,16 +60,18 @@ def run(*args: str, cwd: Path, exe: str | None = None) -> subprocess.CompletedPr
     return result
 
 
-def new_sheet(project: Path, slug: str = "a", cwd: Path | None = None) -> Path:
-    """`briefgen new SLUG --source article.txt` in PROJECT, its TODOs filled in."""
+def new_sheet(project: Path, slug: str = "a", cwd: Path | None = None, kind: str = "event") -> Path:
+    """`briefgen new SLUG --kind KIND --source article.txt` in PROJECT, its TODOs filled in."""
     article = project.parent / "article.txt"
     article.write_text(ARTICLE, encoding="utf-8")
-    # TODO(lead): add --kind issue once the `kinds` branch is merged
-    made = run("new", slug, "--source", str(article), cwd=cwd or project)
+    made = run("new", slug, "--kind", kind, "--source", str(article), cwd=cwd or project)
     assert made.returncode == 0, made.stderr
     sheet = project / "seeds" / slug / "facts.yaml"
     text = sheet.read_text(encoding="utf-8")
-    for todo, value in FILLED.items():
+    fills = FILLED if kind == "event" else {
+        k: v for k, v in (FILLED | ISSUE_FILLED).items()
+        if k not in ('"TODO: the event"', 'type: "TODO"', 'start_date: "TODO"', '{city: "TODO"}')}
+    for todo, value in fills.items():
         assert todo in text, todo
         text = text.replace(todo, value)
     sheet.write_text(text, encoding="utf-8")
@@ -334,11 +341,12 @@ def test_a_project_of_ones_own_publishes_only_its_briefing(tmp_path: Path) -> No
     write_settings(x, text.replace('# organisation = "Policy Unit"',
                                    'organisation = "Nordic Policy Unit"'))
     (x / "notes").mkdir()
-    new_sheet(x, cwd=x / "notes")  # `new` from a subfolder writes into the project's seeds/
+    new_sheet(x, cwd=x / "notes", kind="issue")  # `new` from a subfolder writes into the project's seeds/
     built = run("build", cwd=x / "notes")
     assert built.returncode == 0, built.stderr
     site = x / "out"
-    assert sorted(p.name for p in site.iterdir() if p.is_dir()) == ["a"]
+    briefings = [p.name for p in site.iterdir() if (p / f"{p.name}.html").is_file()]
+    assert briefings == ["a"]  # (assets/ holds the screen edition's fonts)
     assert not (x / "notes" / "out").exists()
     for name in ("index.html", "feed.xml", "a/a.html", "a/a.md"):
         page = (site / name).read_text(encoding="utf-8")
