@@ -341,6 +341,8 @@ MUTANTS = (
         "        _unmoved(data, where, change)\n",
         "",
         (SOURCES_ACCEPT, "-k", "edited"),
+    ),
+    # --- preview: the changed page first, then the PDF, pushed to open pages ----------------
     Mutant(
         "preview-first-page-not-what-build-publishes",
         "briefgen/pipeline.py",

@@ -111,7 +111,7 @@ def field_budget_paths(model: type[BaseModel] = Brief, prefix: str = "") -> list
             found.append((path, limits[name]))
         for inner, many in _models_in(info.annotation):
             found += field_budget_paths(inner, f"{path}{'[]' * many}.")
-    return found
+    return list(dict.fromkeys(found))  # a field shared by union branches (the kinds) once
 
 
 def budgets_by_model(model: type[BaseModel] = Brief) -> dict[str, dict[str, int]]:

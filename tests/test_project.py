@@ -341,7 +341,8 @@ def test_a_project_of_ones_own_publishes_only_its_briefing(tmp_path: Path) -> No
     write_settings(x, text.replace('# organisation = "Policy Unit"',
                                    'organisation = "Nordic Policy Unit"'))
     (x / "notes").mkdir()
-    new_sheet(x, cwd=x / "notes", kind="issue")  # `new` from a subfolder writes into the project's seeds/
+    # `new` from a subfolder writes into the project's seeds/
+    new_sheet(x, cwd=x / "notes", kind="issue")
     built = run("build", cwd=x / "notes")
     assert built.returncode == 0, built.stderr
     site = x / "out"

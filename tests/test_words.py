@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from briefgen.budgets import field_budget_paths, section_words
+from briefgen.budgets import budgets_by_model, field_budget_paths, section_words
 from briefgen.draft import draft
 from briefgen.jsonschema import schema
 from briefgen.wordcount import budget_table
@@ -92,7 +92,10 @@ def test_the_schema_shows_every_budget() -> None:
     assert doc["properties"]["key_facts"]["description"] == (
         "Section budget: ≤ 65 words, at most 4 item(s) on the page.")
     text = json.dumps(doc, ensure_ascii=False)
-    assert text.count("≤") - text.count("Section budget: ≤") == len(field_budget_paths())
+    # one description per budgeted field of each model (the four kinds each have a title)
+    shown = text.count("≤") - text.count("Section budget: ≤")
+    assert shown == sum(len(fields) for fields in budgets_by_model().values())
+    assert shown >= len(field_budget_paths())
     assert text.count("Section budget: ≤") == 7
 
 
