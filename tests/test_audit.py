@@ -103,7 +103,7 @@ def test_search_finds_the_briefing_and_filters_narrow_the_index(site: Path,
 def test_without_javascript_the_index_lists_every_briefing(site: Path) -> None:
     index = (site / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<form class="filters" id="filters" hidden', index)  # shown by the script
-    assert len(re.findall(r'<article id="[^"]+" class="entry"', index)) == 5
+    assert len(re.findall(r'<article id="[^"]+" class="entry[ "]', index)) == 5
     assert '<div id="search" class="search" data-bundle="pagefind/"></div>' in index
     assert (site / "pagefind" / "pagefind-ui.js").is_file()
     # the filters without a script: every briefing under its year, by anchor
