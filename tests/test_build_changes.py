@@ -19,7 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SLUG = "helsinki-summit-2018"
 F1 = '    text: "Trump and Putin are to meet in Helsinki, Finland, on 16 July."'
 LONGER = ('    text: "Trump and Putin are to meet in Helsinki, Finland, on 16 July, for their '
-          'first official summit since 2009, amid the lowest relations since the Cold War."')
+          'first official summit since 2009, amid the lowest relations since the Cold War, '
+          'after sanctions, expulsions and a year of talks about talks that came to nothing, '
+          'with allies in Europe and Asia watching every word the two leaders say in public."')
+# (long enough to add lines in the two-column layout, so the page fill moves)
 
 
 def build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -276,8 +276,8 @@ def test_a_passage_over_a_marked_line_break_is_highlighted_in_both_paragraphs(
         'title="cited by bottom-line">bottom-line</a>'
     )
     page = built.files["helsinki-summit-2018.html"].decode()
-    assert ('href="sources.html#S2-p4" aria-label="Source 1, paragraph 4" '
-            'title="“their first official summit') in page
+    assert ('href="sources.html#S2-p4">1 ¶4<span class="excerpt"> '
+            '“their first official summit') in page
 
 
 # --- stored sources that are not text, not regular files, or too large ---------------------
