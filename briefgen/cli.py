@@ -251,25 +251,20 @@ def build(
         briefgen build --strict --base-url https://example.org/briefs/   # scheduled job
         briefgen build --search                # plus a Pagefind search index
     """
-    from briefgen import pipeline, workers
+    from briefgen import pipeline
 
     chosen = _formats(formats)
     signal.signal(signal.SIGTERM, _terminate)  # clean up the staging folder on `kill`
     with reporting():
         given = project(output=out, paper=paper, base_url=base_url, jobs=jobs, strict=strict)
-        options = pipeline.BuildOptions(
+        options = _build_options(
+            given,
             formats=chosen,
-            paper=given.paper,
             strict=given.strict,
-            project=given.root,
             base_url=given.base_url,
             force=force,
             keep_going=keep_going,
             wait=wait,
-            jobs=given.jobs or workers.default_jobs(),
-            organisation=given.organisation,
-            marking=given.marking,
-            audience=given.audience,
             search=search,
         )
         chosen_sheets = pipeline.resolve_sheets(sheets, given.root)
@@ -308,20 +303,11 @@ def serve(out: Path | None, host: str, port: int, paper: str | None) -> None:
     Example:
         briefgen serve --port 8080    # then open http://127.0.0.1:8080/
     """
-    from briefgen import pipeline, preview, workers
+    from briefgen import preview
 
     with reporting():
         found = project(output=out, paper=paper)
-    options = pipeline.BuildOptions(
-        paper=found.paper,
-        project=found.root,
-        keep_going=True,
-        wait=True,
-        jobs=found.jobs or workers.default_jobs(),
-        organisation=found.organisation,
-        marking=found.marking,
-        audience=found.audience,
-    )
+    options = _build_options(found, keep_going=True, wait=True)
     signal.signal(signal.SIGTERM, _stop)  # `kill` stops the preview as Ctrl-C does
     with reporting():
         try:
@@ -357,6 +343,22 @@ def doctor() -> None:
             click.echo(f"     fix: {f.fix}")
     if not all(f.ok for f in findings):
         raise SystemExit(1)
+
+
+def _build_options(found: Settings, **how: Any) -> Any:
+    """The build options the project's settings give (paper, jobs, organisation, defaults),
+    plus HOW this command builds."""
+    from briefgen import pipeline, workers
+
+    return pipeline.BuildOptions(
+        paper=found.paper,
+        project=found.root,
+        jobs=found.jobs or workers.default_jobs(),
+        organisation=found.organisation,
+        marking=found.marking,
+        audience=found.audience,
+        **how,
+    )
 
 
 def _report_built(built: Any) -> None:

@@ -40,6 +40,16 @@ def _escape(found: re.Match[str]) -> str:
     return char if char < " " else f"\\u{ord(char):04x}"
 
 
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="For people, or for tools.",
+)
+
+
 @click.command(short_help="Find a verbatim excerpt in a sheet's sources.")
 @sheet_argument
 @click.argument("phrase", nargs=-1, required=True)
@@ -51,14 +61,7 @@ def _escape(found: re.Match[str]) -> str:
     show_default=True,
     help="How many passages to show.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="For people, or for tools.",
-)
+@format_option
 def cite(sheet: Path, phrase: tuple[str, ...], quote: bool, limit: int, fmt: str) -> None:
     """Search the stored sources of SHEET for PHRASE (fuzzy) and print the best passages.
 
@@ -96,14 +99,7 @@ def cite(sheet: Path, phrase: tuple[str, ...], quote: bool, limit: int, fmt: str
 
 @click.command(short_help="Word count and budget of every field and section.")
 @sheet_argument
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="For people, or for tools.",
-)
+@format_option
 def words(sheet: Path, fmt: str) -> None:
     """Print every budgeted field and section of SHEET with its word count and budget.
 
