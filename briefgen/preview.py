@@ -13,6 +13,7 @@ second), so only the briefing whose folder changed is rendered again.
 
 from __future__ import annotations
 
+import queue
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -46,6 +47,9 @@ def run(
     sheets = _sheets(seeds.parent, report)
     publish.accept(out, sheets)  # the folders `build` would refuse are never served
     state = State()
+    stop = threading.Event()
+    # Watch before the first build: a save made while it runs is shown after it, not lost.
+    batches = _watching([p.resolve() for p in (seeds, templates) if p.is_dir()], out, stop)
     server = start(out, host, port, state, report)
     try:
         shown = _show(sheets, options, state, report, every=True)
@@ -54,7 +58,11 @@ def run(
         state.ready.set()
         _publish(out, options, seeds.parent, state, report)
         state.settled.set()
-        for changed in _changes([p.resolve() for p in (seeds, templates) if p.is_dir()], out):
+        while True:
+            try:
+                changed = batches.get(timeout=1)  # a timeout keeps Ctrl-C prompt
+            except queue.Empty:
+                continue
             sheets, every = _sheets(seeds.parent, report), _touches(changed, templates)
             chosen = sheets if every else _owners(changed, sheets)
             if not chosen and not _touches(changed, seeds):
@@ -63,6 +71,7 @@ def run(
             _show(chosen, options, state, report, every=every)
             _publish(out, options, seeds.parent, state, report)
     finally:
+        stop.set()
         state.close()
         server.shutdown()
         server.server_close()
@@ -75,20 +84,46 @@ def editor_temp(name: str) -> bool:
     return bool(_EDITOR_TEMP.search(name)) or name.startswith(".")
 
 
-def _changes(folders: list[Path], out: Path) -> Iterable[set[Path]]:
-    """Sets of changed paths under FOLDERS, a burst of saves at a time; forever."""
+def _watching(
+    folders: list[Path], out: Path, stop: threading.Event
+) -> queue.Queue[set[Path]]:
+    """Watch FOLDERS in a thread, returning once the watch is in place (so no save made
+    after this returns is missed); each burst of saves arrives on the queue."""
+    batches: queue.Queue[set[Path]] = queue.Queue()
+    ready = threading.Event()
+
+    def pump() -> None:
+        for batch in _changes(folders, out, stop):
+            ready.set()  # the first (empty) batch: the watcher exists and is watching
+            if batch:
+                batches.put(batch)
+        ready.set()
+
+    threading.Thread(target=pump, name="briefgen-watch", daemon=True).start()
+    ready.wait(timeout=10)
+    return batches
+
+
+def _changes(folders: list[Path], out: Path, stop: threading.Event) -> Iterable[set[Path]]:
+    """Sets of changed paths under FOLDERS, a burst of saves at a time (empty while idle),
+    until STOP."""
     import watchfiles
 
-    if not folders:  # nothing to watch (yet): serve until interrupted
-        while True:
-            threading.Event().wait(3600)
+    if not folders:  # nothing to watch (yet): nothing ever arrives
+        yield set()
+        return
     skip = out.resolve()
 
     def wanted(_change: object, path: str) -> bool:
         real = Path(path)
         return not editor_temp(real.name) and not real.is_relative_to(skip)
 
-    for batch in watchfiles.watch(*folders, watch_filter=wanted, step=30, debounce=800):
+    # yield_on_timeout: an empty set every RUST_TIMEOUT ms while idle, the first of which
+    # says the watch is in place (watchfiles has no other "ready" signal)
+    for batch in watchfiles.watch(
+        *folders, watch_filter=wanted, step=30, debounce=800, stop_event=stop,
+        yield_on_timeout=True, rust_timeout=100,
+    ):
         yield {Path(path) for _, path in batch}
 
 

@@ -166,6 +166,24 @@ def test_a_save_reaches_the_open_page_html_first_then_the_pdf(
     assert "Traceback" not in running.stderr
 
 
+def test_a_save_during_the_first_build_is_not_lost(project: Path) -> None:
+    """The watch starts before the first build (which takes seconds with its PDF): a save
+    made while it runs is seen and shown after it, never silently missed."""
+    running = Running(start_cli(project, "serve", "--port", "0", stdout=subprocess.DEVNULL))
+    try:
+        port = int(running.wait_for(r"at http://127\.0\.0\.1:(\d+)/").group(1))
+        edit(project / "seeds" / SLUG / "facts.yaml", TITLE, 'title: "Saved while building"')
+        running.wait_for(r"built 1, unchanged 0, failed 0")
+        running.wait_for("changed: seeds/" + SLUG)
+        deadline = time.monotonic() + 60
+        while b"<h1>Saved while building</h1>" not in get(port, PAGE)[1]:
+            assert time.monotonic() < deadline, "the save made during the first build was lost"
+            time.sleep(0.1)
+    finally:
+        running.stop()
+    assert "Traceback" not in running.stderr
+
+
 def test_the_index_is_there_before_the_first_build(project: Path) -> None:
     """No site yet: the index of the pages shown from memory, not a wait for every PDF."""
     running = Running(start_cli(project, "serve", "--port", "0", stdout=subprocess.DEVNULL))
