@@ -57,11 +57,12 @@ def entry(brief: Brief, files: dict[str, int]) -> Entry:
     b = brief.briefing
     event = b.event if isinstance(b, EventBriefing) else None
     loc = event.location if event else None
+    date, place = _subject(brief)
     return Entry(
         slug=b.id,
         title=b.title,
         event=event.name if event else "",
-        event_date=_subject_date(brief),
+        event_date=date,
         when=format_date(event.start_date) if event else "",
         place=", ".join(p for p in (loc.venue, loc.city, loc.country) if p) if loc else "",
         as_of=format_date(b.prepared.as_of or b.prepared.date),
@@ -71,34 +72,22 @@ def entry(brief: Brief, files: dict[str, int]) -> Entry:
         files=dict(sorted(files.items())),
         kind=b.kind,
         header=" · ".join(headline(brief)),
-        country=_place(brief),
+        country=place,
     )
 
 
-def _subject_date(brief: Brief) -> str:
-    """What the index sorts by: the event's start, a profile's as-of date, else the
-    information cut-off (an issue has no date of its own that says how recent it is)."""
+def _subject(brief: Brief) -> tuple[str, str]:
+    """The (date, place) the index sorts and filters by: an event's start and country (or
+    city), a profile's as-of date and its country or headquarters; an issue has neither of
+    its own, so its date is the information cut-off and its place is none."""
     b = brief.briefing
     if isinstance(b, EventBriefing):
-        return b.event.start_date
+        return b.event.start_date, b.event.location.country or b.event.location.city or ""
     if isinstance(b, CountryBriefing):
-        return b.country.as_of
+        return b.country.as_of, b.country.name
     if isinstance(b, OrganizationBriefing):
-        return b.organization.as_of
-    return b.prepared.as_of or b.prepared.date
-
-
-def _place(brief: Brief) -> str:
-    """The place the index filters by: an event's country (or city), a country profile's
-    country, an organisation's headquarters; an issue has none of its own."""
-    b = brief.briefing
-    if isinstance(b, EventBriefing):
-        return b.event.location.country or b.event.location.city or ""
-    if isinstance(b, CountryBriefing):
-        return b.country.name
-    if isinstance(b, OrganizationBriefing):
-        return b.organization.headquarters or ""
-    return ""
+        return b.organization.as_of, b.organization.headquarters or ""
+    return b.prepared.as_of or b.prepared.date, ""
 
 
 def plan(
