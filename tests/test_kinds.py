@@ -337,6 +337,11 @@ def test_the_index_shows_each_kind_header_line(tmp_path: Path) -> None:
     entries = {n.attrs["id"]: n for n in index.iter() if "entry" in n.classes()}
     # newest first: the event's start, a profile's as_of, an issue's information cut-off
     assert list(entries) == ["kind-event", "kind-country", "kind-issue", "kind-organization"]
+    # the place the index filters by: the event's country (here none: its city), the
+    # profile's country or seat
+    places = {slug: e.attrs["data-country"] for slug, e in entries.items()}
+    assert places == {"kind-event": "Helsinki", "kind-country": "Finland",
+                      "kind-issue": "", "kind-organization": "Brussels"}
     for kind in KINDS:
         entry = entries[f"kind-{kind}"]
         assert f"kind-{kind}" in entry.classes()
