@@ -342,6 +342,13 @@ MUTANTS = (
         "",
         (SOURCES_ACCEPT, "-k", "edited"),
     ),
+    Mutant(
+        "build-claims-changes-it-did-not-publish",
+        "briefgen/cli.py",
+        "    if report.published:  # what changed since the published version",
+        "    if True:  # what changed since the published version",
+        ("tests/test_build_changes.py::test_a_failed_build_claims_no_change_and_the_next_one_does",),
+    ),
     # --- preview: the changed page first, then the PDF, pushed to open pages ----------------
     Mutant(
         "preview-first-page-not-what-build-publishes",

@@ -94,3 +94,23 @@ def test_compare_counts_added_removed_and_edited() -> None:
     assert str(compare(before, 0.87, before, 0.871)) == ""
     assert str(compare(None, None, after, 0.9)) == ""
     assert str(Change(new=True)) == "new"
+
+
+def test_a_failed_build_claims_no_change_and_the_next_one_does(project: Path) -> None:
+    """What changed is said of the published version: a build that fails publishes
+    nothing, so it says nothing changed, and the build that publishes says it."""
+    other = project / "seeds" / "russia-us-relations-2018"
+    shutil.copytree(ROOT / "seeds" / other.name, other)
+    build(project)
+    edit(project, F1, LONGER)
+    sheet = other / "facts.yaml"
+    good = sheet.read_text(encoding="utf-8")
+    sheet.write_text(good + "broken: [\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    failed = subprocess.run([sys.executable, "-m", "briefgen", "build", "-j", "1"], cwd=project,
+                            env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert failed.returncode == 1, failed.stderr
+    assert f"{SLUG}: key facts" not in failed.stderr
+    sheet.write_text(good, encoding="utf-8")
+    assert f"{SLUG}: key facts: 1 edited" in build(project).stderr
