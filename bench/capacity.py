@@ -14,9 +14,10 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
-from briefgen import pdf, pipeline
+from briefgen import pipeline
 from briefgen.assets import builtin_templates
-from briefgen.render import read_template, render_html
+from briefgen.render import pdf
+from briefgen.render.pages import read_template, render_html
 
 SHEET = Path(__file__).resolve().parent.parent / "seeds" / "helsinki-summit-2018" / "facts.yaml"
 ITEM = "<li>Alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima. [1]</li>"

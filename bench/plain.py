@@ -23,9 +23,10 @@ from pathlib import Path
 
 def prepare(project: Path, dest: Path) -> None:
     """Write DEST/<slug>.html for every sheet that passes check, and DEST/setup.json."""
-    from briefgen import pdf, pipeline
+    from briefgen import pipeline
     from briefgen.errors import BriefError
-    from briefgen.render import read_template, render_html
+    from briefgen.render import pdf
+    from briefgen.render.pages import read_template, render_html
 
     dest.mkdir(parents=True, exist_ok=True)
     for sheet in pipeline.find_sheets(project):

@@ -12,7 +12,7 @@ import pytest
 
 from briefgen import pipeline
 from briefgen.pipeline import check_sheets
-from briefgen.render import plain
+from briefgen.render.pages import plain
 from tests.test_check import EXAMPLE, edit, run
 from tests.test_hostile import Tags, pdftotext
 

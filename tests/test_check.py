@@ -14,10 +14,10 @@ import pytest
 
 from briefgen import __version__
 from briefgen.errors import BriefError
-from briefgen.load import load_text, read_sheet
-from briefgen.passages import normalise
 from briefgen.pipeline import check, check_sheets
-from briefgen.validate import validate
+from briefgen.schema.validate import validate
+from briefgen.sheet.load import load_text, read_sheet
+from briefgen.verify.passages import normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "seeds" / "helsinki-summit-2018"

@@ -21,12 +21,12 @@ from pydantic.fields import FieldInfo
 
 from briefgen import pipeline
 from briefgen.errors import BriefError
-from briefgen.jsonschema import schema
-from briefgen.load import SourceMap, read_sheet
-from briefgen.messages import diagnose
-from briefgen.model import Brief
 from briefgen.pipeline import check_sheets, make
-from briefgen.schemapath import model_in
+from briefgen.schema.jsonschema import schema
+from briefgen.schema.messages import diagnose
+from briefgen.schema.model import Brief
+from briefgen.schema.schemapath import model_in
+from briefgen.sheet.load import SourceMap, read_sheet
 from tests.test_check import EXAMPLE, edit, run
 from tests.test_hostile import pdftotext
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefgen.cite import _double_quoted
-from briefgen.load import load_text
+from briefgen.authoring.cite import _double_quoted
+from briefgen.sheet.load import load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 F4_CITE = ('      - {source: S2, excerpt: "including a visit to Russia by a delegation of '

@@ -274,7 +274,7 @@ def test_output_to_the_current_folder_keeps_the_lock_beside_it(project: Path,
 def test_the_settings_key_follows_briefgens_own_code(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """An upgrade that changes a module but not the version number still rebuilds."""
-    from briefgen import manifest
+    from briefgen.publish import manifest
 
     code = tmp_path / "code"
     code.mkdir()

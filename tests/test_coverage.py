@@ -20,11 +20,11 @@ import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from briefgen import pipeline
-from briefgen.kinds import KINDS
-from briefgen.model import Brief
-from briefgen.phrases import format_date
-from briefgen.render import render_html, render_markdown
-from briefgen.view import OFF_PAGE
+from briefgen.compose.page import OFF_PAGE
+from briefgen.compose.phrases import format_date
+from briefgen.render.pages import render_html, render_markdown
+from briefgen.schema.kinds import KINDS
+from briefgen.schema.model import Brief
 from tests.conftest import ROOT
 from tests.test_render import md_plain, norm, parse_html, pdf_text
 

@@ -10,7 +10,7 @@ from briefgen.cli import cli
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-CODES = sorted({code for path in sorted((ROOT / "briefgen").glob("*.py"))
+CODES = sorted({code for path in sorted((ROOT / "briefgen").rglob("*.py"))
                 for code in re.findall(r'"(BG\d{3})"', path.read_text(encoding="utf-8"))})
 
 

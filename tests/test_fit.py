@@ -21,10 +21,12 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from briefgen import budgets, pdf, pipeline
+from briefgen import pipeline
 from briefgen.assets import builtin_templates
 from briefgen.errors import BriefError
-from briefgen.render import read_template, render_html
+from briefgen.render import pdf
+from briefgen.render.pages import read_template, render_html
+from briefgen.verify import budgets
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "seeds" / "helsinki-summit-2018"

@@ -18,8 +18,9 @@ import pypdf
 import pytest
 from markdown_it import MarkdownIt
 
-from briefgen import pdf, pipeline
+from briefgen import pipeline
 from briefgen.errors import BriefError
+from briefgen.render import pdf
 
 SLUG = "helsinki-summit-2018"
 RLO = "\u202e"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.project import init
+from briefgen.project.init import init
 from tests.conftest import EXAMPLE, ROOT
 
 pytestmark = pytest.mark.slow

@@ -23,11 +23,11 @@ import pypdf
 import pytest
 
 from briefgen import pipeline
+from briefgen.compose.page import make_view
 from briefgen.errors import BriefError
-from briefgen.jsonschema import schema
-from briefgen.kinds import KINDS
-from briefgen.render import render_html, render_markdown
-from briefgen.view import make_view
+from briefgen.render.pages import render_html, render_markdown
+from briefgen.schema.jsonschema import schema
+from briefgen.schema.kinds import KINDS
 from tests.conftest import ROOT
 from tests.test_render import md_plain, norm, parse_html, pdf_text
 from tests.test_schema import jsonschema_check, needs_check_jsonschema

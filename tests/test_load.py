@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefgen.errors import EXIT_CONTENT, EXIT_IO, BriefError
-from briefgen.load import MAX_BYTES, SourceMap, dotted, load_bytes, load_text, read_sheet
+from briefgen.sheet.load import MAX_BYTES, SourceMap, dotted, load_bytes, load_text, read_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "seeds" / "helsinki-summit-2018" / "facts.yaml"

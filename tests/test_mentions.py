@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from briefgen import pipeline, site
-from briefgen.render import render_html, render_markdown
+from briefgen import pipeline
+from briefgen.render.pages import render_html, render_markdown
+from briefgen.site import pages as site
 from tests.test_render import md_plain, norm, parse_html, pdf_text
 
 SLUG = "helsinki-summit-2018"

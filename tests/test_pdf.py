@@ -193,7 +193,7 @@ def test_the_text_golden_is_not_empty() -> None:
 def test_an_edited_fonts_css_reaches_the_warm_renderer() -> None:
     """The Renderer is cached per process (serve rebuilds in one): the same stylesheet keeps
     it warm, an edited one (a project's fonts.css) gets a Renderer that lays out with it."""
-    from briefgen import pdf
+    from briefgen.render import pdf
 
     roots = (ROOT / "templates",)
     css = (ROOT / "templates" / "fonts.css").read_text(encoding="utf-8")

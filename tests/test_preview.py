@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from site_helpers import EXAMPLE, ROOT, Running, hashes, run_cli, start_cli
 
-from briefgen.preview import editor_temp
+from briefgen.preview.watch import editor_temp
 
 pytestmark = pytest.mark.slow
 

@@ -21,8 +21,8 @@ import pytest
 from test_pdf import SHEET, SIZES, SLUG, need, run
 
 from briefgen import pipeline
-from briefgen.passages import fold
-from briefgen.render import read_template
+from briefgen.render.pages import read_template
+from briefgen.verify.passages import fold
 
 MARKING = "PUBLIC SOURCES // TLP:CLEAR // Open-source press reporting; not independently verified"
 

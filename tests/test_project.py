@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefgen import settings
 from briefgen.errors import BriefError
-from briefgen.project import init
+from briefgen.project import settings
+from briefgen.project.init import init
 from tests.conftest import EXAMPLE, ROOT
 from tests.test_hostile import pdftotext
 

@@ -22,13 +22,15 @@ from pathlib import Path
 
 import pytest
 
-from briefgen import passages, pipeline, site
+from briefgen import pipeline
 from briefgen.errors import BriefError, Diagnostic
-from briefgen.model import Excerpt
-from briefgen.passages import fold, inside, normalise, word_spans
-from briefgen.provenance import MIN_WORDS, cites
-from briefgen.render import render_html
-from briefgen.sourcefiles import MAX_SOURCE_BYTES
+from briefgen.render.pages import render_html
+from briefgen.schema.model import Excerpt
+from briefgen.site import pages as site
+from briefgen.verify import passages
+from briefgen.verify.passages import fold, inside, normalise, word_spans
+from briefgen.verify.provenance import MIN_WORDS, cites
+from briefgen.verify.sources import MAX_SOURCE_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "seeds" / "helsinki-summit-2018"

@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from briefgen import pipeline
+from briefgen.compose.page import make_view
 from briefgen.errors import BriefError
-from briefgen.mentions import as_numbers, numbering
-from briefgen.render import render_html, render_markdown
-from briefgen.site import paragraph_link
-from briefgen.view import make_view
+from briefgen.render.pages import render_html, render_markdown
+from briefgen.site.pages import paragraph_link
+from briefgen.verify.mentions import as_numbers, numbering
 
 ROOT = Path(__file__).resolve().parent.parent
 SHEET = ROOT / "seeds" / "helsinki-summit-2018" / "facts.yaml"

@@ -37,8 +37,9 @@ from site_helpers import (
     start_cli,
 )
 
-from briefgen import manifest, publish
 from briefgen.errors import BriefError
+from briefgen.publish import manifest
+from briefgen.publish import stage as publish
 
 pytestmark = pytest.mark.slow
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import regress
 
-from briefgen.jsonschema import schema, schema_text
+from briefgen.schema.jsonschema import schema, schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schema" / "fact-sheet.schema.json"

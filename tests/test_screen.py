@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from site_helpers import built_project, run_cli
 
-from briefgen import pipeline, site
-from briefgen.render import render_html
+from briefgen import pipeline
+from briefgen.render.pages import render_html
+from briefgen.site import pages as site
 from tests.conftest import EXAMPLE, ROOT
 
 SLUG = EXAMPLE.name

@@ -333,7 +333,8 @@ def test_check_and_help_do_not_load_the_ingest_libraries(
     probe = (
         "import atexit, sys\n"
         "atexit.register(lambda: print('LOADED', sorted(m for m in ('trafilatura', 'lxml', "
-        "'pypdfium2', 'briefgen.fetch', 'briefgen.ingest') if m in sys.modules), "
+        "'pypdfium2', 'briefgen.authoring.fetch', 'briefgen.authoring.ingest') "
+        "if m in sys.modules), "
         "file=sys.stderr))\n"
         "from briefgen.cli import main\n"
         "main(sys.argv[1:])\n"

@@ -1,4 +1,4 @@
-"""YAML syntax errors in plain words (briefgen/yamlerrors.py), at libyaml's position.
+"""YAML syntax errors in plain words (briefgen/sheet/yamlerrors.py), at libyaml's position.
 
 The golden cases under tests/invalid/yaml-* show them on whole sheets; here each kind of
 mistake is one small document, and none may fall back to libyaml's own words.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from briefgen.errors import BriefError
-from briefgen.load import load_text
+from briefgen.sheet.load import load_text
 
 CASES = [
     ('a:\n  b: "open\n  c: d\n', 2, 6, "unclosed quote", 'add the closing "'),

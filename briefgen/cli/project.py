@@ -1,0 +1,44 @@
+"""`briefgen init`: the command that starts a project folder (library: project.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from briefgen.cli import terminal
+from briefgen.errors import BriefError
+
+
+@click.command(short_help="Start a project folder: briefgen.toml, seeds/, CI and hooks.")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--example", is_flag=True, help="Copy the bundled example briefings into seeds/.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Use a folder that is not empty; files already there are kept, never replaced.",
+)
+def init(folder: Path, example: bool, force: bool) -> None:
+    """Create FOLDER with briefgen.toml, seeds/, .gitignore, a GitHub Pages workflow and
+    a pre-commit config. Commands run anywhere inside it find it by its briefgen.toml.
+
+    \b
+    Example:
+        briefgen init briefs --example && cd briefs && briefgen build
+    """
+    from briefgen.project.init import init as make_project
+
+    try:
+        made = make_project(folder, example=example, force=force)
+    except BriefError as error:
+        click.echo(terminal.diagnostics_text(error.diagnostics, "text"), err=True)
+        raise SystemExit(error.exit_code) from None
+    for path in made.written:
+        click.echo(f"created {path}")
+    for path in made.kept:
+        click.echo(f"kept    {path} (already there)")
+    click.echo(
+        f"next: cd {folder} && briefgen new SLUG --source ARTICLE.txt, "
+        "then briefgen check and briefgen build",
+        err=True,
+    )

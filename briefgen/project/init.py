@@ -1,0 +1,184 @@
+"""`briefgen init`: a project folder of one's own, like `mkdocs new` or `hugo new site`.
+
+Why: the tool lived in its own repository, so every check and build of a user's sheets
+also checked and published the bundled example, and settings were flags. A project is a
+folder with `briefgen.toml`, `seeds/` and the recipes to publish it on a schedule.
+
+Never destructive: a non-empty folder is refused unless FORCE, and even then no existing
+file is replaced (they are reported as kept), so `init --force` can fill in what is missing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen import __version__
+from briefgen.assets import bundled_examples
+from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
+from briefgen.schema.jsonschema import schema_text
+
+SETTINGS = """\
+# briefgen project settings. Commands run anywhere inside this folder use them.
+# Precedence: a command-line flag, then this file, then the built-in default.
+# A key left out (or commented out) takes its default, shown here.
+
+# The name shown on every page and in the feed (default: none).
+# organisation = "Policy Unit"
+
+# Paper for sheets that do not set render.paper: "A4" or "Letter" (flag: --paper).
+paper = "A4"
+
+# The site's public URL: canonical links, feed self link, sitemap (flag: --base-url).
+# base_url = "https://example.org/briefs/"
+
+# The folder `briefgen build` publishes to, relative to this file (flag: -o/--out).
+output = "out"
+
+# Treat warnings as errors (flag: --strict / --no-strict).
+strict = false
+
+# Handling marking of sheets that set no handling.classification (default: UNCLASSIFIED).
+# marking = "OFFICIAL"
+
+# Audience of sheets that set no briefing.audience (default: none).
+# audience = "Minister"
+
+# Worker processes for PDFs (flag: -j/--jobs; default: all cores).
+# jobs = 2
+"""
+
+GITIGNORE = """\
+# briefgen's output folder (see output in briefgen.toml), its lock and staging leftovers
+/out/
+.*.briefgen.lock
+.*.briefgen-staging-*
+# Python
+.venv/
+__pycache__/
+"""
+
+# The GitHub Pages recipe of briefgen's README, installing briefgen from PyPI at the
+# version that made the project (change BRIEFGEN to a wheel or git+https:// URL if needed).
+WORKFLOW = """\
+# Build the briefings every hour and on each push; publish them with GitHub Pages
+# (Settings → Pages → Source: GitHub Actions). Schedules run in UTC from the default branch.
+# A failed build uploads nothing, so the live site stays as it was.
+on:
+  schedule: [{{cron: "17 * * * *"}}]
+  workflow_dispatch:
+  push: {{branches: [main]}}
+permissions: {{contents: read, pages: write, id-token: write}}
+concurrency: {{group: pages, cancel-in-progress: false}}
+env:
+  BRIEFGEN: "briefgen=={version}"   # or a wheel path, or "git+https://…/briefgen@v{version}"
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    env:  # the site's public URL (briefgen reads BRIEFGEN_BASE_URL like --base-url)
+      BRIEFGEN_BASE_URL: >-
+        https://${{{{github.repository_owner}}}}.github.io/${{{{github.event.repository.name}}}}/
+    steps:
+      - uses: actions/checkout@v4
+      - run: |
+          sudo apt-get update -qq
+          sudo apt-get install -y --no-install-recommends \\
+            libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+      - run: python3 -m venv .venv && .venv/bin/pip install "$BRIEFGEN"
+      - run: .venv/bin/briefgen build --strict -o out
+      - uses: actions/upload-pages-artifact@v3
+        with: {{path: out}}
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment: {{name: github-pages}}
+    steps:
+      - uses: actions/deploy-pages@v4
+"""
+
+# The same hook as briefgen's .pre-commit-hooks.yaml, run with the briefgen on PATH
+# (pipx/uv tool install, or an activated virtualenv), so it needs no network and no URL.
+PRE_COMMIT = """\
+# `pre-commit install` once; then every commit checks the sheets it changes.
+# Uses the briefgen on PATH. To let pre-commit install briefgen itself, replace the local
+# repo by briefgen's repository:
+#   {{repo: <its git URL>, rev: v{version}, hooks: [{{id: briefgen-check}}]}}
+repos:
+  - repo: local
+    hooks:
+      - id: briefgen-check
+        name: briefgen check --strict
+        entry: briefgen check --strict
+        language: system
+        files: '(^|/)seeds/[^/]+/(facts\\.yaml|sources/.+)$'
+        require_serial: true
+"""
+
+
+@dataclass(frozen=True)
+class Created:
+    """What `init` wrote, and the files it found already there and left alone."""
+
+    root: Path
+    written: tuple[Path, ...]
+    kept: tuple[Path, ...]
+
+
+def init(folder: Path, *, example: bool = False, force: bool = False) -> Created:
+    """Make FOLDER a briefgen project; with EXAMPLE, copy the bundled example sheets in.
+
+    Refuses a non-empty FOLDER (BG705, exit 2) unless FORCE; never replaces a file.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise _usage(folder, "that is a file, not a folder", "name a new or empty folder")
+    if not force and folder.is_dir() and any(folder.iterdir()):
+        raise _usage(
+            folder,
+            "the folder is not empty",
+            "name a new folder, or add --force to add only the files it lacks",
+        )
+    files = {
+        "briefgen.toml": SETTINGS,
+        ".gitignore": GITIGNORE,
+        ".github/workflows/briefs.yml": WORKFLOW.format(version=__version__),
+        ".pre-commit-config.yaml": PRE_COMMIT.format(version=__version__),
+        "seeds/.gitkeep": "",
+        "schema/fact-sheet.schema.json": schema_text(),
+    }
+    written: list[Path] = []
+    kept: list[Path] = []
+    try:
+        for name, text in files.items():
+            path = folder / name
+            if path.exists() or path.is_symlink():
+                kept.append(path)
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+        if example:
+            for source in sorted(p for p in bundled_examples().iterdir() if p.is_dir()):
+                target = folder / "seeds" / source.name
+                if target.exists():
+                    kept.append(target)
+                    continue
+                shutil.copytree(source, target)
+                written.append(target)
+    except OSError as error:
+        where = Path(error.filename) if error.filename else folder
+        raise BriefError(
+            Diagnostic(
+                Location(str(where)),
+                "BG706",
+                f"cannot create the project: {(error.strerror or str(error)).lower()}",
+                "check the folder's permissions and free space",
+            ),
+            exit_code=EXIT_IO,
+        ) from None
+    return Created(folder, tuple(written), tuple(kept))
+
+
+def _usage(folder: Path, message: str, hint: str) -> BriefError:
+    found = Diagnostic(Location(str(folder)), "BG705", message, hint)
+    return BriefError(found, exit_code=EXIT_USAGE)

@@ -1,0 +1,190 @@
+"""The briefing's header models, one per kind: event, issue, country and organisation.
+
+Why a discriminated union: each kind has its own required fields (a policy fight has no
+city, a country profile no start date), and the JSON Schema's `oneOf` lets editors
+complete the fields of the kind written. Why `kind` may be left out: sheets written
+before kinds existed describe an event, so no `kind` means `event` and they keep working.
+Each kind's subject sits under the key of the same name (`kind: issue` → `issue:`).
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag, model_validator
+
+from briefgen.schema.scalars import Closed, Date, Id, Line, Slug, Words
+
+KINDS = ("event", "issue", "country", "organization")
+KIND_LABELS = {  # what the masthead calls each kind
+    "event": "Event brief",
+    "issue": "Issue brief",
+    "country": "Country profile",
+    "organization": "Organisation profile",
+}
+_CODE = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+EventType = Literal["summit", "meeting", "visit", "conference", "negotiation", "election", "other"]
+EVENT_TYPES = typing.get_args(EventType)
+
+
+class Place(Closed):
+    """Where the event happens."""
+
+    city: Line | None = None
+    country: Line | None = None
+    country_code: _CODE | None = None
+    venue: Line | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> Place:
+        if self.city is None and self.venue is None:
+            msg = "a location needs a 'city' or a 'venue'"
+            raise ValueError(msg)
+        return self
+
+
+class Event(Closed):
+    """The event the brief is about (`kind: event`)."""
+
+    name: Line
+    type: EventType = "other"
+    start_date: Date
+    end_date: Date | None = None
+    date_note: Line | None = Field(
+        None, description="Why the dates are uncertain, e.g. 'inferred from [S2]'; printed."
+    )
+    location: Place
+    participants: list[Id] = Field(default_factory=list, max_length=20)
+
+
+class Issue(Closed):
+    """The policy question or dispute the brief is about (`kind: issue`): no place, no date."""
+
+    name: Line = Field(description="The issue, e.g. 'Russia–US relations'.")
+    involved: list[Line] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Jurisdictions or organisations involved: actor ids (printed as the "
+        "actor's name) or names.",
+    )
+    since: Date | None = Field(None, description="Since when it has been an issue, if known.")
+
+
+class Country(Closed):
+    """The country a profile describes (`kind: country`)."""
+
+    name: Line
+    code: _CODE | None = Field(None, description="ISO 3166 alpha-2 code, e.g. FI.")
+    as_of: Date = Field(description="The date the profile describes the country as of.")
+
+
+class Organization(Closed):
+    """The body an organisation profile describes (`kind: organization`)."""
+
+    name: Line
+    acronym: Line | None = None
+    headquarters: Line | None = None
+    as_of: Date = Field(description="The date the profile describes the body as of.")
+
+
+class Prepared(Closed):
+    """When and by whom the brief was written."""
+
+    date: Date
+    as_of: Date | None = Field(None, description="Information cut-off.")
+    by: Line | None = None
+
+
+class Handling(Closed):
+    """The marking printed at the top and bottom of the page."""
+
+    classification: Line = "UNCLASSIFIED"
+    tlp: Literal["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"] | None = None
+    caveats: list[Line] = Field(default_factory=list, max_length=5)
+
+
+class _Header(Closed):
+    """What every kind of brief says about itself."""
+
+    id: Slug
+    title: Annotated[Line, Words(12)]
+    subtitle: Line | None = None
+    prepared: Prepared
+    audience: Line | None = None
+    purpose: Literal["inform", "prepare-meeting", "decision"] = "inform"
+    handling: Handling = Field(default_factory=Handling)
+    language: Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+
+
+class EventBriefing(_Header):
+    """A brief about an event: a summit, a meeting, a visit, an election."""
+
+    kind: Literal["event"] = Field("event", description="No kind means event.")
+    event: Event
+
+
+class IssueBriefing(_Header):
+    """A brief about a policy question or dispute."""
+
+    kind: Literal["issue"]
+    issue: Issue
+
+
+class CountryBriefing(_Header):
+    """A profile of a country as of a date."""
+
+    kind: Literal["country"]
+    country: Country
+
+
+class OrganizationBriefing(_Header):
+    """A profile of an organisation as of a date."""
+
+    kind: Literal["organization"]
+    organization: Organization
+
+
+MODELS: dict[str, type[_Header]] = {
+    "event": EventBriefing,
+    "issue": IssueBriefing,
+    "country": CountryBriefing,
+    "organization": OrganizationBriefing,
+}
+KIND_ERROR = "briefing_kind"  # pydantic error type of a `kind` that is none of KINDS
+
+
+def kind_of(value: Any) -> Any:
+    """The kind VALUE declares: its `kind`, or 'event' when it names none."""
+    if isinstance(value, dict):
+        return value.get("kind", "event")
+    return getattr(value, "kind", None)
+
+
+def model_of(value: Any) -> type[_Header]:
+    """The header model for VALUE; an unknown kind is read as an event (salvage, hints)."""
+    found = kind_of(value)
+    return MODELS[found] if isinstance(found, str) and found in MODELS else EventBriefing
+
+
+Briefing = Annotated[
+    Annotated[EventBriefing, Tag("event")]
+    | Annotated[IssueBriefing, Tag("issue")]
+    | Annotated[CountryBriefing, Tag("country")]
+    | Annotated[OrganizationBriefing, Tag("organization")],
+    Discriminator(
+        kind_of,
+        custom_error_type=KIND_ERROR,
+        custom_error_message="kind is not one of the briefing kinds",
+    ),
+    Field(
+        description="Metadata of the brief; `kind` (default event) decides its subject's key.",
+        json_schema_extra={
+            "discriminator": {
+                "propertyName": "kind",
+                "mapping": {k: f"#/$defs/{m.__name__}" for k, m in MODELS.items()},
+            }
+        },
+    ),
+]
+AnyBriefing = EventBriefing | IssueBriefing | CountryBriefing | OrganizationBriefing

@@ -1,0 +1,211 @@
+"""The fact-sheet schema v1: pydantic models, the single source of truth.
+
+Why strict, frozen and closed: the strict loader already decided what is text and what
+is a number; `strict=True` stops pydantic from undoing that (`"yes"` → True), and
+`extra="forbid"` turns a typo such as `titel:` into an error. Word budgets are
+`Words(n)` metadata (scalars.py) read by `budgets.py`, not validators: they warn, they do
+not reject.
+Cross-references (cites, actors, judgments) are checked later, where each can be located.
+The `briefing` header, one model per kind of brief, lives in kinds.py.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from briefgen.schema.kinds import Briefing
+from briefgen.schema.scalars import Closed, Date, Id, Line, MaybeDate, Text, Url, Words
+
+SCHEMA_VERSION = "1"
+
+LIKELIHOOD = {  # ICD 203 row 1 terms and ranges (briefing-format.md §4.1)
+    "almost-no-chance": ("almost no chance", "1–5%"),
+    "very-unlikely": ("very unlikely", "5–20%"),
+    "unlikely": ("unlikely", "20–45%"),
+    "roughly-even-chance": ("roughly even chance", "45–55%"),
+    "likely": ("likely", "55–80%"),
+    "very-likely": ("very likely", "80–95%"),
+    "almost-certain": ("almost certain", "95–99%"),
+}
+UNKNOWN = "unknown"
+# The briefing's cited sections, in page order (briefing-format.md §2.2).
+SECTIONS = ("bottom_line", "key_facts", "agenda", "obstacles", "positions", "assessments", "watch")
+
+
+class Excerpt(Closed):
+    """A cite that also points at a verbatim passage of the stored source."""
+
+    source: Id = Field(description="Source id, e.g. S1.")
+    excerpt: Annotated[str, Field(min_length=3, max_length=1000)] = Field(
+        description="Verbatim text from the source's stored file; briefgen checks it."
+    )
+    locator: Line | None = Field(None, description="Where in the source, e.g. '¶6'.")
+
+
+SourceRef = Annotated[Id | Excerpt, Field(description="A source id, or {source, excerpt}.")]
+Cite = Annotated[
+    list[SourceRef],
+    Field(min_length=1, max_length=10, description="The sources this item rests on."),
+]
+
+
+class Actor(Closed):
+    """Someone whose positions the brief reports."""
+
+    id: Id
+    name: Line
+    role: Line | None = None
+    affiliation: Line | None = None
+    type: Literal["person", "organization", "state", "media", "group"] | None = None
+
+
+class Source(Closed):
+    """A source the brief rests on; `file` is its stored text, relative to the sheet."""
+
+    id: Id
+    title: Line
+    publisher: Line = Field(description="The outlet, or 'unknown' when the text does not say.")
+    author: Line | None = None
+    published: MaybeDate = Field(description="Publication date, or 'unknown'.")
+    date_note: Line | None = None
+    accessed: Date | None = None
+    type: Literal[
+        "news-article",
+        "wire",
+        "broadcast-transcript",
+        "official-statement",
+        "press-conference",
+        "interview",
+        "report",
+        "social-media",
+        "other",
+    ] = "other"
+    url: Url | None = None
+    file: Annotated[str, Field(min_length=1, max_length=255)] | None = Field(
+        None, description="Stored text, relative to the fact sheet's folder."
+    )
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
+    language: Line | None = None
+    reliability: Literal["A", "B", "C", "D", "E", "F"] | None = None
+    notes: Line | None = None
+
+    @model_validator(mode="after")
+    def _located(self) -> Source:
+        if self.url is None and self.file is None:
+            msg = "a source needs a 'url' or a stored 'file'"
+            raise ValueError(msg)
+        if self.sha256 is not None and self.file is None:
+            msg = "'sha256' describes a stored 'file', which is missing"
+            raise ValueError(msg)
+        return self
+
+
+class BottomLine(Closed):
+    """The conclusion first (BLUF)."""
+
+    text: Annotated[Text, Words(50)]
+    cite: Cite
+    judgment: Id | None = Field(None, description="The assessment it states, e.g. J1.")
+
+
+class Fact(Closed):
+    """Reported information: dated, cited, not hedged."""
+
+    id: Id
+    text: Annotated[Text, Words(18)]
+    date: Date | None = None
+    cite: Cite
+    credibility: Annotated[int, Field(ge=1, le=6)] | None = None
+
+
+class AgendaItem(Closed):
+    """A topic expected on the table."""
+
+    id: Id
+    topic: Annotated[Line, Words(4)]
+    detail: Annotated[Line, Words(12)] | None = None
+    raised_by: list[Id] = Field(default_factory=list, max_length=10)
+    status: Literal["confirmed", "expected", "speculated"] = "expected"
+    cite: Cite
+
+
+class Obstacle(Closed):
+    """A point of friction."""
+
+    id: Id
+    issue: Annotated[Line, Words(10)]
+    detail: Annotated[Line, Words(12)] | None = None
+    parties: list[Id] = Field(default_factory=list, max_length=10)
+    since: Date | None = None
+    cite: Cite
+
+
+class Position(Closed):
+    """What an actor said: a paraphrase, and a verbatim quote only if the source has one."""
+
+    id: Id
+    actor: Id
+    on: Line | None = None
+    summary: Annotated[Text, Words(16)]
+    quote: Annotated[str, Field(min_length=2, max_length=500)] | None = None
+    speech: Literal["direct", "indirect"]
+    said_on: Date | None = None
+    venue: Line | None = None
+    via: Line | None = Field(None, description="First intermediary, e.g. Sputnik.")
+    stance: Literal["supportive", "neutral", "sceptical", "opposed"] | None = None
+    cite: Cite
+    credibility: Annotated[int, Field(ge=1, le=6)] | None = None
+
+
+class Assessment(Closed):
+    """The author's judgment: likelihood and confidence kept apart, with a basis."""
+
+    id: Id
+    statement: Annotated[Text, Words(18)]
+    likelihood: Literal[(*LIKELIHOOD, "not-assessed")]  # type: ignore[valid-type]
+    high_impact: bool = False
+    confidence: Literal["low", "moderate", "high"]
+    basis: Annotated[Text, Words(10)]
+    assumptions: list[Line] = Field(default_factory=list, max_length=5)
+    alternatives: list[Line] = Field(default_factory=list, max_length=5)
+    horizon: Line | None = None
+    cite: Cite
+
+
+class Indicator(Closed):
+    """Something observable that would move a judgment."""
+
+    id: Id
+    indicator: Annotated[Line, Words(10)]
+    signals: Annotated[list[Id], Field(min_length=1, max_length=5)]
+    direction: Literal["raises", "lowers", "either"] = "either"
+    by: Date | None = None
+    cite: Cite
+
+
+class RenderSettings(Closed):
+    """Page settings for this brief."""
+
+    paper: Literal["A4", "Letter"] | None = Field(
+        None, description="Paper size; default: the build's --paper (A4)."
+    )
+
+
+class Brief(Closed):
+    """One fact sheet (`seeds/<slug>/facts.yaml`)."""
+
+    schema_version: Literal["1"] = Field(description="Fact-sheet schema version.")
+    briefing: Briefing
+    actors: list[Actor] = Field(default_factory=list, max_length=30)
+    sources: Annotated[list[Source], Field(min_length=1, max_length=12)]
+    bottom_line: BottomLine
+    key_facts: Annotated[list[Fact], Field(min_length=1, max_length=12)]
+    agenda: list[AgendaItem] = Field(default_factory=list, max_length=12)
+    obstacles: list[Obstacle] = Field(default_factory=list, max_length=12)
+    positions: list[Position] = Field(default_factory=list, max_length=12)
+    assessments: Annotated[list[Assessment], Field(min_length=1, max_length=6)]
+    watch: list[Indicator] = Field(default_factory=list, max_length=8)
+    gaps: list[Line] = Field(default_factory=list, max_length=10)
+    render: RenderSettings = Field(default_factory=RenderSettings)

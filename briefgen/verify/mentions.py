@@ -1,0 +1,118 @@
+"""Stage 3c, mentions: free text names a source as `[S1]`; the reader sees its number.
+
+Why: the page numbers sources [1], [2] in order of first citation, so a source id in
+prose ("S1's publisher") means nothing to the reader, and a number typed by hand goes
+stale when a cite moves. Free text writes `[S1]` (or `[S1, S2]`) and every format prints
+the reader's number, `[2]`, linked like a citation. A bracketed id that names no source
+is an error; a bare source id in prose is a warning. Pure.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterator
+
+from pydantic import BaseModel
+
+from briefgen.errors import Diagnostic
+from briefgen.schema.model import Brief
+from briefgen.sheet.load import Path_, SourceMap, dotted
+from briefgen.verify.provenance import cites
+
+_ID = r"[A-Za-z][A-Za-z0-9_-]*"
+# `[S1]` or `[S1, S2]`, not followed by `(`: `[text](url)` is a Markdown link.
+MENTION = re.compile(rf"\[({_ID}(?:,\s*{_ID})*)\](?!\()")
+# Fields that hold ids, references, verbatim passages or file data: never prose.
+_NOT_PROSE = {"id", "actor", "source", "excerpt", "quote", "file", "sha256", "url", "judgment"}
+_REFERENCE_LISTS = {"cite", "participants", "raised_by", "parties", "signals"}
+
+
+def numbering(brief: Brief) -> dict[str, int]:
+    """Source id → the reader's number: order of first citation, then uncited ones in order."""
+    order: dict[str, int] = {}
+    ids = [i for i in (getattr(s, "id", None) for s in brief.sources) if i is not None]
+    for _, ref in cites(brief):
+        sid = ref if isinstance(ref, str) else getattr(ref, "source", None)
+        if isinstance(sid, str) and sid in ids:
+            order.setdefault(sid, len(order) + 1)
+    for sid in ids:
+        order.setdefault(sid, len(order) + 1)
+    return order
+
+
+def resolve(text: str, numbers: dict[str, int], show: Callable[[list[str]], str]) -> str:
+    """TEXT with each mention of known sources replaced by SHOW(its ids); others stay."""
+
+    def one(m: re.Match[str]) -> str:
+        ids = [i.strip() for i in m.group(1).split(",")]
+        return show(ids) if all(i in numbers for i in ids) else m.group(0)
+
+    return MENTION.sub(one, text)
+
+
+def as_numbers(text: str, numbers: dict[str, int]) -> str:
+    """Plain-text form: `[S1, S2]` → `[2, 1]`, for titles, attributes, feeds."""
+    return resolve(text, numbers, lambda ids: f"[{', '.join(str(numbers[i]) for i in ids)}]")
+
+
+def check(
+    brief: Brief, where: SourceMap, unchecked: frozenset[str] = frozenset()
+) -> list[Diagnostic]:
+    """Mentions of unknown sources (errors) and bare source ids in prose (warnings).
+
+    A name in UNCHECKED (text of a part that failed the schema) may be a source that
+    failed: mentioning it is not "unknown".
+    """
+    numbers = numbering(brief)
+    known = list(numbers)
+    found = []
+    for path, text in prose(brief, ()):
+        for m in MENTION.finditer(text):
+            for ident in (i.strip() for i in m.group(1).split(",")):
+                if ident not in known and ident not in unchecked and any(
+                    c.isdigit() for c in ident
+                ):
+                    close = difflib.get_close_matches(ident, known, n=1, cutoff=0.5)
+                    found.append(
+                        Diagnostic(
+                            where.at(path),
+                            "BG403",
+                            f"{dotted(path)} mentions unknown source '[{ident}]'",
+                            f"did you mean '[{close[0]}]'?"
+                            if close
+                            else f"[…] names a source by its id: {', '.join(known)}",
+                        )
+                    )
+        if path[0] == "sources" and path[-1] == "title":
+            continue  # the publisher's words, not the analyst's: a title may say "S1"
+        bare = MENTION.sub(" ", text)
+        for sid in known:
+            if any(c.isdigit() for c in sid) and re.search(_bare(sid), bare):
+                found.append(
+                    Diagnostic(
+                        where.at(path),
+                        "BG411",
+                        f"{dotted(path)} names source {sid} by its id, which the page never shows",
+                        f"write [{sid}]: the page prints it as [{numbers[sid]}]",
+                        "warning",
+                    )
+                )
+    return found
+
+
+def _bare(sid: str) -> str:
+    return rf"(?<![\w-]){re.escape(sid)}(?![\w-])"
+
+
+def prose(value: object, path: Path_) -> Iterator[tuple[Path_, str]]:
+    """Every free text of the sheet, with its path: what may carry a mention."""
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            if name not in _NOT_PROSE and name not in _REFERENCE_LISTS:
+                yield from prose(getattr(value, name, None), (*path, name))  # None: failed
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from prose(item, (*path, i))
+    elif isinstance(value, str):
+        yield path, value
