@@ -16,6 +16,7 @@ from pathlib import Path
 
 from briefgen import pipeline
 from briefgen.assets import builtin_templates
+from briefgen.compose.compose import Edition, compose
 from briefgen.render import pdf
 from briefgen.render.pages import read_template, render_html
 
@@ -33,7 +34,8 @@ def main() -> None:
     checked = pipeline.check(SHEET)
     renderer = pdf.renderer((builtin_templates(),), read_template("fonts.css"))
     for paper in pdf.PAPERS:
-        html = render_html(checked.brief, paper=paper, evidence=checked.evidence)
+        page = compose(checked.brief, Edition(paper=paper), evidence=checked.evidence)
+        html = render_html(page.for_print())
         ratios: list[list[float]] = [[] for _ in pdf.LADDER]
         for items in range(10, 34, 2):
             page = padded(html, items)

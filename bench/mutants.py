@@ -200,14 +200,14 @@ MUTANTS = (
     # --- manifest: up to date only when nothing that matters changed --------------------------
     Mutant(
         "manifest-templates-not-hashed",
-        "briefgen/publish/manifest.py",
+        "briefgen/publish/keys.py",
         "    for folder in template_dirs:\n        _hash_tree(digest, folder)\n",
         "",
         (f"{CLI}::test_editing_a_project_template_rebuilds",),
     ),
     Mutant(
         "manifest-sources-not-hashed",
-        "briefgen/publish/manifest.py",
+        "briefgen/publish/keys.py",
         "            found[name] = hashlib.sha256(read_bounded_or_why(path)).hexdigest()",
         "            found[name] = name",
         (f"{CLI}::test_an_edited_stored_source_is_rechecked_not_up_to_date",),
@@ -265,7 +265,7 @@ MUTANTS = (
     ),
     Mutant(
         "publish-failed-build-still-published",
-        "briefgen/pipeline/__init__.py",
+        "briefgen/pipeline/building.py",
         "if failed and not options.keep_going:",
         "if False:",
         ("tests/test_render.py::test_template_error_fails_the_build_and_publishes_nothing",),
@@ -352,9 +352,10 @@ MUTANTS = (
     # --- preview: the changed page first, then the PDF, pushed to open pages ----------------
     Mutant(
         "preview-first-page-not-what-build-publishes",
-        "briefgen/pipeline/__init__.py",
-        "nav=site.page_nav(slug, formats),",
-        'nav=site.page_nav(slug, formats if pdf else ("md", "html")),',
+        "briefgen/pipeline/making.py",
+        "checked.brief, options.edition(), evidence=checked.evidence, stored=checked.stored",
+        "checked.brief, options.edition() if pdf else type(options.edition())(formats=('md', "
+        "'html')), evidence=checked.evidence, stored=checked.stored",
         ("tests/test_preview.py::test_a_save_reaches_the_open_page_html_first_then_the_pdf",),
     ),
     Mutant(

@@ -24,7 +24,9 @@ from pathlib import Path
 def prepare(project: Path, dest: Path) -> None:
     """Write DEST/<slug>.html for every sheet that passes check, and DEST/setup.json."""
     from briefgen import pipeline
+    from briefgen.compose.compose import compose
     from briefgen.errors import BriefError
+    from briefgen.pipeline.making import _pdf_renderer
     from briefgen.render import pdf
     from briefgen.render.pages import read_template, render_html
 
@@ -34,9 +36,10 @@ def prepare(project: Path, dest: Path) -> None:
             checked = pipeline.check(sheet)
         except BriefError:
             continue  # briefgen does not lay failing sheets out either
-        html = render_html(checked.brief, project=project, paper="A4")  # as pipeline.make
+        page = compose(checked.brief, evidence=checked.evidence)  # as pipeline.make
+        html = render_html(page.for_print(), project=project)
         (dest / f"{checked.brief.briefing.id}.html").write_text(html, encoding="utf-8")
-    renderer = pipeline._pdf_renderer(project)
+    renderer = _pdf_renderer(project)
     setup = {
         "base_url": renderer.base_url,
         "fonts_css": read_template("fonts.css", project=project),

@@ -19,6 +19,7 @@ import pytest
 from cdp import Browser, chromium
 
 from briefgen import pipeline
+from briefgen.pipeline.options import BuildOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 SHEET = ROOT / "seeds" / "helsinki-summit-2018" / "facts.yaml"
@@ -90,7 +91,7 @@ def visit(path: Path, profile: Path) -> Visit:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example built as a site (HTML and Markdown, no PDF): OUT/index.html, OUT/<slug>/."""
     out = tmp_path_factory.mktemp("site") / "out"
-    report = pipeline.build([SHEET], out, pipeline.BuildOptions(formats=("md", "html")))
+    report = pipeline.build([SHEET], out, BuildOptions(formats=("md", "html")))
     assert not report.failed
     assert (out / SLUG / f"{SLUG}.html").is_file()
     return out

@@ -12,6 +12,7 @@ import pytest
 
 from briefgen import pipeline
 from briefgen.pipeline import check_sheets
+from briefgen.pipeline.options import BuildOptions
 from briefgen.render.pages import plain
 from tests.test_check import EXAMPLE, edit, run
 from tests.test_hostile import Tags, pdftotext
@@ -67,7 +68,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
          (TITLE, '  title: "Trump' + ESCAPED + 'Putin summit ok\\u200d👍 ok\\u200cx"'),
          (FACT, f'text: "Maps {IMAGE} are images."'))
     report = pipeline.build([root / "seeds" / SLUG / "facts.yaml"], root / "out",
-                            pipeline.BuildOptions(project=root))
+                            BuildOptions(project=root))
     assert report.published, report.failed
     return root / "out"
 

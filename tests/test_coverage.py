@@ -19,9 +19,10 @@ from typing import Annotated, Any
 import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from briefgen import pipeline
+from briefgen.compose.compose import compose
 from briefgen.compose.page import OFF_PAGE
 from briefgen.compose.phrases import format_date
+from briefgen.pipeline.making import _pdf_renderer
 from briefgen.render.pages import render_html, render_markdown
 from briefgen.schema.kinds import KINDS
 from briefgen.schema.model import Brief
@@ -170,11 +171,11 @@ def generated(tmp_path_factory: pytest.TempPathFactory,
     data, shown = _sheet(request.param)
     brief = Brief.model_validate(data)
     assert brief.briefing.kind == request.param
-    html = render_html(brief)
+    html = render_html(compose(brief).for_print())
     body = parse_html(html).find("body")
     assert body is not None
-    pdf = pipeline._pdf_renderer(None).one_page(html, name="generated")
-    texts = {"md": md_plain(render_markdown(brief)), "html": norm(body.text()),
+    pdf = _pdf_renderer(None).one_page(html, name="generated")
+    texts = {"md": md_plain(render_markdown(compose(brief))), "html": norm(body.text()),
              "pdf": norm(pdf_text(pdf.data, tmp_path_factory.mktemp("pdf")))}
     return shown, texts
 
@@ -209,7 +210,7 @@ def test_every_off_page_field_is_in_the_readme(path: str) -> None:
 
 def test_off_page_keywords_reach_html_and_pdf_metadata(tmp_path: Path) -> None:
     data, _ = _sheet()
-    html = render_html(Brief.model_validate(data))
+    html = render_html(compose(Brief.model_validate(data)).for_print())
     keywords = next(n.attrs.get("content") or "" for n in parse_html(html).iter()
                     if n.tag == "meta" and n.attrs.get("name") == "keywords")
     assert keywords.split(", ")[1:] == ["election", NAME, "NZ"]
@@ -217,7 +218,7 @@ def test_off_page_keywords_reach_html_and_pdf_metadata(tmp_path: Path) -> None:
     excerpt, locator = (data["key_facts"][0]["cite"][0][k] for k in ("excerpt", "locator"))
     assert cite.attrs["title"] == f"“{excerpt}” ({locator})"
     pypdf = pytest.importorskip("pypdf")
-    pdf = pipeline._pdf_renderer(None).one_page(html, name="generated").data
+    pdf = _pdf_renderer(None).one_page(html, name="generated").data
     (tmp_path / "g.pdf").write_bytes(pdf)
     info = pypdf.PdfReader(tmp_path / "g.pdf").metadata
     assert info is not None

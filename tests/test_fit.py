@@ -23,7 +23,9 @@ import pytest
 
 from briefgen import pipeline
 from briefgen.assets import builtin_templates
+from briefgen.compose.compose import Edition, compose
 from briefgen.errors import BriefError
+from briefgen.pipeline.options import BuildOptions
 from briefgen.render import pdf
 from briefgen.render.pages import read_template, render_html
 from briefgen.verify import budgets
@@ -147,7 +149,7 @@ def body_words(sheet: Path) -> int:
 
 
 def test_the_example_fits_as_designed(layouts: list[Layout]) -> None:
-    built = pipeline.make(EXAMPLE / "facts.yaml", formats=("pdf",))
+    built = pipeline.make(EXAMPLE / "facts.yaml", BuildOptions(formats=("pdf",)))
     assert built.step == "as designed"
     assert built.layouts == 1
     assert built.fill is not None
@@ -158,7 +160,7 @@ def test_the_example_fits_as_designed(layouts: list[Layout]) -> None:
 def test_tight_sheet_is_fitted_with_one_predicted_step(tmp_path: Path,
                                                         layouts: list[Layout]) -> None:
     sheet = make_sheet(tmp_path, TIGHT)
-    built = pipeline.make(sheet, formats=("pdf",))
+    built = pipeline.make(sheet, BuildOptions(formats=("pdf",)))
     first, *rest = layouts
     assert first.step == "as designed"
     assert not first.fits, "the sheet must overflow as designed"
@@ -192,7 +194,8 @@ BOUNDARIES = [
 def _fits_at(sheet: Path, paper: str, step: pdf.Step) -> bool:
     """Whether the sheet's page fits at STEP, judged by pypdf and poppler (not pdf._fits)."""
     checked = pipeline.check(sheet)
-    html = render_html(checked.brief, paper=paper, evidence=checked.evidence)
+    page = compose(checked.brief, Edition(paper=paper), evidence=checked.evidence)
+    html = render_html(page.for_print())
     renderer = pdf.renderer((builtin_templates(),), read_template("fonts.css"))
     data = renderer.layout(html, step).write_pdf()
     return len(pypdf.PdfReader(io.BytesIO(data)).pages) == 1 and END_TEXT in pdftotext(data)
@@ -202,7 +205,7 @@ def _fits_at(sheet: Path, paper: str, step: pdf.Step) -> bool:
 def test_the_mildest_rung_that_fits_is_chosen_on_each_paper(
         paper: str, extra: Extra, rung: str, tmp_path: Path, layouts: list[Layout]) -> None:
     sheet = make_sheet(tmp_path, extra)
-    built = pipeline.make(sheet, formats=("pdf",), paper=paper)
+    built = pipeline.make(sheet, BuildOptions(formats=("pdf",), paper=paper))
     assert built.step == rung
     assert layouts[-1].fits
     assert layouts[0].step == "as designed"
@@ -245,7 +248,7 @@ def test_overflow_within_every_budget_says_to_cut_items(tmp_path: Path) -> None:
     sheet = make_sheet(tmp_path, replace(TIGHT, sources=10))
     assert budgets.over_budget(pipeline.check(sheet).brief) == []
     with pytest.raises(BriefError) as caught:
-        pipeline.make(sheet, formats=("pdf",))
+        pipeline.make(sheet, BuildOptions(formats=("pdf",)))
     (d,) = caught.value.diagnostics
     assert d.code == "BG310"
     assert "over budget" not in d.hint
@@ -262,11 +265,11 @@ def test_one_page_without_the_end_marker_is_refused(tmp_path: Path) -> None:
     (tmp_path / "templates" / "brief.html").write_text(builtin.replace(marker, ""),
                                                        encoding="utf-8")
     sheet = EXAMPLE / "facts.yaml"
-    html = render_html(pipeline.check(sheet).brief, project=tmp_path)
+    html = render_html(compose(pipeline.check(sheet).brief).for_print(), project=tmp_path)
     renderer = pdf.renderer((builtin_templates(),), read_template("fonts.css"))
     assert len(renderer.layout(html, pdf.LADDER[0]).pages) == 1  # the page count alone passes
     with pytest.raises(BriefError) as caught:
-        pipeline.make(sheet, formats=("pdf",), project=tmp_path)
+        pipeline.make(sheet, BuildOptions(formats=("pdf",), project=tmp_path))
     assert [d.code for d in caught.value.diagnostics] == ["BG310"]
 
 
@@ -282,11 +285,11 @@ def _cut(extra: Extra, lines: int) -> Extra:
 
 def test_cutting_the_advised_lines_makes_it_fit(tmp_path: Path) -> None:
     with pytest.raises(BriefError) as caught:
-        pipeline.make(make_sheet(tmp_path / "before", OVERSIZED), formats=("pdf",))
+        pipeline.make(make_sheet(tmp_path / "before", OVERSIZED), BuildOptions(formats=("pdf",)))
     over = re.search(r"over by about (\d+) line", caught.value.diagnostics[0].message)
     assert over
     fitted = pipeline.make(make_sheet(tmp_path / "after", _cut(OVERSIZED, int(over.group(1)))),
-                           formats=("pdf",))
+                           BuildOptions(formats=("pdf",)))
     assert fitted.files
 
 

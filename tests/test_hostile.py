@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 
 from briefgen import pipeline
 from briefgen.errors import BriefError
+from briefgen.pipeline.options import BuildOptions
 from briefgen.render import pdf
 
 SLUG = "helsinki-summit-2018"
@@ -122,7 +123,7 @@ def test_the_network_guard_sees_an_attempt(no_network: list[tuple[str, object]])
 
 @pytest.fixture
 def made(example_copy: Path, no_network: list[tuple[str, object]]) -> pipeline.Built:
-    built = pipeline.make(hostile(example_copy), strict=False)
+    built = pipeline.make(hostile(example_copy), BuildOptions(strict=False))
     assert no_network == []
     return built
 
@@ -237,7 +238,7 @@ def test_bidi_override_is_shown_in_every_field(field: str, example_copy: Path,
     text = example_copy.read_text(encoding="utf-8")
     assert old in text
     example_copy.write_text(text.replace(old, new, 1), encoding="utf-8")
-    made = pipeline.make(example_copy, strict=False)
+    made = pipeline.make(example_copy, BuildOptions(strict=False))
     md = made.files[f"{SLUG}.md"].decode()
     html = made.files[f"{SLUG}.html"].decode()
     assert RLO not in md
@@ -261,13 +262,13 @@ def test_template_that_points_outside_fetches_nothing(
         '<link rel="stylesheet" href="https://127.0.0.1:9/x.css">'
         '<p style="background: url(http://127.0.0.1:9/bg.png)">legend</p>{% endblock %}',
         encoding="utf-8")
-    made = pipeline.make(sheet, project=tmp_path, strict=False)
+    made = pipeline.make(sheet, BuildOptions(project=tmp_path, strict=False))
     assert no_network == []
     refused = [d.message for d in made.warnings if d.code == "BG320"]
     assert len(refused) == 4, refused
     assert all("refused" in m for m in refused)
     with pytest.raises(BriefError) as caught:  # under --strict the refusals fail the build
-        pipeline.make(sheet, project=tmp_path, strict=True)
+        pipeline.make(sheet, BuildOptions(project=tmp_path, strict=True))
     assert {d.code for d in caught.value.diagnostics} == {"BG320"}
     assert no_network == []
 

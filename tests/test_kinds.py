@@ -23,8 +23,9 @@ import pypdf
 import pytest
 
 from briefgen import pipeline
-from briefgen.compose.page import make_view
+from briefgen.compose.compose import compose
 from briefgen.errors import BriefError
+from briefgen.pipeline.options import BuildOptions
 from briefgen.render.pages import render_html, render_markdown
 from briefgen.schema.jsonschema import schema
 from briefgen.schema.kinds import KINDS
@@ -113,19 +114,21 @@ def checked() -> pipeline.Checked:
 
 def test_issue_example_markdown_golden(checked: pipeline.Checked,
                                        golden: Callable[[str, Path], None]) -> None:
-    golden(render_markdown(checked.brief), EXPECTED / f"{SLUG}.md")
+    """The Markdown as the site publishes it: citations link to their paragraphs."""
+    page = compose(checked.brief, evidence=checked.evidence)
+    golden(render_markdown(page), EXPECTED / f"{SLUG}.md")
 
 
 def test_issue_example_html_golden(checked: pipeline.Checked,
                                    golden: Callable[[str, Path], None]) -> None:
-    golden(render_html(checked.brief), EXPECTED / f"{SLUG}.html")
+    golden(render_html(compose(checked.brief).for_print()), EXPECTED / f"{SLUG}.html")
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_issue_example_is_one_page_with_room_to_spare(paper: str, tmp_path: Path,
                                                       golden: Callable[[str, Path], None]
                                                       ) -> None:
-    built = pipeline.make(ISSUE / "facts.yaml", formats=("pdf",), paper=paper)
+    built = pipeline.make(ISSUE / "facts.yaml", BuildOptions(formats=("pdf",), paper=paper))
     data = built.files[f"{SLUG}.pdf"]
     assert len(pypdf.PdfReader(io.BytesIO(data)).pages) == 1
     assert built.step == "as designed"  # no tightening needed: room to spare
@@ -151,7 +154,7 @@ def test_a_sheet_without_kind_is_an_event() -> None:
     brief = pipeline.check(ROOT / "seeds" / "helsinki-summit-2018" / "facts.yaml").brief
     assert "kind:" not in (ROOT / "seeds" / "helsinki-summit-2018" / "facts.yaml").read_text()
     assert brief.briefing.kind == "event"
-    view = make_view(brief)
+    view = compose(brief)
     assert (view.kind, view.kind_label) == ("event", "Event brief")
     assert view.meta[:3] == ("Event: Russia–US summit", "16 July 2018", "Helsinki, Finland")
 
@@ -171,7 +174,7 @@ def test_each_kind_prints_its_header_line_in_every_format(kind: str, tmp_path: P
     header = SUBJECTS[kind][1]
     for fmt, text in texts.items():
         assert f"{header} · Prepared 23 November 2026" in text, fmt
-    view = make_view(pipeline.check(sheet).brief)
+    view = compose(pipeline.check(sheet).brief)
     assert (view.kind, view.kind_label) == (kind, LABELS[kind])
     if kind != "event":
         head = " · ".join(view.meta)

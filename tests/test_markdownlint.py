@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from briefgen import pipeline
+from briefgen.pipeline.options import BuildOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 SHEET = ROOT / "seeds" / "helsinki-summit-2018" / "facts.yaml"
@@ -30,7 +31,7 @@ def lint(markdown: str, folder: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_example_markdown_passes_markdownlint(tmp_path: Path) -> None:
-    built = pipeline.make(SHEET, formats=("md",))
+    built = pipeline.make(SHEET, BuildOptions(formats=("md",)))
     result = lint(built.files["helsinki-summit-2018.md"].decode(), tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from briefgen import pipeline
+from briefgen.compose.compose import compose
 from briefgen.render.pages import render_html, render_markdown
 from briefgen.site import pages as site
 from tests.test_render import md_plain, norm, parse_html, pdf_text
@@ -55,7 +56,8 @@ def test_a_mention_is_linked_like_a_citation(mentioned: pipeline.Built,
     gaps = next(n for n in page.iter() if "gaps" in n.classes())
     (link,) = [n for n in gaps.iter() if n.tag == "a"]
     assert (link.attrs["href"], link.text(), link.classes()) == ("sources.html#S1", "2", ["cite"])
-    alone = parse_html(render_html(pipeline.check(example_copy).brief))  # page and PDF source
+    printed = compose(pipeline.check(example_copy).brief).for_print()
+    alone = parse_html(render_html(printed))  # the PDF source
     gaps = next(n for n in alone.iter() if "gaps" in n.classes())
     (link,) = [n for n in gaps.iter() if n.tag == "a"]
     assert link.attrs["href"] == "#src-S1"
@@ -68,8 +70,8 @@ def test_a_mention_in_an_attribute_or_the_feed_is_a_plain_number(
         mentioned: pipeline.Built, example_copy: Path) -> None:
     html = mentioned.files[f"{SLUG}.html"].decode()
     assert re.search(r'<meta name="description" content="[^"]*Expect \[2\] an easing', html)
-    assert "Expect [2] an easing" in mentioned.entry["summary"]
-    assert "[S1]" not in html + render_markdown(pipeline.check(example_copy).brief)
+    assert "Expect [2] an easing" in mentioned.entry.summary
+    assert "[S1]" not in html + render_markdown(compose(pipeline.check(example_copy).brief))
 
 
 def test_the_sources_page_uses_the_pages_order_and_numbers(mentioned: pipeline.Built) -> None:
@@ -86,19 +88,20 @@ def test_brackets_that_name_no_source_are_left_alone(example_copy: Path) -> None
     _edit(example_copy, "The publisher of [S1] is unknown",
           "The publisher of [S1] is unknown [sic] [see below]")
     checked = pipeline.check(example_copy, strict=True)
-    assert "is unknown [sic] [see below]" in render_markdown(checked.brief).replace("\\", "")
+    markdown = render_markdown(compose(checked.brief))
+    assert "is unknown [sic] [see below]" in markdown.replace("\\", "")
 
 
 def test_the_entry_summary_is_plain(example_copy: Path) -> None:
     _edit(example_copy, "Expect an easing of tensions", "Expect [S2] an easing of tensions")
     checked = pipeline.check(example_copy)
-    assert "Expect [1] an easing" in site.entry(checked.brief, {}).summary
+    assert "Expect [1] an easing" in site.entry(compose(checked.brief), {}).summary
 
 
 def test_a_mention_inside_a_link_title_stays_plain_text(example_copy: Path) -> None:
     _edit(example_copy, "The publisher of [S1] is unknown",
           "The publisher of [S1] is [unknown](https://example.org/a '[S1]')")
-    page = parse_html(render_html(pipeline.check(example_copy).brief))
+    page = parse_html(render_html(compose(pipeline.check(example_copy).brief).for_print()))
     gaps = next(n for n in page.iter() if "gaps" in n.classes())
     links = [(n.attrs.get("href"), n.attrs.get("title")) for n in gaps.iter() if n.tag == "a"]
     assert links == [("#src-S1", None), ("https://example.org/a", "[2]")]

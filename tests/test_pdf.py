@@ -19,6 +19,7 @@ import pypdf
 import pytest
 
 from briefgen import pipeline
+from briefgen.pipeline.options import BuildOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 SHEET = ROOT / "seeds" / "helsinki-summit-2018" / "facts.yaml"
@@ -46,7 +47,7 @@ def run(*args: str) -> str:
 
 @pytest.fixture(scope="module")
 def made() -> dict[str, pipeline.Built]:
-    return {paper: pipeline.make(SHEET, formats=("pdf",), paper=paper) for paper in SIZES}
+    return {p: pipeline.make(SHEET, BuildOptions(formats=("pdf",), paper=p)) for p in SIZES}
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +151,7 @@ def test_only_the_bundled_fonts_are_embedded(pdf_files: dict[str, Path]) -> None
 
 
 def test_bytes_are_reproducible(made: dict[str, pipeline.Built]) -> None:
-    again = pipeline.make(SHEET, formats=("pdf",))
+    again = pipeline.make(SHEET, BuildOptions(formats=("pdf",)))
     first = hashlib.sha256(made["A4"].files[f"{SLUG}.pdf"]).hexdigest()
     assert hashlib.sha256(again.files[f"{SLUG}.pdf"]).hexdigest() == first
 
@@ -222,10 +223,10 @@ def test_an_edited_project_fonts_css_reaches_the_next_pdf(tmp_path: Path) -> Non
     shutil.copytree(ROOT / "templates" / "fonts", templates / "fonts")
     css = (ROOT / "templates" / "fonts.css").read_text(encoding="utf-8")
     (templates / "fonts.css").write_text(css, encoding="utf-8")
-    first = pipeline.make(SHEET, formats=("pdf",), project=tmp_path).files[f"{SLUG}.pdf"]
+    first = pipeline.make(SHEET, BuildOptions(("pdf",), project=tmp_path)).files[f"{SLUG}.pdf"]
     sans = css.replace("fonts/LiberationSerif-Regular.ttf", "fonts/LiberationSans-Regular.ttf")
     (templates / "fonts.css").write_text(sans, encoding="utf-8")
-    second = pipeline.make(SHEET, formats=("pdf",), project=tmp_path).files[f"{SLUG}.pdf"]
+    second = pipeline.make(SHEET, BuildOptions(("pdf",), project=tmp_path)).files[f"{SLUG}.pdf"]
     name = "LiberationSans".encode("utf-16-be")
     assert name not in _serif_program(first)
     assert name in _serif_program(second)

@@ -21,6 +21,7 @@ import pytest
 from test_pdf import SHEET, SIZES, SLUG, need, run
 
 from briefgen import pipeline
+from briefgen.pipeline.options import BuildOptions
 from briefgen.render.pages import read_template
 from briefgen.verify.passages import fold
 
@@ -29,7 +30,7 @@ MARKING = "PUBLIC SOURCES // TLP:CLEAR // Open-source press reporting; not indep
 
 @pytest.fixture(scope="module")
 def made() -> dict[str, pipeline.Built]:
-    return {paper: pipeline.make(SHEET, paper=paper) for paper in SIZES}
+    return {paper: pipeline.make(SHEET, BuildOptions(paper=paper)) for paper in SIZES}
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,9 @@ from pathlib import Path
 import pytest
 
 from briefgen import pipeline
+from briefgen.compose.compose import compose
 from briefgen.errors import BriefError, Diagnostic
+from briefgen.pipeline.options import BuildOptions
 from briefgen.render.pages import render_html
 from briefgen.schema.model import Excerpt
 from briefgen.site import pages as site
@@ -220,9 +222,9 @@ def test_pages_render_from_the_evidence_without_searching_again(
 
     for name in ("fold", "find", "normalise", "closest", "word_spans"):
         monkeypatch.setattr(passages, name, no_search)
-    html = render_html(checked.brief, evidence=checked.evidence, link=site.paragraph_link)
-    page = site.sources_page(checked.brief, checked.stored, checked.evidence,
-                             base_url=None, project=None).decode()
+    composed = compose(checked.brief, evidence=checked.evidence, stored=checked.stored)
+    html = render_html(composed)
+    page = site.sources_page(composed, base_url=None, project=None).decode()
     links = re.findall(r'<a class="cite" href="sources\.html#(S\d)-p(\d+)"', html)
     expected = {(f.source, str(f.paragraph)) for f in checked.evidence.values()}
     assert set(links) <= expected
@@ -235,7 +237,7 @@ def test_pages_render_from_the_evidence_without_searching_again(
 
 @pytest.fixture(scope="module")
 def example_pages() -> tuple[str, str]:
-    built = pipeline.make(EXAMPLE / "facts.yaml", formats=("html",))
+    built = pipeline.make(EXAMPLE / "facts.yaml", BuildOptions(formats=("html",)))
     return (built.files["sources.html"].decode(),
             built.files["helsinki-summit-2018.html"].decode())
 
@@ -265,7 +267,7 @@ def test_a_passage_over_a_marked_line_break_is_highlighted_in_both_paragraphs(
 ) -> None:
     edit(example_copy, BOTTOM_S2,
          'excerpt: "their first official summit since 2009.\\nTroubled relations"')
-    built = pipeline.make(example_copy, formats=("html",))
+    built = pipeline.make(example_copy, BuildOptions(formats=("html",)))
     sources = built.files["sources.html"].decode()
     first = re.search(r'<li id="S2-p4"[^>]*>(.*?)</li>', sources)
     second = re.search(r'<li id="S2-p5"[^>]*>(.*?)</li>', sources)

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 from briefgen import pipeline
-from briefgen.compose.page import make_view
+from briefgen.compose.compose import compose
 from briefgen.errors import BriefError
+from briefgen.pipeline.options import BuildOptions
 from briefgen.render.pages import render_html, render_markdown
-from briefgen.site.pages import paragraph_link
 from briefgen.verify.mentions import as_numbers, numbering
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,7 +154,7 @@ def page(built: pipeline.Built) -> Node:
 @pytest.fixture(scope="module")
 def standalone(checked: pipeline.Checked) -> Node:
     """The standalone page, also the PDF's source (its cites link to the source list)."""
-    return parse_html(render_html(checked.brief, evidence=checked.evidence))
+    return parse_html(render_html(compose(checked.brief, evidence=checked.evidence).for_print()))
 
 
 # --- golden files -------------------------------------------------------------------------
@@ -165,11 +165,12 @@ def test_markdown_golden(checked: pipeline.Checked, golden: Callable[[str, Path]
 
 def _markdown(checked: pipeline.Checked) -> str:
     """The Markdown as the site publishes it: citations link to the sources page."""
-    return render_markdown(checked.brief, evidence=checked.evidence, link=paragraph_link)
+    return render_markdown(compose(checked.brief, evidence=checked.evidence))
 
 
 def test_html_golden(checked: pipeline.Checked, golden: Callable[[str, Path], None]) -> None:
-    golden(render_html(checked.brief, evidence=checked.evidence), EXPECTED / f"{SLUG}.html")
+    printed = compose(checked.brief, evidence=checked.evidence).for_print()
+    golden(render_html(printed), EXPECTED / f"{SLUG}.html")
 
 
 def test_make_writes_what_the_renderers_return(checked: pipeline.Checked, built: pipeline.Built,
@@ -187,7 +188,7 @@ def test_make_writes_what_the_renderers_return(checked: pipeline.Checked, built:
 # --- one numbering in every format --------------------------------------------------------
 
 def _items(checked: pipeline.Checked) -> list[tuple[str, list[int]]]:
-    view = make_view(checked.brief)
+    view = compose(checked.brief)
     items = [view.bottom_line, *(i for items in view.sections.values() for i in items)]
     return [(i.id, [c.n for c in i.cites]) for i in items]
 
@@ -242,7 +243,7 @@ def test_cite_links_point_at_the_numbered_source(checked: pipeline.Checked,
 
 def test_source_list_numbers_match_in_every_format(checked: pipeline.Checked,
                                                    formats: dict[str, str]) -> None:
-    view = make_view(checked.brief)
+    view = compose(checked.brief)
     assert [s.n for s in view.sources] == [1, 2]
     for s in view.sources:
         start = norm(s.text)[:40]
@@ -307,7 +308,7 @@ def test_external_links_are_only_source_urls(example_copy: Path) -> None:
                         "    type: news-article\n    url: https://example.org/news/s1\n"
                         "    file: sources/helsinki-summit-high", 1)
     example_copy.write_text(text, encoding="utf-8")
-    html = render_html(pipeline.check(example_copy).brief)
+    html = render_html(compose(pipeline.check(example_copy).brief).for_print())
     outside = [(n.tag, n.attrs.get("href")) for n in parse_html(html).iter()
                if (n.attrs.get("href") or "").startswith(("http:", "https:", "//"))]
     assert outside == [("a", "https://example.org/news/s1")]
@@ -403,9 +404,10 @@ def _project(tmp_path: Path, name: str, text: str) -> Path:
 def test_project_markdown_template_overrides_the_builtin(checked: pipeline.Checked,
                                                          tmp_path: Path) -> None:
     project = _project(tmp_path, "brief.md", "# {{ brief.title | md }}\n\nOwn template.\n")
-    assert render_markdown(checked.brief, project=project) == (
+    assert render_markdown(compose(checked.brief), project=project) == (
         "# Trump–Putin summit, Helsinki, 16 July 2018\n\nOwn template.\n")
-    assert render_html(checked.brief, project=project) == render_html(checked.brief)
+    printed = compose(checked.brief).for_print()
+    assert render_html(printed, project=project) == render_html(printed)
 
 
 def test_html_override_can_extend_the_builtin_and_replace_one_block(
@@ -413,8 +415,8 @@ def test_html_override_can_extend_the_builtin_and_replace_one_block(
     project = _project(tmp_path, "brief.html",
                        '{% extends "builtin/brief.html" %}'
                        '{% block legend %}<p class="legend">X-OWN-LEGEND</p>{% endblock %}')
-    html = render_html(checked.brief, project=project)
-    default = render_html(checked.brief)
+    html = render_html(compose(checked.brief).for_print(), project=project)
+    default = render_html(compose(checked.brief).for_print())
     assert "X-OWN-LEGEND" in html
     assert "Likelihood (ICD 203)" not in html
     assert "Likelihood (ICD 203)" in default
@@ -428,7 +430,7 @@ def test_html_override_reaches_the_pdf(tmp_path: Path) -> None:
     project = _project(tmp_path, "brief.html",
                        '{% extends "builtin/brief.html" %}'
                        '{% block legend %}<p class="legend">X-OWN-LEGEND</p>{% endblock %}')
-    made = pipeline.make(SHEET, formats=("pdf",), project=project)
+    made = pipeline.make(SHEET, BuildOptions(formats=("pdf",), project=project))
     assert "X-OWN-LEGEND" in pdf_text(made.files[f"{SLUG}.pdf"], tmp_path)
 
 
@@ -437,7 +439,7 @@ def test_misspelt_variable_is_bg502_naming_template_and_line(checked: pipeline.C
     project = _project(tmp_path, "brief.md",
                        "# {{ brief.title }}\n\nline three\n{{ brief.titel }}\n")
     with pytest.raises(BriefError) as caught:
-        render_markdown(checked.brief, project=project)
+        render_markdown(compose(checked.brief), project=project)
     (d,) = caught.value.diagnostics
     assert d.code == "BG502"
     assert Path(d.where.file) == project / "templates" / "brief.md"
@@ -451,7 +453,7 @@ def test_misspelt_variable_in_an_extending_block_names_the_override(
                        '{% extends "builtin/brief.html" %}\n'
                        "{% block legend %}\n{{ brief.legnd }}\n{% endblock %}\n")
     with pytest.raises(BriefError) as caught:
-        render_html(checked.brief, project=project)
+        render_html(compose(checked.brief).for_print(), project=project)
     (d,) = caught.value.diagnostics
     assert (d.code, Path(d.where.file), d.where.line) == (
         "BG502", project / "templates" / "brief.html", 3)
@@ -460,7 +462,7 @@ def test_misspelt_variable_in_an_extending_block_names_the_override(
 def test_template_syntax_error_is_bg501(checked: pipeline.Checked, tmp_path: Path) -> None:
     project = _project(tmp_path, "brief.md", "ok\n{% if brief.title %}\nnever closed\n")
     with pytest.raises(BriefError) as caught:
-        render_markdown(checked.brief, project=project)
+        render_markdown(compose(checked.brief), project=project)
     (d,) = caught.value.diagnostics
     assert d.code == "BG501"
     assert Path(d.where.file).name == "brief.md"
@@ -471,7 +473,7 @@ def test_template_error_fails_the_build_and_publishes_nothing(tmp_path: Path) ->
     """`make` only renders in memory; the build is what could leave files behind."""
     project = _project(tmp_path, "brief.html", "{{ brief.nosuch }}")
     report = pipeline.build([SHEET], tmp_path / "out",
-                            pipeline.BuildOptions(project=project, jobs=1))
+                            BuildOptions(project=project, jobs=1))
     assert not report.published
     assert [(sheet, [d.code for d in found]) for sheet, found in report.failed] == [
         (SHEET, ["BG502"])]
@@ -485,8 +487,8 @@ def test_a_key_facts_date_reaches_every_format(example_copy: Path) -> None:
     example_copy.write_text(text.replace(
         '  - id: F2\n', '  - id: F2\n    date: 2018-04\n', 1), encoding="utf-8")
     brief = pipeline.check(example_copy).brief
-    assert "April 2018" in render_markdown(brief)
-    assert "April 2018" in render_html(brief)
+    assert "April 2018" in render_markdown(compose(brief))
+    assert "April 2018" in render_html(compose(brief).for_print())
 
 
 def test_a_positions_stance_and_topic_lead_it_in_every_format(example_copy: Path) -> None:
@@ -520,7 +522,7 @@ def test_a_template_reaching_outside_is_bg504_at_its_own_line(checked: pipeline.
     project = _project(tmp_path, "brief.md", f"# {{{{ brief.title }}}}\n\n{line}\n")
     (project / "templates" / "passwd.md").symlink_to("/etc/passwd")
     with pytest.raises(BriefError) as caught:
-        render_markdown(checked.brief, project=project)
+        render_markdown(compose(checked.brief), project=project)
     (d,) = caught.value.diagnostics
     assert (d.code, Path(d.where.file), d.where.line) == (
         "BG504", project / "templates" / "brief.md", 3)
@@ -531,7 +533,7 @@ def test_a_missing_include_is_bg503_at_the_including_line(checked: pipeline.Chec
                                                           tmp_path: Path) -> None:
     project = _project(tmp_path, "brief.md", "# title\n{% include 'nosuch.md' %}\n")
     with pytest.raises(BriefError) as caught:
-        render_markdown(checked.brief, project=project)
+        render_markdown(compose(checked.brief), project=project)
     (d,) = caught.value.diagnostics
     assert (d.code, Path(d.where.file), d.where.line) == (
         "BG503", project / "templates" / "brief.md", 2)
@@ -546,7 +548,7 @@ def test_endless_template_recursion_is_bg505_at_its_line(checked: pipeline.Check
                                                          tmp_path: Path, text: str) -> None:
     project = _project(tmp_path, "brief.md", text)
     with pytest.raises(BriefError) as caught:
-        render_markdown(checked.brief, project=project)
+        render_markdown(compose(checked.brief), project=project)
     (d,) = caught.value.diagnostics
     assert (d.code, Path(d.where.file), d.where.line) == (
         "BG505", project / "templates" / "brief.md", 2)

@@ -13,6 +13,8 @@ import pytest
 from site_helpers import built_project, run_cli
 
 from briefgen import pipeline
+from briefgen.compose.compose import compose
+from briefgen.compose.entry import Entry
 from briefgen.render.pages import render_html
 from briefgen.site import pages as site
 from tests.conftest import EXAMPLE, ROOT
@@ -60,7 +62,7 @@ def test_index_links_come_in_one_order_whatever_the_slug() -> None:
     """Sorting by file name put 'sources.html' first for a slug after 's' (e.g. 'zapad-2021')."""
     for slug in ("alpha", "zapad-2021"):
         files = dict.fromkeys((f"{slug}.html", f"{slug}.md", f"{slug}.pdf", "sources.html"), 1000)
-        record = site.Entry(slug, "T", "E", "2021-09-10", "10 September 2021", "", "", "", "",
+        record = Entry(slug, "T", "E", "2021-09-10", "10 September 2021", "", "", "", "",
                             "", dict(sorted(files.items())))
         assert [label for label, _, _ in site.entry_links(record)] == [
             "HTML", "PDF", "MD", "Sources"]
@@ -75,7 +77,7 @@ def test_the_404_page_links_from_the_root_or_the_base_url(tmp_path: Path) -> Non
 
 
 def test_the_standalone_page_and_pdf_source_link_nothing_of_the_site() -> None:
-    html = render_html(pipeline.check(EXAMPLE / "facts.yaml").brief)
+    html = render_html(compose(pipeline.check(EXAMPLE / "facts.yaml").brief).for_print())
     assert "assets/" not in html
     assert "favicon" not in html
     assert 'class="excerpt"' not in html  # the PDF keeps its text: excerpts are site-only

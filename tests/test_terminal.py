@@ -143,7 +143,7 @@ def test_closed_pipe_does_not_stop_a_build(project: Path) -> None:
 
 def test_guarded_stderr_is_written_at_once() -> None:
     """A traceback printed by a server thread must be seen even if the process is killed."""
-    code = ("import os, sys\nfrom briefgen import terminal\nterminal.guard_pipes()\n"
+    code = ("import os, sys\nfrom briefgen.cli import terminal\nterminal.guard_pipes()\n"
             "print('line', file=sys.stderr)\nsys.stderr.write('partial')\nos._exit(3)\n")
     result = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True,
                             text=True, timeout=60, check=False)

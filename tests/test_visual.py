@@ -23,6 +23,7 @@ from shots import page_png
 from site_helpers import run_cli
 
 from briefgen import pipeline
+from briefgen.pipeline.options import BuildOptions
 from tests.conftest import EXAMPLE
 
 pytestmark = pytest.mark.slow
@@ -87,7 +88,7 @@ def _pdftoppm(pdf: bytes, tmp: Path) -> bytes:
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_pdf_looks_like_its_reference(paper: str, tmp_path: Path,
                                       request: pytest.FixtureRequest) -> None:
-    built = pipeline.make(EXAMPLE / "facts.yaml", formats=("pdf",), paper=paper)
+    built = pipeline.make(EXAMPLE / "facts.yaml", BuildOptions(formats=("pdf",), paper=paper))
     png = _pdftoppm(built.files[f"{SLUG}.pdf"], tmp_path)
     check_render(png, f"pdf-{paper.lower()}.png", request)
 

@@ -260,11 +260,9 @@ def build(
     signal.signal(signal.SIGTERM, _terminate)  # clean up the staging folder on `kill`
     with reporting():
         given = project(output=out, paper=paper, base_url=base_url, jobs=jobs, strict=strict)
-        options = _build_options(
+        options = pipeline.BuildOptions.from_settings(
             given,
             formats=chosen,
-            strict=given.strict,
-            base_url=given.base_url,
             force=force,
             keep_going=keep_going,
             wait=wait,
@@ -306,11 +304,12 @@ def serve(out: Path | None, host: str, port: int, paper: str | None) -> None:
     Example:
         briefgen serve --port 8080    # then open http://127.0.0.1:8080/
     """
+    from briefgen import pipeline
     from briefgen.preview import watch as preview
 
     with reporting():
         found = project(output=out, paper=paper)
-    options = _build_options(found, keep_going=True, wait=True)
+    options = pipeline.BuildOptions.from_settings(found, keep_going=True, wait=True)
     signal.signal(signal.SIGTERM, _stop)  # `kill` stops the preview as Ctrl-C does
     with reporting():
         try:
@@ -346,23 +345,6 @@ def doctor() -> None:
             click.echo(f"     fix: {f.fix}")
     if not all(f.ok for f in findings):
         raise SystemExit(1)
-
-
-def _build_options(found: Settings, **how: Any) -> Any:
-    """The build options the project's settings give (paper, jobs, organisation, defaults),
-    plus HOW this command builds."""
-    from briefgen import pipeline
-    from briefgen.pipeline import workers
-
-    return pipeline.BuildOptions(
-        paper=found.paper,
-        project=found.root,
-        jobs=found.jobs or workers.default_jobs(),
-        organisation=found.organisation,
-        marking=found.marking,
-        audience=found.audience,
-        **how,
-    )
 
 
 def _report_built(built: Any) -> None:

@@ -17,13 +17,28 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Generic, TypeVar
 
 from briefgen.errors import BriefError, Diagnostic
 
 _PR_SET_PDEATHSIG = 1
-Outcome = tuple[Path, Any]  # (sheet, Built) or (sheet, tuple of Diagnostics)
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[R]):
+    """One sheet's result: what the task returned, or the diagnostics it failed with."""
+
+    sheet: Path
+    result: R | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        """True when the task raised a BriefError instead of returning."""
+        return self.result is None
 
 
 def default_jobs() -> int:
@@ -48,36 +63,34 @@ BUILD_MODULES = (
 
 
 def run(
-    task: Callable[..., Any],
+    task: Callable[[Path], R],
     sheets: list[Path],
     *,
     jobs: int,
-    options: dict[str, Any],
     preload: tuple[str, ...] = BUILD_MODULES,
     minimum: int = 2,
-) -> Iterator[Outcome]:
-    """Yield (sheet, result) for every sheet, in order; errors become diagnostics.
+) -> Iterator[Outcome[R]]:
+    """Yield an Outcome for every sheet, in order; a BriefError becomes its diagnostics.
+
+    TASK must pickle (a module-level function, or a functools.partial of one).
 
     Runs in this process when JOBS is 1 or there are fewer than MINIMUM sheets (starting
     workers costs more than a few cheap tasks); PRELOAD is imported once for all workers.
     """
     if jobs <= 1 or len(sheets) < max(2, minimum):
         for sheet in sheets:
-            yield sheet, _call(task, sheet, options)
+            yield _call(task, sheet)
         return
     context = multiprocessing.get_context("forkserver")
     # Import once in the fork server, not once per worker: each worker starts warm. Pango
     # and the fonts are set up after the fork, in the worker (sharing them is unsafe).
-    context.set_forkserver_preload(["briefgen.pipeline", *preload])
+    context.set_forkserver_preload(["briefgen.pipeline.making", *preload])
     workers = min(jobs, len(sheets))
     chunk = max(1, min(8, len(sheets) // (workers * 8)))
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_watch, initargs=(os.getpid(),)
     ) as pool:
-        results = pool.map(
-            _call, [task] * len(sheets), sheets, [options] * len(sheets), chunksize=chunk
-        )
-        yield from zip(sheets, results, strict=True)
+        yield from pool.map(_call, [task] * len(sheets), sheets, chunksize=chunk)
 
 
 def _watch(main: int) -> None:
@@ -119,13 +132,8 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _call(task: Callable[..., Any], sheet: Path, options: dict[str, Any]) -> Any:
+def _call(task: Callable[[Path], R], sheet: Path) -> Outcome[R]:
     try:
-        return task(sheet, **options)
+        return Outcome(sheet, task(sheet))
     except BriefError as error:
-        return tuple(error.diagnostics)
-
-
-def failed(result: Any) -> bool:
-    """True when RESULT is a tuple of diagnostics rather than a built briefing."""
-    return isinstance(result, tuple) and all(isinstance(d, Diagnostic) for d in result)
+        return Outcome(sheet, diagnostics=tuple(error.diagnostics))

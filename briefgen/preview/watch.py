@@ -25,7 +25,8 @@ from briefgen.preview.server import start
 from briefgen.preview.state import EVERY, State
 
 if TYPE_CHECKING:
-    from briefgen.pipeline import BuildOptions
+    from briefgen.compose.entry import Entry
+    from briefgen.pipeline.options import BuildOptions
 
 _EDITOR_TEMP = re.compile(r"(\.sw[a-p]|\.swpx|~|\.tmp|\.bak)$|^(\.#|#.*#$|4913$)")
 
@@ -155,7 +156,7 @@ def _show(
     report: Callable[[str], None],
     *,
     every: bool = False,
-) -> list[dict[str, object]]:
+) -> list[Entry]:
     """Phase 1: check SHEETS and show their pages from memory; tell their open pages.
     The index entries of those shown."""
     from briefgen import pipeline
@@ -180,12 +181,12 @@ def _show(
     return entries
 
 
-def _site_pages(entries: list[dict[str, object]], options: BuildOptions) -> dict[str, bytes]:
-    """The index and feed of the briefings shown (their PDFs not yet made)."""
-    from briefgen.site import pages as site
+def _site_pages(entries: list[Entry], options: BuildOptions) -> dict[str, bytes]:
+    """The index and feed of the briefings shown (their PDFs not yet made), made by the
+    same code as the build's."""
+    from briefgen.pipeline.building import shared_pages
 
-    found = [site.Entry(**e) for e in entries]  # type: ignore[arg-type]
-    return site.plan(found, base_url=options.base_url, project=options.project)
+    return shared_pages(entries, options)
 
 
 def _publish(

@@ -13,14 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
-from typing import Any
 
-from briefgen import __version__
+from briefgen.compose.entry import Entry
+from briefgen.publish.keys import input_key, sheet_inputs
+from briefgen.publish.keys import settings_key as settings_key
 from briefgen.publish.stage import MARKER
-from briefgen.verify.sources import read_bounded
 
 NAME = ".briefgen-manifest.json"
 VERSION = 2  # a manifest of another version is ignored: everything is rebuilt once
@@ -32,7 +32,7 @@ class Record:
 
     key: str
     slug: str
-    entry: dict[str, Any]  # site.Entry.as_dict(); its "files" maps file name → size
+    entry: Entry  # its "files" maps file name → size
     inputs: dict[str, str] = field(default_factory=dict)  # facts.yaml and sources → sha256
     # what `build` compares to say what changed (changes.py); None in older manifests
     sections: dict[str, dict[str, str]] | None = None  # section → item id → digest
@@ -41,7 +41,7 @@ class Record:
     @property
     def files(self) -> tuple[str, ...]:
         """The briefing's published paths, relative to the site folder."""
-        return tuple(f"{self.slug}/{name}" for name in self.entry.get("files", {}))
+        return tuple(f"{self.slug}/{name}" for name in self.entry.files)
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def plan(
         (project or Path()) / n for n in others if set(old.briefings[n].files) & set(damage)
     ]
     names = {sheet: name_of(sheet, project) for sheet in sheets}
-    inputs = {sheet: sheet_inputs(sheet, old.briefings.get(names[sheet])) for sheet in sheets}
+    inputs = {sheet: sheet_inputs(sheet, _recorded(old, names[sheet])) for sheet in sheets}
     keys = {sheet: input_key(settings, inputs[sheet]) for sheet in sheets}
     rebuild, keep, carry, up_to_date = _compare(
         old,
@@ -103,6 +103,60 @@ def plan(
         force=force or old.settings != settings,
     )
     return Plan(old, settings, names, keys, inputs, rebuild, keep, carry, damage, up_to_date)
+
+
+def _recorded(old: Manifest, name: str) -> dict[str, str] | None:
+    record = old.briefings.get(name)
+    return record.inputs if record is not None else None
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """What a rebuilt briefing adds to its record: slug, entry, item digests, page fill."""
+
+    slug: str
+    entry: Entry
+    sections: dict[str, dict[str, str]] | None = None
+    fill: float | None = None
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The new manifest's records, and which published files carry over untouched."""
+
+    records: dict[str, Record]
+    keep: tuple[tuple[str, str], ...]  # (published path, its recorded sha256)
+    healed: tuple[str, ...]  # damaged files that this build restores
+    unhealed: tuple[str, ...]  # damaged files of failed briefings: never re-published
+
+
+def merge(plan: Plan, built: dict[Path, Fresh], failed: Iterable[Path]) -> Merged:
+    """The records after a build: kept and carried ones, the last good record of each FAILED
+    sheet (--keep-going), and a new record for each BUILT one; a damaged file of a failed
+    briefing cannot be rebuilt, so it is left out rather than published again."""
+    old, names = plan.old, plan.names
+    records = {names[s]: r for s, r in plan.keep.items()} | plan.carry
+    last_good = {names[s]: r for s in failed if (r := old.briefings.get(names[s]))}
+    records |= last_good
+    keep: list[tuple[str, str]] = []
+    unhealed: list[str] = []
+    for name, record in records.items():
+        for rel in record.files:
+            if name in last_good and rel in plan.damaged:
+                unhealed.append(rel)
+            else:
+                keep.append((rel, old.files.get(rel, "")))
+    records |= {
+        names[s]: Record(plan.keys[s], f.slug, f.entry, plan.inputs[s], f.sections, f.fill)
+        for s, f in built.items()
+    }
+    healed = tuple(rel for rel in plan.damaged if rel not in unhealed)
+    return Merged(records, tuple(keep), healed, tuple(unhealed))
+
+
+def written(plan: Plan, records: dict[str, Record], files: dict[str, str]) -> bytes:
+    """The new manifest's bytes: the plan's settings key, RECORDS and the published FILES."""
+    return dumps(Manifest(plan.settings, records, files))
 
 
 def name_of(sheet: Path, project: Path | None) -> str:
@@ -143,7 +197,7 @@ def read(out: Path) -> Manifest:
             name: Record(
                 str(r["key"]),
                 str(r["slug"]),
-                dict(r["entry"]),
+                Entry.from_dict(r["entry"]),
                 {str(k): str(v) for k, v in r.get("inputs", {}).items()},
                 _sections(r.get("sections")),
                 float(r["fill"]) if isinstance(r.get("fill"), (int, float)) else None,
@@ -162,7 +216,7 @@ def dumps(manifest: Manifest) -> bytes:
         "briefgen": VERSION,
         "settings": manifest.settings,
         "briefings": {
-            name: {"key": r.key, "slug": r.slug, "entry": r.entry, "inputs": r.inputs}
+            name: {"key": r.key, "slug": r.slug, "entry": r.entry.as_dict(), "inputs": r.inputs}
             | ({"sections": r.sections} if r.sections is not None else {})
             | ({"fill": r.fill} if r.fill is not None else {})
             for name, r in sorted(manifest.briefings.items())
@@ -219,88 +273,6 @@ def _compare(
     return tuple(rebuild), keep, carry, up_to_date
 
 
-CODE = Path(__file__).resolve().parent.parent  # the briefgen package, every subpackage in it
-
-
-def settings_key(*, template_dirs: list[Path], **settings: object) -> str:
-    """Hash of everything that affects every briefing: settings, templates, versions, and
-    briefgen's own code (a `git pull` that changes rendering must not leave cron saying
-    "up to date" while the version number stays the same)."""
-    digest = hashlib.sha256()
-    versions = {
-        "briefgen": __version__,
-        "weasyprint": _version("weasyprint"),
-        "pydyf": _version("pydyf"),
-        "fonttools": _version("fonttools"),
-        "jinja2": _version("jinja2"),
-        "markdown-it-py": _version("markdown-it-py"),
-    }
-    digest.update(json.dumps([versions, settings], sort_keys=True, default=str).encode())
-    for module in sorted(CODE.rglob("*.py")):
-        name = module.relative_to(CODE).as_posix()
-        digest.update(name.encode() + b"\0" + read_bounded_or_why(module) + b"\0")
-    for folder in template_dirs:
-        _hash_tree(digest, folder)
-    return digest.hexdigest()
-
-
-def sheet_inputs(sheet: Path, known: Record | None = None) -> dict[str, str]:
-    """The sha256 of each of a briefing's input files: facts.yaml, then the stored files its
-    sources name (by the names the sheet uses).
-
-    Why KNOWN: when facts.yaml hashes as it did at the last build (its record says so), the
-    sheet names the same source files, so they are taken from the record instead of loading
-    the YAML again: a rebuild with nothing changed stays a matter of hashing files.
-    """
-    raw = read_bounded_or_why(sheet)
-    facts = hashlib.sha256(raw).hexdigest()
-    if known is not None and known.inputs.get(sheet.name) == facts:
-        names = [n for n in known.inputs if n != sheet.name]
-    else:
-        names = _source_files(raw, sheet)
-    found = {sheet.name: facts}
-    folder = sheet.parent.resolve()
-    for name in names:
-        try:
-            path = (folder / name).resolve()
-        except (OSError, ValueError):
-            continue  # not a usable name: `check` says so, the key need not
-        if path.is_relative_to(folder) and name != sheet.name:
-            found[name] = hashlib.sha256(read_bounded_or_why(path)).hexdigest()
-    return found
-
-
-def input_key(settings: str, inputs: dict[str, str]) -> str:
-    """Hash of one briefing's inputs: the settings key and every input file's hash."""
-    return hashlib.sha256(
-        json.dumps([settings, sorted(inputs.items())], ensure_ascii=True).encode()
-    ).hexdigest()
-
-
-def _source_files(raw: bytes, sheet: Path) -> list[str]:
-    """The `file:` of every source in the sheet, or none when it does not load."""
-    from briefgen.errors import BriefError
-    from briefgen.sheet.load import load_bytes
-
-    try:
-        data, _ = load_bytes(raw, str(sheet))
-    except BriefError:
-        return []
-    sources = data.get("sources") if isinstance(data, dict) else None
-    found = [s.get("file") for s in sources or [] if isinstance(s, dict)]
-    return sorted({f for f in found if isinstance(f, str)})
-
-
-def read_bounded_or_why(path: Path) -> bytes:
-    """PATH's first bytes (bounded, see `sourcefiles.read_bounded`), or a marker naming why
-    it cannot be read: a FIFO or device named as a source must not hang the key."""
-    try:
-        raw = read_bounded(path)
-    except OSError as error:
-        return f"\0unreadable: {error.errno}".encode()
-    return b"\0not a regular file" if raw is None else raw
-
-
 def _file_hash(path: Path) -> str:
     try:
         if path.is_symlink() or not path.is_file():
@@ -308,24 +280,3 @@ def _file_hash(path: Path) -> str:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return ""
-
-
-def _hash_tree(digest: Any, folder: Path) -> None:
-    """Hash FOLDER's files in a fixed order. Dotfiles and dot-folders are skipped (an editor's
-    lock or swap file is not a template), and each file is read bounded: a FIFO, device or
-    dangling link hashes as a marker instead of hanging or crashing the up-to-date check."""
-    if not folder.is_dir():
-        return
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
-        for name in sorted(f for f in files if not f.startswith(".")):
-            path = Path(root, name)
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(read_bounded_or_why(path))
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "?"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,9 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from briefgen.assets import builtin_templates, template_dirs
-from briefgen.compose.page import Item, Linker, View, in_page, make_view
+from briefgen.compose.page import Item, Page
 from briefgen.errors import BriefError, Diagnostic, Location
-from briefgen.schema.model import Brief
-from briefgen.sheet.load import Path_
 from briefgen.verify import mentions
-from briefgen.verify.provenance import Found
 
 # Unicode's invisible format characters (category Cf, as of Unicode 15) but ZWNJ and ZWJ,
 # which shape scripts and emoji: bidi controls, U+200B, U+2060, U+FEFF, tags…
@@ -42,55 +39,17 @@ _TAG = re.compile(r"(<[^>]*>)")
 _MD_MENTION = re.compile(r"\\\[[A-Za-z][\w,\s-]*\\\](?!\()")  # `[S1]` after md_text: `\[S1\]`
 
 
-def render_html(
-    brief: Brief,
-    *,
-    project: Path | None = None,
-    paper: str = "A4",
-    evidence: Mapping[Path_, Found] | None = None,
-    link: Linker = in_page,
-    nav: tuple[tuple[str, str], ...] = (),
-    canonical: str = "",
-    organisation: str = "",
-) -> str:
-    """The one HTML document that serves as web page and PDF source.
-
-    LINK sets where citations point (from EVIDENCE, where each excerpt was found); NAV and
-    CANONICAL are the site page's (the PDF has none).
-    """
-    view = make_view(
-        brief,
-        paper=paper,
-        evidence=evidence,
-        link=link,
-        nav=nav,
-        canonical=canonical,
-        organisation=organisation,
-    )
-    return _render("brief.html", view, project, html=True)
+def render_html(page: Page, *, project: Path | None = None) -> str:
+    """The one HTML document that serves as web page and, as `page.for_print()`, as the
+    PDF's source: the site page links each citation to its paragraph on the sources page
+    and carries the site's navigation; the printed one links to its own source list."""
+    return _render("brief.html", page, project, html=True)
 
 
-def render_markdown(
-    brief: Brief,
-    *,
-    project: Path | None = None,
-    organisation: str = "",
-    evidence: Mapping[Path_, Found] | None = None,
-    link: Linker | None = None,
-) -> str:
-    """The Markdown briefing (reads as plain text, renders on GitHub).
-
-    With LINK, each citation links where LINK says (the site: the sources page's
-    paragraph); without, citations are plain text.
-    """
-    view = make_view(
-        brief, evidence=evidence, link=link or _unlinked, organisation=organisation
-    )
-    return _render("brief.md", view, project, html=False)
-
-
-def _unlinked(_source: str, _found: Found | None) -> str:
-    return ""
+def render_markdown(page: Page, *, project: Path | None = None) -> str:
+    """The Markdown briefing (reads as plain text, renders on GitHub); each citation links
+    to its paragraph on the sources page, as on the site."""
+    return _render("brief.md", page, project, html=False)
 
 
 def render_template(name: str, project: Path | None = None, **context: Any) -> str:
@@ -122,7 +81,7 @@ def _dirs(project: Path | None) -> tuple[str, ...]:
 
 
 def _render(
-    name: str, view: View | None, project: Path | None, *, html: bool, **context: Any
+    name: str, view: Page | None, project: Path | None, *, html: bool, **context: Any
 ) -> str:
     env = _environment(html, _dirs(project))
     try:
@@ -243,7 +202,7 @@ def _environment(html: bool, dirs: tuple[str, ...]) -> jinja2.Environment:
 def _numbers(context: jinja2.runtime.Context) -> dict[str, int]:
     """The reader's source numbers of the page being rendered (none on the site's pages)."""
     view = context.get("brief")
-    return {sid: c.n for sid, c in view.mentions.items()} if isinstance(view, View) else {}
+    return {sid: c.n for sid, c in view.mentions.items()} if isinstance(view, Page) else {}
 
 
 @jinja2.pass_context
@@ -251,7 +210,7 @@ def _inline_md(context: jinja2.runtime.Context, text: str) -> Markup:
     """inline_md, with each `[S1]` as the reader's number linked like a citation."""
     view = context.get("brief")
     html = str(inline_md(text))
-    if not isinstance(view, View):
+    if not isinstance(view, Page):
         return Markup(html)
     found = view.mentions
 

@@ -10,11 +10,14 @@ Each kind's subject sits under the key of the same name (`kind: issue` → `issu
 from __future__ import annotations
 
 import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from briefgen.schema.scalars import Closed, Date, Id, Line, Slug, Words
+from briefgen.schema.wording import format_date, join, present
 
 KINDS = ("event", "issue", "country", "organization")
 KIND_LABELS = {  # what the masthead calls each kind
@@ -104,8 +107,26 @@ class Handling(Closed):
     caveats: list[Line] = Field(default_factory=list, max_length=5)
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What a brief is about, as the page and the site's index show it, whatever its kind.
+
+    DATE and PLACE are what the index sorts and filters by; HEADER is the line under the
+    title (only what the kind has); KEYWORDS go to the HTML and PDF metadata.
+    """
+
+    date: str
+    place: str
+    header: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+
 class _Header(Closed):
-    """What every kind of brief says about itself."""
+    """What every kind of brief says about itself.
+
+    Each kind answers `subject` for itself: adding a kind is one model here, its row in
+    MODELS and KIND_LABELS, and its templates; no other module asks which kind it has.
+    """
 
     id: Slug
     title: Annotated[Line, Words(12)]
@@ -116,12 +137,34 @@ class _Header(Closed):
     handling: Handling = Field(default_factory=Handling)
     language: Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
 
+    def subject(self, names: Mapping[str, str]) -> Subject:
+        """The subject of this brief; NAMES maps actor ids to the names printed for them."""
+        raise NotImplementedError
+
 
 class EventBriefing(_Header):
     """A brief about an event: a summit, a meeting, a visit, an election."""
 
     kind: Literal["event"] = Field("event", description="No kind means event.")
     event: Event
+
+    def subject(self, names: Mapping[str, str]) -> Subject:
+        """An event's start date and country (or city); its dates, place and participants."""
+        e, where = self.event, self.event.location
+        when = format_date(e.start_date)
+        if e.end_date:
+            when += f" – {format_date(e.end_date)}"
+        if e.date_note:
+            when += f" ({e.date_note.rstrip('.')})"
+        place = join(where.venue or "", where.city or "", where.country or "")
+        keywords = (
+            e.name,
+            *([e.type] if e.type != "other" else []),
+            *(names[p] for p in e.participants if p in names),
+            *([where.country_code] if where.country_code else []),
+        )
+        header = present(f"Event: {e.name}", when, place)
+        return Subject(e.start_date, where.country or where.city or "", header, keywords)
 
 
 class IssueBriefing(_Header):
@@ -130,6 +173,14 @@ class IssueBriefing(_Header):
     kind: Literal["issue"]
     issue: Issue
 
+    def subject(self, names: Mapping[str, str]) -> Subject:
+        """An issue has no date or place of its own: the information cut-off, no place."""
+        i = self.issue
+        involved = tuple(names.get(x, x) for x in i.involved)
+        since = f"since {format_date(i.since)}" if i.since else ""
+        header = present(f"Issue: {i.name}", join(*involved), since)
+        return Subject(self.prepared.as_of or self.prepared.date, "", header, (i.name, *involved))
+
 
 class CountryBriefing(_Header):
     """A profile of a country as of a date."""
@@ -137,12 +188,31 @@ class CountryBriefing(_Header):
     kind: Literal["country"]
     country: Country
 
+    def subject(self, _names: Mapping[str, str]) -> Subject:
+        """A country profile: its as-of date and the country."""
+        c = self.country
+        code = f" ({c.code})" if c.code else ""
+        header = present(f"Country profile: {c.name}{code}", f"as of {format_date(c.as_of)}")
+        return Subject(c.as_of, c.name, header, (c.name, *([c.code] if c.code else [])))
+
 
 class OrganizationBriefing(_Header):
     """A profile of an organisation as of a date."""
 
     kind: Literal["organization"]
     organization: Organization
+
+    def subject(self, _names: Mapping[str, str]) -> Subject:
+        """An organisation profile: its as-of date and its headquarters."""
+        o = self.organization
+        acronym = f" ({o.acronym})" if o.acronym else ""
+        header = present(
+            f"Organisation profile: {o.name}{acronym}",
+            o.headquarters or "",
+            f"as of {format_date(o.as_of)}",
+        )
+        keywords = (o.name, *([o.acronym] if o.acronym else []))
+        return Subject(o.as_of, o.headquarters or "", header, keywords)
 
 
 MODELS: dict[str, type[_Header]] = {

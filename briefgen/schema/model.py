@@ -17,6 +17,7 @@ from pydantic import Field, model_validator
 
 from briefgen.schema.kinds import Briefing
 from briefgen.schema.scalars import Closed, Date, Id, Line, MaybeDate, Text, Url, Words
+from briefgen.schema.wording import UNKNOWN as UNKNOWN
 
 SCHEMA_VERSION = "1"
 
@@ -29,7 +30,6 @@ LIKELIHOOD = {  # ICD 203 row 1 terms and ranges (briefing-format.md §4.1)
     "very-likely": ("very likely", "80–95%"),
     "almost-certain": ("almost certain", "95–99%"),
 }
-UNKNOWN = "unknown"
 # The briefing's cited sections, in page order (briefing-format.md §2.2).
 SECTIONS = ("bottom_line", "key_facts", "agenda", "obstacles", "positions", "assessments", "watch")
 

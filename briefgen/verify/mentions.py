@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator
 from pydantic import BaseModel
 
 from briefgen.errors import Diagnostic
+from briefgen.schema.cites import numbering as numbering
 from briefgen.schema.model import Brief
 from briefgen.sheet.load import Path_, SourceMap, dotted
-from briefgen.verify.provenance import cites
 
 _ID = r"[A-Za-z][A-Za-z0-9_-]*"
 # `[S1]` or `[S1, S2]`, not followed by `(`: `[text](url)` is a Markdown link.
@@ -26,19 +26,6 @@ MENTION = re.compile(rf"\[({_ID}(?:,\s*{_ID})*)\](?!\()")
 # Fields that hold ids, references, verbatim passages or file data: never prose.
 _NOT_PROSE = {"id", "actor", "source", "excerpt", "quote", "file", "sha256", "url", "judgment"}
 _REFERENCE_LISTS = {"cite", "participants", "raised_by", "parties", "signals"}
-
-
-def numbering(brief: Brief) -> dict[str, int]:
-    """Source id → the reader's number: order of first citation, then uncited ones in order."""
-    order: dict[str, int] = {}
-    ids = [i for i in (getattr(s, "id", None) for s in brief.sources) if i is not None]
-    for _, ref in cites(brief):
-        sid = ref if isinstance(ref, str) else getattr(ref, "source", None)
-        if isinstance(sid, str) and sid in ids:
-            order.setdefault(sid, len(order) + 1)
-    for sid in ids:
-        order.setdefault(sid, len(order) + 1)
-    return order
 
 
 def resolve(text: str, numbers: dict[str, int], show: Callable[[list[str]], str]) -> str:

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from briefgen.errors import Diagnostic, Location
-from briefgen.schema.model import SECTIONS, Brief, Excerpt
+from briefgen.schema.cites import cites as cites
+from briefgen.schema.model import Brief, Excerpt
 from briefgen.sheet.load import Path_, SourceMap, dotted
 from briefgen.verify.passages import Hit, closest, find, fold, whole_words, word_spans
 from briefgen.verify.sources import StoredText
@@ -79,16 +80,6 @@ def verify(
         else:
             found.append(result)
     return Verified([*_files(brief, where, stored), *found], evidence)
-
-
-def cites(brief: Brief) -> Iterator[tuple[Path_, str | Excerpt]]:
-    """Every cite entry of the sheet with its document path, in document order."""
-    for section in SECTIONS:
-        value = getattr(brief, section)
-        for i, item in enumerate(value if isinstance(value, list) else [value]):
-            base: Path_ = (section, i) if isinstance(value, list) else (section,)
-            for j, ref in enumerate(item.cite):
-                yield (*base, "cite", j), ref
 
 
 def _files(brief: Brief, where: SourceMap, stored: dict[str, StoredText]) -> Iterator[Diagnostic]:

@@ -1,0 +1,281 @@
+"""Stage 4, compose: a checked Brief and its evidence → the one Page every output renders.
+
+Why one step: the reader's numbering, the citations with the paragraph each excerpt was
+found in, the sources page's highlights, the index and feed entry and the what-changed
+digests are all decided here, once per sheet and edition; the renderers only format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from briefgen.compose import phrases
+from briefgen.compose.entry import Entry
+from briefgen.compose.page import Cite, Item, Page
+from briefgen.compose.sources import source_entries, source_texts
+from briefgen.schema.cites import BOTTOM_LINE, numbering
+from briefgen.schema.kinds import KIND_LABELS
+from briefgen.schema.model import LIKELIHOOD, Actor, Assessment, Brief, Excerpt, Position
+from briefgen.schema.vocabulary import FORMATS, PAPERS, page_file, page_url, sources_link
+from briefgen.sheet.load import Path_
+from briefgen.site.changes import digests
+from briefgen.verify.mentions import as_numbers
+from briefgen.verify.provenance import Found
+from briefgen.verify.sources import StoredText
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What one edition of every page shares: the project's settings that reach the page.
+
+    The sheet wins over these: its render.paper over PAPER, its handling classification and
+    audience over MARKING and AUDIENCE (briefgen.toml's defaults for sheets that set none).
+    """
+
+    paper: str = PAPERS[0]
+    organisation: str = ""
+    base_url: str | None = None
+    formats: tuple[str, ...] = FORMATS
+    marking: str | None = None
+    audience: str | None = None
+
+
+def compose(
+    brief: Brief,
+    edition: Edition = Edition(),
+    *,
+    evidence: Mapping[Path_, Found] | None = None,
+    stored: Mapping[str, StoredText] | None = None,
+) -> Page:
+    """The page of BRIEF in EDITION. EVIDENCE is where `check` found each quote and excerpt
+    (by document path); STORED the source texts the sources page shows."""
+    brief = _with_defaults(brief, edition)
+    numbers = numbering(brief)
+    found = evidence or {}
+    b = brief.briefing
+    slug = b.id
+
+    def marks(refs: list[str | Excerpt], *base: str | int) -> tuple[Cite, ...]:
+        seen: dict[str, Cite] = {}
+        for j, r in enumerate(refs):
+            sid, excerpt = (r, "") if isinstance(r, str) else (r.source, r.excerpt)
+            locator = "" if isinstance(r, str) else r.locator or ""
+            if sid in numbers and sid not in seen:
+                where = found.get((*base, "cite", j))
+                href = sources_link(sid, where.paragraph if where else None)
+                seen[sid] = Cite(numbers[sid], sid, excerpt, href, where, locator)
+        return tuple(sorted(seen.values(), key=lambda c: c.n))
+
+    return Page(
+        id=slug,
+        lang=b.language,
+        title=b.title,
+        subtitle=b.subtitle or "",
+        marking=" // ".join(
+            [
+                b.handling.classification,
+                *([f"TLP:{b.handling.tlp}"] if b.handling.tlp else []),
+                *b.handling.caveats,
+            ]
+        ),
+        meta=phrases.meta(brief),
+        paper=brief.render.paper or edition.paper,
+        author=b.prepared.by or "",
+        created=b.prepared.date,
+        keywords=", ".join(phrases.keywords(brief)),
+        bottom_line=Item(
+            BOTTOM_LINE, brief.bottom_line.text, marks(brief.bottom_line.cite, "bottom_line")
+        ),
+        sections=_sections(brief, marks),
+        sources=source_entries(brief, numbers),
+        gaps=tuple(brief.gaps),
+        legend=_legend(brief),
+        nav=_nav(slug, edition.formats),
+        canonical=page_url(edition.base_url, slug, "html") if edition.base_url else "",
+        organisation=edition.organisation,
+        dated=phrases.format_date(b.prepared.date),
+        mentions={sid: Cite(n, sid, href=sources_link(sid)) for sid, n in numbers.items()},
+        kind=b.kind,
+        kind_label=KIND_LABELS[b.kind],
+        texts=source_texts(brief, numbers, found, stored or {}),
+        entry=_entry(brief, numbers),
+        digests=digests(brief),
+    )
+
+
+def _with_defaults(brief: Brief, edition: Edition) -> Brief:
+    """BRIEF with the project's default marking and audience where the sheet sets none:
+    the sheet always wins over briefgen.toml."""
+    b = brief.briefing
+    update: dict[str, object] = {}
+    if edition.marking and "classification" not in b.handling.model_fields_set:
+        update["handling"] = b.handling.model_copy(update={"classification": edition.marking})
+    if edition.audience and b.audience is None:
+        update["audience"] = edition.audience
+    if not update:
+        return brief
+    return brief.model_copy(update={"briefing": b.model_copy(update=update)})
+
+
+Marks = Callable[..., tuple[Cite, ...]]  # a cite list and its path → the item's markers
+
+
+def _sections(brief: Brief, marks: Marks) -> dict[str, tuple[Item, ...]]:
+    """Every list section of the page, as items in sheet order."""
+    actors = {a.id: a for a in brief.actors}
+    topics = {a.id: a.topic for a in brief.agenda}
+    join, format_date, credibility = phrases.join, phrases.format_date, phrases.credibility
+
+    def names(ids: list[str]) -> str:
+        return ", ".join(actors[i].name if i in actors else i for i in ids)
+
+    return {
+        "key_facts": tuple(
+            Item(
+                f.id,
+                f.text,
+                marks(f.cite, "key_facts", i),
+                note=join(format_date(f.date), credibility(f.credibility)),
+            )
+            for i, f in enumerate(brief.key_facts)
+        ),
+        "agenda": tuple(
+            Item(
+                a.id,
+                a.detail or "",
+                marks(a.cite, "agenda", i),
+                lead=a.topic,
+                note=join(f"per {names(a.raised_by)}" if a.raised_by else "", a.status),
+            )
+            for i, a in enumerate(brief.agenda)
+        ),
+        "obstacles": tuple(
+            Item(
+                o.id,
+                o.issue,
+                marks(o.cite, "obstacles", i),
+                note=join(
+                    o.detail or "",
+                    names(o.parties),
+                    f"since {format_date(o.since)}" if o.since else "",
+                ),
+            )
+            for i, o in enumerate(brief.obstacles)
+        ),
+        "positions": tuple(
+            _position(p, actors, topics, marks(p.cite, "positions", i))
+            for i, p in enumerate(brief.positions)
+        ),
+        "assessments": tuple(
+            _assessment(a, marks(a.cite, "assessments", i)) for i, a in enumerate(brief.assessments)
+        ),
+        "watch": tuple(
+            Item(
+                w.id,
+                w.indicator,
+                marks(w.cite, "watch", i),
+                note=f"would {'raise or lower' if w.direction == 'either' else w.direction[:-1]} "
+                f"{', '.join(w.signals)}" + (f" · by {format_date(w.by)}" if w.by else ""),
+            )
+            for i, w in enumerate(brief.watch)
+        ),
+    }
+
+
+def _position(
+    p: Position, actors: dict[str, Actor], topics: dict[str, str], marks: tuple[Cite, ...]
+) -> Item:
+    join = phrases.join
+    actor = actors.get(p.actor)
+    name = actor.name if actor else p.actor
+    role = join(actor.role or "", actor.affiliation or "") if actor else ""
+    said = join(
+        p.venue or "",
+        phrases.format_date(p.said_on),
+        f"via {p.via}" if p.via else "",
+        phrases.credibility(p.credibility),
+    )
+    extra = ([f"— “{p.quote}”"] if p.quote else []) + ([f"({said})"] if said else [])
+    topic = topics.get(p.on, p.on) if p.on else ""
+    label = " ".join(x for x in (p.stance or "", f"on {topic}" if topic else "") if x)
+    classes = " ".join(
+        [
+            *([f"stance-{p.stance}"] if p.stance else []),
+            *([f"actor-{actor.type}"] if actor and actor.type else []),
+        ]
+    )
+    return Item(
+        p.id,
+        p.summary,
+        marks,
+        lead=name,
+        note=role,
+        extra=tuple(extra),
+        label=label[:1].upper() + label[1:],
+        classes=classes,
+    )
+
+
+def _assessment(a: Assessment, marks: tuple[Cite, ...]) -> Item:
+    statement = a.statement
+    if a.likelihood != "not-assessed":
+        term, span = LIKELIHOOD[a.likelihood]
+        m = re.search(rf"\b{re.escape(term)}\b", statement, re.IGNORECASE)
+        statement = (
+            f"{statement[: m.end()]} ({span}){statement[m.end() :]}"
+            if m
+            else f"{statement} ({term}, {span})"
+        )
+    extra = (
+        *(f"Assumes: {x}" for x in a.assumptions),
+        *(f"Alternative: {x}" for x in a.alternatives),
+        *([f"Horizon: {a.horizon}"] if a.horizon else []),
+    )
+    note = ("High impact. " if a.high_impact else "") + (
+        f"{a.confidence.capitalize()} confidence: {a.basis.rstrip('.')}."
+    )
+    return Item(a.id, statement, marks, note=note, extra=extra)
+
+
+def _legend(brief: Brief) -> str:
+    if not brief.assessments:
+        return ""
+    terms = " · ".join(f"{term} {span}" for term, span in LIKELIHOOD.values())
+    return f"Likelihood (ICD 203): {terms}. Confidence rates the evidence, not the probability."
+
+
+def _nav(slug: str, formats: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The links a briefing's web page carries: back to the index, sources, other formats."""
+    links = [("All briefings", "../index.html"), ("Sources", sources_link(None))]
+    links += [(fmt.upper(), page_file(slug, fmt)) for fmt in ("pdf", "md") if fmt in formats]
+    return tuple(links)
+
+
+def _entry(brief: Brief, numbers: dict[str, int]) -> Entry:
+    """The index/feed record of BRIEF; its files are set once they are rendered."""
+    b = brief.briefing
+    event = getattr(b, "event", None)
+    loc = event.location if event else None
+    subject = b.subject({a.id: a.name for a in brief.actors})
+    return Entry(
+        slug=b.id,
+        title=b.title,
+        event=event.name if event else "",
+        event_date=subject.date,
+        when=phrases.format_date(event.start_date) if event else "",
+        place=", ".join(p for p in (loc.venue, loc.city, loc.country) if p) if loc else "",
+        as_of=phrases.format_date(b.prepared.as_of or b.prepared.date),
+        updated=_rfc3339(b.prepared.date),
+        summary=" ".join(as_numbers(brief.bottom_line.text, numbers).split()),
+        author=b.prepared.by or "briefgen",
+        kind=b.kind,
+        header=" · ".join(subject.header),
+        country=subject.place,
+    )
+
+
+def _rfc3339(date: str) -> str:
+    parts = ([*date.split("-"), "01", "01"])[:3]
+    return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"

@@ -1,0 +1,175 @@
+"""Stages 6–7 for many sheets: briefings → the static site, published atomically.
+
+Incremental (the manifest says what changed), atomic (a staging folder swapped in whole),
+one build at a time (a lock). Workers run `make` per sheet; this module stages what they
+return and writes the shared pages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefgen.assets import template_dirs
+from briefgen.errors import Diagnostic, Location
+from briefgen.pipeline.making import Built, _make
+from briefgen.pipeline.options import BuildOptions
+
+if TYPE_CHECKING:
+    from briefgen.compose.entry import Entry
+    from briefgen.pipeline.workers import Outcome
+    from briefgen.publish import manifest
+    from briefgen.publish.stage import Stage
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build made, kept, failed and healed; nothing of a failed sheet is written."""
+
+    out: Path
+    built: tuple[Built, ...] = ()
+    kept: tuple[str, ...] = ()
+    failed: tuple[tuple[Path, tuple[Diagnostic, ...]], ...] = ()
+    up_to_date: bool = False
+    published: bool = False
+    healed: tuple[str, ...] = ()  # published files found missing or changed, now restored
+    unhealed: tuple[str, ...] = ()  # damaged files of briefings that failed (--keep-going)
+
+
+def build(
+    sheets: Iterable[Path],
+    out: Path,
+    options: BuildOptions | None = None,
+    *,
+    on_built: Callable[[Built], None] | None = None,
+) -> BuildReport:
+    """Build every sheet into the static site OUT: incremental, atomic, one build at a time.
+
+    ON_BUILT is called as each briefing finishes (the CLI prints its line then).
+    """
+    from briefgen.publish import manifest
+    from briefgen.publish import stage as publish
+
+    options = options or BuildOptions()
+    paths = list(sheets)
+    with publish.locked(out, wait=options.wait, sheets=paths):
+        publish.clean_leftovers(out)  # of killed runs, even when nothing else is to be done
+        settings = manifest.settings_key(
+            template_dirs=template_dirs(options.project), **options.settings()
+        )
+        plan = manifest.plan(
+            out, paths, settings=settings, project=options.project, force=options.force
+        )
+        if plan.up_to_date:
+            return BuildReport(out, kept=plan.unchanged, up_to_date=True)
+        return _publish(out, plan, options, on_built)
+
+
+def _publish(
+    out: Path,
+    plan: manifest.Plan,
+    options: BuildOptions,
+    on_built: Callable[[Built], None] | None,
+) -> BuildReport:
+    """Render the planned sheets into a staging folder and swap it in if all went well."""
+    from briefgen.pipeline import workers
+    from briefgen.publish import manifest
+    from briefgen.publish import stage as publish
+
+    names, project = plan.names, options.project
+    with publish.staged(out) as stage:
+        taken = {r.slug: s for s, r in plan.keep.items()}
+        taken |= {r.slug: (project or Path()) / n for n, r in plan.carry.items()}
+        task = functools.partial(_make, options=options)
+        outcomes = workers.run(task, list(plan.rebuild), jobs=options.jobs)
+        before = {s: plan.old.briefings.get(names[s]) for s in plan.rebuild}
+        built, failed = _render_into(stage, outcomes, taken, on_built, before)
+        report = BuildReport(out, tuple(built), plan.unchanged, tuple(failed), healed=plan.damaged)
+        if failed and not options.keep_going:  # leaving the block throws the staging away
+            return report
+        fresh = {b.sheet: manifest.Fresh(b.slug, b.entry, b.sections, b.fill) for b in built}
+        merged = manifest.merge(plan, fresh, (sheet for sheet, _ in failed))
+        for rel, digest in merged.keep:
+            stage.keep(rel, digest)
+        report = dataclasses.replace(report, healed=merged.healed, unhealed=merged.unhealed)
+        _write_site(stage, merged.records, options)
+        if options.search:
+            from briefgen.site import search
+
+            for rel, data in search.index(stage.path).items():
+                stage.write(rel, data)
+        stage.write(manifest.NAME, manifest.written(plan, merged.records, dict(stage.published)))
+        stage.commit()
+    return dataclasses.replace(report, published=True)
+
+
+def _render_into(
+    stage: Stage,
+    outcomes: Iterable[Outcome[Built]],
+    slugs: dict[str, Path],
+    on_built: Callable[[Built], None] | None,
+    before: dict[Path, manifest.Record | None],
+) -> tuple[list[Built], list[tuple[Path, tuple[Diagnostic, ...]]]]:
+    """Write each built briefing into the stage as it arrives, with what changed since
+    its published version (BEFORE); collect the failures."""
+    from briefgen.site.changes import Change, compare
+
+    built: list[Built] = []
+    failed: list[tuple[Path, tuple[Diagnostic, ...]]] = []
+    for outcome in outcomes:
+        sheet, result = outcome.sheet, outcome.result
+        if result is None:
+            failed.append((sheet, outcome.diagnostics))
+            continue
+        if result.slug in slugs:
+            failed.append(
+                (
+                    sheet,
+                    (
+                        Diagnostic(
+                            Location(str(sheet)),
+                            "BG606",
+                            f"briefing id '{result.slug}' is also used by {slugs[result.slug]}",
+                            "ids name output folders; make them unique",
+                        ),
+                    ),
+                )
+            )
+            continue
+        slugs[result.slug] = sheet
+        for name, data in result.files.items():
+            stage.write(f"{result.slug}/{name}", data)
+        was = before.get(sheet)
+        change = (
+            Change(new=True)
+            if was is None
+            else compare(was.sections, was.fill, result.sections or {}, result.fill)
+        )
+        done = dataclasses.replace(result, files={}, change=change)  # the bytes are staged
+        built.append(done)
+        if on_built is not None:
+            on_built(done)
+    return built, failed
+
+
+def _write_site(stage: Stage, records: dict[str, manifest.Record], options: BuildOptions) -> None:
+    for name, data in shared_pages([r.entry for r in records.values()], options).items():
+        stage.write(name, data)
+
+
+def shared_pages(entries: list[Entry], options: BuildOptions) -> dict[str, bytes]:
+    """The site's shared pages (index, feed, 404, sitemap, assets) for ENTRIES: the one
+    place build and preview make them, so the preview's index is the published one."""
+    from briefgen.site import pages as site
+
+    return site.plan(
+        entries,
+        base_url=options.base_url,
+        project=options.project,
+        organisation=options.organisation,
+        search=options.search,
+    )

@@ -1,0 +1,108 @@
+"""Stages 4–5 for one sheet: a checked sheet → its briefing files in memory.
+
+`make` is what a worker runs: check, compose the page once, render every format from it,
+fit the PDF to one page. Nothing here writes a file; `pipeline.build` publishes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefgen.assets import template_dirs
+from briefgen.errors import BriefError, Diagnostic, Location, errors_in
+from briefgen.pipeline.checking import check
+from briefgen.pipeline.options import BuildOptions
+from briefgen.schema.vocabulary import SOURCES_FILE, page_file
+
+if TYPE_CHECKING:
+    from briefgen.compose.entry import Entry
+    from briefgen.render.pdf import Renderer
+    from briefgen.schema.model import Brief
+    from briefgen.site.changes import Change, Digests
+
+
+@dataclass(frozen=True)
+class Built:
+    """One briefing rendered in memory: file name → bytes, and how the page was fitted."""
+
+    sheet: Path
+    slug: str
+    files: dict[str, bytes]
+    entry: Entry
+    fill: float | None = None
+    step: str | None = None
+    layouts: int = 0
+    warnings: tuple[Diagnostic, ...] = ()
+    sections: Digests | None = None  # item digests (changes.digests)
+    change: Change | None = None  # against the published version, set when staged
+
+
+def make(sheet: Path, options: BuildOptions | None = None) -> Built:
+    """Check SHEET and render its briefing files in memory; BriefError if anything fails."""
+    return _make(sheet, options=options or BuildOptions())
+
+
+def make_pages(sheet: Path, options: BuildOptions) -> Built:
+    """The Markdown and HTML `build` publishes for SHEET, byte for byte, without the PDF:
+    what `serve` shows while the PDF is being made."""
+    return _make(sheet, options=options, pdf=False)
+
+
+def _make(sheet: Path, *, options: BuildOptions, pdf: bool = True) -> Built:
+    """`make` with one options record: what workers run for `build`. The page is composed
+    once; every file is rendered from that one value."""
+    from briefgen.compose.compose import compose
+    from briefgen.render.pages import render_html, render_markdown
+    from briefgen.site import pages as site
+
+    formats, project = options.formats, options.project
+    checked = check(sheet, strict=options.strict)
+    page = compose(
+        checked.brief, options.edition(), evidence=checked.evidence, stored=checked.stored
+    )
+    slug = page.id
+    files: dict[str, bytes] = {}
+    if "md" in formats:
+        files[page_file(slug, "md")] = render_markdown(page, project=project).encode()
+    if "html" in formats:
+        files[page_file(slug, "html")] = render_html(page, project=project).encode()
+        files[SOURCES_FILE] = site.sources_page(page, base_url=options.base_url, project=project)
+    fitted: tuple[float | None, str | None, int] = (None, None, 0)
+    warnings = checked.warnings
+    if "pdf" in formats and pdf:
+        html = render_html(page.for_print(), project=project)
+        advice = _advice(checked.brief)
+        result = _pdf_renderer(project).one_page(html, name=str(sheet), advice=advice)
+        files[page_file(slug, "pdf")] = result.data
+        fitted = (result.fill, result.step.name, result.layouts)
+        warnings += tuple(
+            Diagnostic(Location(str(sheet)), "BG320", f"PDF renderer: {w}", severity="warning")
+            for w in result.warnings
+        )
+        if errors_in(warnings, strict=options.strict):
+            raise BriefError(*warnings)
+    entry = site.entry(page, {name: len(data) for name, data in files.items()})
+    return Built(sheet, slug, files, entry, *fitted, warnings=warnings, sections=page.digests)
+
+
+def _pdf_renderer(project: Path | None) -> Renderer:
+    """The PDF stage with the project's templates and fonts first, then the built-in ones:
+    the one lookup rule of every template, font and asset (`assets.template_dirs`)."""
+    from briefgen.render import pdf
+    from briefgen.render.pages import read_template
+
+    roots = tuple(template_dirs(project))
+    return pdf.renderer(roots, read_template("fonts.css", project=project))
+
+
+def _advice(brief: Brief) -> str:
+    """What to cut when the page overflows: the sections over budget, or the longest lists."""
+    from briefgen.verify import budgets
+
+    over = budgets.over_budget(brief)
+    words = sum(budgets.section_words(brief).values())
+    if over:
+        return f"the body has {words} words; over budget: {', '.join(over)}"
+    return f"the body has {words} words, within budget; shorten or drop items in the longest lists"

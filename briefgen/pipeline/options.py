@@ -1,0 +1,83 @@
+"""How a build goes: the one settings value every command hands to the pipeline.
+
+Why one value: `briefgen.toml`, the flags and the defaults meet once, in the CLI
+(`project.settings.resolve`); from then on `BuildOptions.from_settings` is the only place
+that turns settings into build options, so no command re-lists their fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefgen.schema.vocabulary import FORMATS
+
+if TYPE_CHECKING:
+    from briefgen.compose.compose import Edition
+    from briefgen.project.settings import Settings
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: what goes into every briefing (the settings key hashes those, see
+    `settings`) and how the run goes (force, keep_going, wait, jobs)."""
+
+    formats: tuple[str, ...] = FORMATS
+    paper: str = "A4"
+    strict: bool = False
+    project: Path | None = None
+    base_url: str | None = None
+    force: bool = False
+    keep_going: bool = False
+    wait: bool = False
+    jobs: int = 1
+    organisation: str = ""  # briefgen.toml: shown on every page and in the feed
+    marking: str | None = None  # briefgen.toml: classification of sheets that set none
+    audience: str | None = None  # briefgen.toml: audience of sheets that set none
+    search: bool = False  # index the staged site with Pagefind (briefgen[search])
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **how: object) -> BuildOptions:
+        """The options a project's resolved SETTINGS give, plus HOW this command runs
+        (formats, force, keep_going, wait, search): the one mapping from settings."""
+        from briefgen.pipeline.workers import default_jobs
+
+        given = cls(
+            paper=settings.paper,
+            strict=settings.strict,
+            project=settings.root,
+            base_url=settings.base_url,
+            jobs=settings.jobs or default_jobs(),
+            organisation=settings.organisation,
+            marking=settings.marking,
+            audience=settings.audience,
+        )
+        return dataclasses.replace(given, **how)  # type: ignore[arg-type]
+
+    def edition(self) -> Edition:
+        """What of these options reaches every page (compose's one input besides the sheet)."""
+        from briefgen.compose.compose import Edition
+
+        return Edition(
+            paper=self.paper,
+            organisation=self.organisation,
+            base_url=self.base_url,
+            formats=self.formats,
+            marking=self.marking,
+            audience=self.audience,
+        )
+
+    def settings(self) -> dict[str, object]:
+        """The options that change the output (the settings key hashes them)."""
+        return {
+            "formats": self.formats,
+            "paper": self.paper,
+            "strict": self.strict,
+            "base_url": self.base_url,
+            "organisation": self.organisation,
+            "marking": self.marking,
+            "audience": self.audience,
+            "search": self.search,
+        }

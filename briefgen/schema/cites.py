@@ -1,0 +1,44 @@
+"""The citation graph of a Brief: which item cites which source, in document order, and
+the reader's source numbers that follow from it. Pure.
+
+Why here, beside the models: verification (mentions, provenance, acceptance) and
+composition both walk the same graph; one owner keeps `[n]` the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from briefgen.schema.model import SECTIONS, Brief, Excerpt
+from briefgen.sheet.load import Path_
+
+BOTTOM_LINE = "bottom-line"  # the bottom line's id on the page; every other item has its own
+
+
+def cites(brief: Brief) -> Iterator[tuple[Path_, str | Excerpt]]:
+    """Every cite entry of the sheet with its document path, in document order."""
+    for section in SECTIONS:
+        value = getattr(brief, section)
+        for i, item in enumerate(value if isinstance(value, list) else [value]):
+            base: Path_ = (section, i) if isinstance(value, list) else (section,)
+            for j, ref in enumerate(item.cite):
+                yield (*base, "cite", j), ref
+
+
+def numbering(brief: Brief) -> dict[str, int]:
+    """Source id → the reader's number: order of first citation, then uncited ones in order."""
+    order: dict[str, int] = {}
+    ids = [i for i in (getattr(s, "id", None) for s in brief.sources) if i is not None]
+    for _, ref in cites(brief):
+        sid = ref if isinstance(ref, str) else getattr(ref, "source", None)
+        if isinstance(sid, str) and sid in ids:
+            order.setdefault(sid, len(order) + 1)
+    for sid in ids:
+        order.setdefault(sid, len(order) + 1)
+    return order
+
+
+def item_id(brief: Brief, path: Path_) -> str:
+    """The page id of the item a cite or quote PATH belongs to (brief.html's element ids)."""
+    value = getattr(brief, str(path[0]))
+    return value[int(path[1])].id if isinstance(value, list) else BOTTOM_LINE

@@ -1,0 +1,39 @@
+"""The closed word lists of briefgen and the site's address patterns, each in one place.
+
+Why a module of its own, without pydantic: the CLI, the settings, the models, the PDF
+stage and the site all name paper sizes, formats and page addresses; the `--help` and
+no-op paths must not pay for the models to know them.
+"""
+
+from __future__ import annotations
+
+PAPERS = ("A4", "Letter")  # render.paper, briefgen.toml paper, --paper
+FORMATS = ("md", "html", "pdf")  # briefing files, in the order they are listed
+
+
+def page_file(slug: str, fmt: str) -> str:
+    """A briefing's file of format FMT inside its folder: `<slug>.<fmt>`."""
+    return f"{slug}.{fmt}"
+
+
+SOURCES_FILE = "sources.html"  # the briefing's stored source texts, inside its folder
+
+
+def page_path(slug: str, fmt: str) -> str:
+    """The briefing file's path from the site's root: `<slug>/<slug>.<fmt>`."""
+    return f"{slug}/{page_file(slug, fmt)}"
+
+
+def sources_link(source: str | None, paragraph: int | None = None) -> str:
+    """A link from a briefing's pages to its sources page: the page itself (SOURCE None),
+    a source on it (`sources.html#S1`) or one of its paragraphs (`sources.html#S1-p5`)."""
+    if source is None:
+        return SOURCES_FILE
+    if paragraph is None:
+        return f"{SOURCES_FILE}#{source}"
+    return f"{SOURCES_FILE}#{source}-p{paragraph}"
+
+
+def page_url(base_url: str, slug: str, fmt: str) -> str:
+    """A briefing file's absolute address under the site's BASE_URL."""
+    return f"{base_url.rstrip('/')}/{page_path(slug, fmt)}"
