@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.compose.changes import Change, compare
 from briefgen.publish import manifest
-from briefgen.site.changes import Change, compare
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "helsinki-summit-2018"

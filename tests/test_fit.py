@@ -28,7 +28,7 @@ from briefgen.errors import BriefError
 from briefgen.pipeline.options import BuildOptions
 from briefgen.render import pdf
 from briefgen.render.pages import read_template, render_html
-from briefgen.verify import budgets
+from briefgen.schema import budgets
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "seeds" / "helsinki-summit-2018"

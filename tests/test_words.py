@@ -10,8 +10,8 @@ from pathlib import Path
 
 from briefgen.authoring.draft import draft
 from briefgen.authoring.words import budget_table
+from briefgen.schema.budgets import budgets_by_model, field_budget_paths, section_words
 from briefgen.schema.jsonschema import schema
-from briefgen.verify.budgets import budgets_by_model, field_budget_paths, section_words
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -9,15 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from briefgen.schema.budgets import BODY_LIMIT, SECTION_BUDGETS, field_budget_paths, section_words
 from briefgen.schema.model import Brief
 from briefgen.sheet.load import dotted
-from briefgen.verify.budgets import (
-    BODY_LIMIT,
-    SECTION_BUDGETS,
-    field_budget_paths,
-    field_budgets,
-    section_words,
-)
+from briefgen.verify.budgets import field_budgets
 
 
 @dataclass(frozen=True)

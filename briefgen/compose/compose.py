@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from briefgen.compose import phrases
+from briefgen.compose.changes import digests
 from briefgen.compose.entry import Entry
 from briefgen.compose.page import Cite, Item, Page
 from briefgen.compose.sources import source_entries, source_texts
@@ -20,7 +21,6 @@ from briefgen.schema.kinds import KIND_LABELS
 from briefgen.schema.model import LIKELIHOOD, Actor, Assessment, Brief, Excerpt, Position
 from briefgen.schema.vocabulary import FORMATS, PAPERS, page_file, page_url, sources_link
 from briefgen.sheet.load import Path_
-from briefgen.site.changes import digests
 from briefgen.verify.mentions import as_numbers
 from briefgen.verify.provenance import Found
 from briefgen.verify.sources import StoredText

@@ -116,7 +116,7 @@ def _render_into(
 ) -> tuple[list[Built], list[tuple[Path, tuple[Diagnostic, ...]]]]:
     """Write each built briefing into the stage as it arrives, with what changed since
     its published version (BEFORE); collect the failures."""
-    from briefgen.site.changes import Change, compare
+    from briefgen.compose.changes import Change, compare
 
     built: list[Built] = []
     failed: list[tuple[Path, tuple[Diagnostic, ...]]] = []

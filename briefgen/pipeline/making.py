@@ -17,10 +17,10 @@ from briefgen.pipeline.options import BuildOptions
 from briefgen.schema.vocabulary import SOURCES_FILE, page_file
 
 if TYPE_CHECKING:
+    from briefgen.compose.changes import Change, Digests
     from briefgen.compose.entry import Entry
     from briefgen.render.pdf import Renderer
     from briefgen.schema.model import Brief
-    from briefgen.site.changes import Change, Digests
 
 
 @dataclass(frozen=True)
@@ -99,10 +99,11 @@ def _pdf_renderer(project: Path | None) -> Renderer:
 
 def _advice(brief: Brief) -> str:
     """What to cut when the page overflows: the sections over budget, or the longest lists."""
-    from briefgen.verify import budgets
+    from briefgen.schema.budgets import section_words
+    from briefgen.verify.budgets import over_budget
 
-    over = budgets.over_budget(brief)
-    words = sum(budgets.section_words(brief).values())
+    over = over_budget(brief)
+    words = sum(section_words(brief).values())
     if over:
         return f"the body has {words} words; over budget: {', '.join(over)}"
     return f"the body has {words} words, within budget; shorten or drop items in the longest lists"

@@ -77,7 +77,7 @@ def _wrap_refs(node: Any) -> Any:
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of a fact sheet, as a dict; sections say their budgets."""
-    from briefgen.verify.budgets import SECTION_BUDGETS, budgets_by_model
+    from briefgen.schema.budgets import SECTION_BUDGETS, budgets_by_model
 
     result = Brief.model_json_schema(schema_generator=_Draft07)
     for model, limits in budgets_by_model().items():

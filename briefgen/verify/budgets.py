@@ -7,45 +7,21 @@ one place counts words the same way for all of them.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 
 from pydantic import BaseModel
 
 from briefgen.errors import Diagnostic
+from briefgen.schema.budgets import (
+    BODY_LIMIT,
+    COUNTED,
+    SECTION_BUDGETS,
+    field_limits,
+    section_words,
+)
 from briefgen.schema.model import Brief
-from briefgen.schema.scalars import Words, words
+from briefgen.schema.scalars import words
 from briefgen.sheet.load import Path_, SourceMap, dotted
-
-BODY_LIMIT = 400
-SECTION_BUDGETS = {  # words, items (briefing-format.md §2.2)
-    "bottom_line": (50, 1),
-    "key_facts": (65, 4),
-    "agenda": (50, 5),
-    "obstacles": (45, 5),
-    "positions": (105, 6),
-    "assessments": (55, 2),
-    "watch": (30, 3),
-}
-_COUNTED = {
-    "bottom_line": ("text",),
-    "key_facts": ("text",),
-    "agenda": ("topic", "detail"),
-    "obstacles": ("issue", "detail"),
-    "positions": ("summary", "quote"),
-    "assessments": ("statement", "basis"),
-    "watch": ("indicator",),
-}
-
-
-def section_words(brief: Brief) -> dict[str, int]:
-    """Body words per section, as the budgets count them."""
-    counts = {}
-    for section, fields in _COUNTED.items():
-        value = getattr(brief, section)
-        items = value if isinstance(value, list) else [value]
-        counts[section] = sum(words(getattr(i, f, None) or "") for i in items for f in fields)
-    return counts
 
 
 def over_budget(brief: Brief) -> list[str]:
@@ -100,45 +76,12 @@ def check(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
         )
 
 
-def field_budget_paths(model: type[BaseModel] = Brief, prefix: str = "") -> list[tuple[str, int]]:
-    """Every budgeted field of the format as ('key_facts[].text', 18), in model order:
-    what the README's table and the JSON Schema's descriptions say."""
-    found = []
-    limits = _limits(model)
-    for name, info in model.model_fields.items():
-        path = f"{prefix}{name}"
-        if name in limits:
-            found.append((path, limits[name]))
-        for inner, many in _models_in(info.annotation):
-            found += field_budget_paths(inner, f"{path}{'[]' * many}.")
-    return list(dict.fromkeys(found))  # a field shared by union branches (the kinds) once
-
-
-def budgets_by_model(model: type[BaseModel] = Brief) -> dict[str, dict[str, int]]:
-    """The word budget of each field, by model name: what the JSON Schema's $defs show."""
-    found = {model.__name__: _limits(model)} if _limits(model) else {}
-    for info in model.model_fields.values():
-        for inner, _ in _models_in(info.annotation):
-            found |= budgets_by_model(inner)
-    return found
-
-
-def _models_in(annotation: object, many: bool = False) -> Iterator[tuple[type[BaseModel], bool]]:
-    """The models an annotation holds (through lists, unions and Annotated)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield annotation, many
-        return
-    many = many or getattr(annotation, "__origin__", None) is list
-    for arg in getattr(annotation, "__args__", ()):
-        yield from _models_in(arg, many)
-
-
 def _said(section: str, value: object, fields: list[Diagnostic]) -> bool:
     """True when SECTION is a single item whose one counted field already warned."""
     return (
         not isinstance(value, list)
-        and len(_COUNTED[section]) == 1
-        and any(d.message.startswith(f"{section}.{_COUNTED[section][0]} ") for d in fields)
+        and len(COUNTED[section]) == 1
+        and any(d.message.startswith(f"{section}.{COUNTED[section][0]} ") for d in fields)
     )
 
 
@@ -165,7 +108,7 @@ def _error(where: SourceMap, path: Path_, code: str, message: str, hint: str = "
 def _strings(value: object, path: Path_) -> Iterator[tuple[Path_, str, int | None]]:
     """Every text in the sheet: (path, text, its word budget or None), in document order."""
     if isinstance(value, BaseModel):
-        limits = _limits(type(value))
+        limits = field_limits(type(value))
         for name in type(value).model_fields:
             field_value = getattr(value, name, None)
             if isinstance(field_value, str):
@@ -180,25 +123,3 @@ def _strings(value: object, path: Path_) -> Iterator[tuple[Path_, str, int | Non
                 yield from _strings(item, (*path, i))
 
 
-@functools.cache
-def _limits(model: type[BaseModel]) -> dict[str, int]:
-    """The Words(n) budget of each field of MODEL that has one."""
-    found = {}
-    for name, info in model.model_fields.items():
-        limit = next((m.limit for m in info.metadata if isinstance(m, Words)), None)
-        if limit is None:
-            limit = _words_in(info.annotation)
-        if limit is not None:
-            found[name] = limit
-    return found
-
-
-def _words_in(annotation: object) -> int | None:
-    """Find Words(n) inside `Annotated[...] | None` annotations."""
-    for meta in getattr(annotation, "__metadata__", ()):
-        if isinstance(meta, Words):
-            return meta.limit
-    for arg in getattr(annotation, "__args__", ()):
-        if (found := _words_in(arg)) is not None:
-            return found
-    return None
