@@ -19,6 +19,7 @@ from briefgen.assets import builtin_templates
 from briefgen.compose.compose import Edition, compose
 from briefgen.render import pdf
 from briefgen.render.pages import read_template, render_html
+from briefgen.schema.vocabulary import PAPERS
 
 SHEET = Path(__file__).resolve().parent.parent / "seeds" / "helsinki-summit-2018" / "facts.yaml"
 ITEM = "<li>Alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima. [1]</li>"
@@ -33,7 +34,7 @@ def padded(html: str, items: int) -> str:
 def main() -> None:
     checked = pipeline.check(SHEET)
     renderer = pdf.renderer((builtin_templates(),), read_template("fonts.css"))
-    for paper in pdf.PAPERS:
+    for paper in PAPERS:
         page = compose(checked.brief, Edition(paper=paper), evidence=checked.evidence)
         html = render_html(page.for_print())
         ratios: list[list[float]] = [[] for _ in pdf.LADDER]

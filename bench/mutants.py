@@ -359,6 +359,14 @@ MUTANTS = (
         ("tests/test_preview.py::test_a_save_reaches_the_open_page_html_first_then_the_pdf",),
     ),
     Mutant(
+        "page-composed-again-for-the-pdf",
+        "briefgen/pipeline/making.py",
+        "html = render_html(page.for_print(), project=project)",
+        "html = render_html(compose(checked.brief, options.edition(), "
+        "evidence=checked.evidence).for_print(), project=project)",
+        ("tests/test_page_model.py::test_each_sheet_is_composed_once_and_nothing_looks_up_after",),
+    ),
+    Mutant(
         "preview-scratch-file-rebuilds",
         "briefgen/preview/watch.py",
         "|4913$)",

@@ -18,6 +18,7 @@ from briefgen.assets import template_dirs
 from briefgen.errors import Diagnostic, Location
 from briefgen.pipeline.making import Built, _make
 from briefgen.pipeline.options import BuildOptions
+from briefgen.schema.vocabulary import briefing_path
 
 if TYPE_CHECKING:
     from briefgen.compose.entry import Entry
@@ -142,7 +143,7 @@ def _render_into(
             continue
         slugs[result.slug] = sheet
         for name, data in result.files.items():
-            stage.write(f"{result.slug}/{name}", data)
+            stage.write(briefing_path(result.slug, name), data)
         was = before.get(sheet)
         change = (
             Change(new=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
 from briefgen.schema.jsonschema import schema_text
-from briefgen.schema.kinds import KINDS
+from briefgen.schema.kinds import KINDS, TABLE
 from briefgen.verify.sources import MAX_SOURCE_BYTES, read_bounded
 
 SCHEMA_FILE = Path("schema/fact-sheet.schema.json")
@@ -59,40 +59,10 @@ watch: []                       # {{id, indicator, signals: [J1], direction, cit
 """
 
 
-# Each kind's subject, under the key of the same name; only what that kind has.
-SUBJECTS = {
-    "event": """\
-  event:
-    name: "TODO: the event"
-    type: "TODO"                # summit|meeting|visit|conference|negotiation|election|other
-    start_date: "TODO"          # YYYY-MM-DD; end_date and date_note if needed
-    location: {city: "TODO"}    # city and/or venue; country, country_code
-""",
-    "issue": """\
-  issue:                        # a policy question or dispute: no place, no date needed
-    name: "TODO: the question or dispute"
-    involved: ["TODO: a jurisdiction, an organisation or an actor id"]
-""",
-    "country": """\
-  country:
-    name: "TODO: the country"
-    code: "TODO"                # ISO 3166 alpha-2, e.g. FI; or remove
-    as_of: "TODO"               # YYYY-MM-DD: the date the profile describes
-""",
-    "organization": """\
-  organization:
-    name: "TODO: the organisation"
-    acronym: "TODO"             # e.g. NATO; or remove
-    headquarters: "TODO"        # e.g. Brussels; or remove
-    as_of: "TODO"               # YYYY-MM-DD: the date the profile describes
-""",
-}
-
-
 def scaffold(slug: str, sources: list[Path], *, root: Path, kind: str = "event") -> Path:
     """Create ROOT/seeds/SLUG/facts.yaml and sources/ for a brief of KIND (kinds.KINDS);
     return the sheet's path."""
-    if kind not in SUBJECTS:
+    if kind not in TABLE:
         raise _usage(kind, f"'{kind}' is not a briefing kind", f"use one of {', '.join(KINDS)}")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", slug):
         raise _usage(slug, f"'{slug}' is not a slug", "use lower-case letters, digits and '-'")
@@ -127,7 +97,7 @@ briefing:
   id: {slug}
   title: "TODO: at most twelve words"
   kind: {kind:<24}# event | issue | country | organization
-{SUBJECTS[kind]}\
+{TABLE[kind].scaffold}\
   prepared: {{date: "TODO"}}      # YYYY-MM-DD; add as_of for the information cut-off
   handling: {{classification: "PUBLIC SOURCES"}}
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location, inert
+from briefgen.schema.vocabulary import PAPERS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -25,7 +26,6 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 FILE = "briefgen.toml"
-PAPERS = ("A4", "Letter")
 MAX_BYTES = 64 * 1024
 
 

@@ -21,6 +21,7 @@ from briefgen.compose.entry import Entry
 from briefgen.publish.keys import input_key, sheet_inputs
 from briefgen.publish.keys import settings_key as settings_key
 from briefgen.publish.stage import MARKER
+from briefgen.schema.vocabulary import briefing_path
 
 NAME = ".briefgen-manifest.json"
 VERSION = 2  # a manifest of another version is ignored: everything is rebuilt once
@@ -41,7 +42,7 @@ class Record:
     @property
     def files(self) -> tuple[str, ...]:
         """The briefing's published paths, relative to the site folder."""
-        return tuple(f"{self.slug}/{name}" for name in self.entry.files)
+        return tuple(briefing_path(self.slug, name) for name in self.entry.files)
 
 
 @dataclass(frozen=True)

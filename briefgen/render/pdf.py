@@ -27,12 +27,12 @@ from urllib.request import url2pathname
 
 from briefgen.errors import BriefError, Diagnostic, Location
 from briefgen.render.pdftags import finish
+from briefgen.schema.vocabulary import PAPERS
 
 END_MARKER = "briefgen-end"
 MAX_ASSET_BYTES = 5 << 20
 PX_PER_MM = 96 / 25.4
 LINE_HEIGHT = 1.2  # body line height, in ems (brief.css)
-PAPERS = ("A4", "Letter")
 CLOSE = 0.03  # a prediction within 3 % of the milder rung's capacity also tries that rung
 # the overflow report in lines of text: brief.css sets the body in two columns of about
 # 9 words a line at 10 pt, so a share of the page is twice as many column lines

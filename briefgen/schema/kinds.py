@@ -12,20 +12,13 @@ from __future__ import annotations
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from briefgen.schema.scalars import Closed, Date, Id, Line, Slug, Words
 from briefgen.schema.wording import format_date, join, present
 
-KINDS = ("event", "issue", "country", "organization")
-KIND_LABELS = {  # what the masthead calls each kind
-    "event": "Event brief",
-    "issue": "Issue brief",
-    "country": "Country profile",
-    "organization": "Organisation profile",
-}
 _CODE = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 EventType = Literal["summit", "meeting", "visit", "conference", "negotiation", "election", "other"]
 EVENT_TYPES = typing.get_args(EventType)
@@ -136,6 +129,8 @@ class _Header(Closed):
     purpose: Literal["inform", "prepare-meeting", "decision"] = "inform"
     handling: Handling = Field(default_factory=Handling)
     language: Annotated[str, Field(pattern=r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    if TYPE_CHECKING:
+        kind: str  # each kind's model declares its own Literal
 
     def subject(self, names: Mapping[str, str]) -> Subject:
         """The subject of this brief; NAMES maps actor ids to the names printed for them."""
@@ -215,12 +210,63 @@ class OrganizationBriefing(_Header):
         return Subject(o.as_of, o.headquarters or "", header, keywords)
 
 
-MODELS: dict[str, type[_Header]] = {
-    "event": EventBriefing,
-    "issue": IssueBriefing,
-    "country": CountryBriefing,
-    "organization": OrganizationBriefing,
+@dataclass(frozen=True)
+class Kind:
+    """One kind of brief: its header model, what the masthead calls it, and the subject
+    block `briefgen new --kind` scaffolds under the key of the same name."""
+
+    model: type[_Header]
+    label: str
+    scaffold: str
+
+
+# The one table of kinds: adding a kind is a model above, a row here and its templates.
+TABLE: dict[str, Kind] = {
+    "event": Kind(
+        EventBriefing,
+        "Event brief",
+        """\
+  event:
+    name: "TODO: the event"
+    type: "TODO"                # summit|meeting|visit|conference|negotiation|election|other
+    start_date: "TODO"          # YYYY-MM-DD; end_date and date_note if needed
+    location: {city: "TODO"}    # city and/or venue; country, country_code
+""",
+    ),
+    "issue": Kind(
+        IssueBriefing,
+        "Issue brief",
+        """\
+  issue:                        # a policy question or dispute: no place, no date needed
+    name: "TODO: the question or dispute"
+    involved: ["TODO: a jurisdiction, an organisation or an actor id"]
+""",
+    ),
+    "country": Kind(
+        CountryBriefing,
+        "Country profile",
+        """\
+  country:
+    name: "TODO: the country"
+    code: "TODO"                # ISO 3166 alpha-2, e.g. FI; or remove
+    as_of: "TODO"               # YYYY-MM-DD: the date the profile describes
+""",
+    ),
+    "organization": Kind(
+        OrganizationBriefing,
+        "Organisation profile",
+        """\
+  organization:
+    name: "TODO: the organisation"
+    acronym: "TODO"             # e.g. NATO; or remove
+    headquarters: "TODO"        # e.g. Brussels; or remove
+    as_of: "TODO"               # YYYY-MM-DD: the date the profile describes
+""",
+    ),
 }
+KINDS = tuple(TABLE)
+KIND_LABELS = {name: k.label for name, k in TABLE.items()}  # what the masthead calls each
+MODELS: dict[str, type[_Header]] = {name: k.model for name, k in TABLE.items()}
 KIND_ERROR = "briefing_kind"  # pydantic error type of a `kind` that is none of KINDS
 
 
@@ -237,24 +283,23 @@ def model_of(value: Any) -> type[_Header]:
     return MODELS[found] if isinstance(found, str) and found in MODELS else EventBriefing
 
 
-Briefing = Annotated[
-    Annotated[EventBriefing, Tag("event")]
-    | Annotated[IssueBriefing, Tag("issue")]
-    | Annotated[CountryBriefing, Tag("country")]
-    | Annotated[OrganizationBriefing, Tag("organization")],
-    Discriminator(
-        kind_of,
-        custom_error_type=KIND_ERROR,
-        custom_error_message="kind is not one of the briefing kinds",
-    ),
-    Field(
-        description="Metadata of the brief; `kind` (default event) decides its subject's key.",
-        json_schema_extra={
-            "discriminator": {
-                "propertyName": "kind",
-                "mapping": {k: f"#/$defs/{m.__name__}" for k, m in MODELS.items()},
-            }
-        },
-    ),
-]
-AnyBriefing = EventBriefing | IssueBriefing | CountryBriefing | OrganizationBriefing
+if TYPE_CHECKING:  # every kind is a _Header; code narrows with isinstance where it must
+    Briefing = _Header
+else:
+    Briefing = Annotated[
+        Union[tuple(Annotated[m, Tag(k)] for k, m in MODELS.items())],  # type: ignore[valid-type]  # noqa: UP007
+        Discriminator(
+            kind_of,
+            custom_error_type=KIND_ERROR,
+            custom_error_message="kind is not one of the briefing kinds",
+        ),
+        Field(
+            description="Metadata of the brief; `kind` (default event) decides its subject's key.",
+            json_schema_extra={
+                "discriminator": {
+                    "propertyName": "kind",
+                    "mapping": {k: f"#/$defs/{m.__name__}" for k, m in MODELS.items()},
+                }
+            },
+        ),
+    ]

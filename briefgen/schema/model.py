@@ -17,6 +17,7 @@ from pydantic import Field, model_validator
 
 from briefgen.schema.kinds import Briefing
 from briefgen.schema.scalars import Closed, Date, Id, Line, MaybeDate, Text, Url, Words
+from briefgen.schema.vocabulary import Paper
 from briefgen.schema.wording import UNKNOWN as UNKNOWN
 
 SCHEMA_VERSION = "1"
@@ -188,7 +189,7 @@ class Indicator(Closed):
 class RenderSettings(Closed):
     """Page settings for this brief."""
 
-    paper: Literal["A4", "Letter"] | None = Field(
+    paper: Paper | None = Field(
         None, description="Paper size; default: the build's --paper (A4)."
     )
 

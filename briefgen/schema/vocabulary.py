@@ -7,7 +7,11 @@ no-op paths must not pay for the models to know them.
 
 from __future__ import annotations
 
-PAPERS = ("A4", "Letter")  # render.paper, briefgen.toml paper, --paper
+import typing
+from typing import Literal
+
+Paper = Literal["A4", "Letter"]  # render.paper, briefgen.toml paper, --paper
+PAPERS: tuple[str, ...] = typing.get_args(Paper)
 FORMATS = ("md", "html", "pdf")  # briefing files, in the order they are listed
 
 
@@ -19,9 +23,14 @@ def page_file(slug: str, fmt: str) -> str:
 SOURCES_FILE = "sources.html"  # the briefing's stored source texts, inside its folder
 
 
+def briefing_path(slug: str, name: str) -> str:
+    """A file of the briefing SLUG, from the site's root: `<slug>/<name>`."""
+    return f"{slug}/{name}"
+
+
 def page_path(slug: str, fmt: str) -> str:
     """The briefing file's path from the site's root: `<slug>/<slug>.<fmt>`."""
-    return f"{slug}/{page_file(slug, fmt)}"
+    return briefing_path(slug, page_file(slug, fmt))
 
 
 def sources_link(source: str | None, paragraph: int | None = None) -> str:

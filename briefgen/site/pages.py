@@ -15,7 +15,7 @@ from pathlib import Path
 from briefgen.compose.entry import Entry
 from briefgen.compose.page import Page
 from briefgen.render.pages import render_template
-from briefgen.schema.vocabulary import SOURCES_FILE, page_file
+from briefgen.schema.vocabulary import SOURCES_FILE, briefing_path, page_file, page_path
 from briefgen.site import webassets
 
 TAG = "tag:briefgen,2026:"  # Atom ids are permanent: never derived from the URL layout
@@ -45,6 +45,9 @@ def plan(
         "tag": TAG,
         "organisation": organisation,
         "search": search,  # the index then offers Pagefind's search box (build --search)
+        "page_path": page_path,  # the one address pattern (schema/vocabulary.py)
+        "briefing_path": briefing_path,
+        "sources_path": lambda slug: briefing_path(slug, SOURCES_FILE),
     }
     pages = {
         "index.html": render_template("site/index.html", project, **context),
