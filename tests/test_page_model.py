@@ -58,7 +58,7 @@ def events(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The order of composition, its end, each sheet's check, and every lookup."""
     import briefgen.pipeline.building
     import briefgen.pipeline.making
-    import briefgen.site.pages  # noqa: F401 - bound names are patched where they live
+    import briefgen.site.pages
 
     seen: list[str] = []
     for name, original in LOOKUPS.items():
@@ -93,7 +93,8 @@ def test_each_sheet_is_composed_once_and_nothing_looks_up_after(
         events: list[str], project: Path) -> None:
     sheets = pipeline.find_sheets(project)
     report = pipeline.build(sheets, project / "out", BuildOptions(project=project, jobs=1))
-    assert report.published and len(report.built) == 2
+    assert report.published
+    assert len(report.built) == 2
     assert events.count("check") == 2
     assert events.count("compose") == 2, events
     # between a sheet's composition and the next sheet's check: no numbering, no search
@@ -116,13 +117,17 @@ def test_every_output_of_a_sheet_comes_from_the_one_page(project: Path) -> None:
     page = compose_module.compose(checked.brief, evidence=checked.evidence,
                                   stored=checked.stored)
     printed = page.for_print()
-    assert printed.sources == page.sources and printed.meta == page.meta
+    assert printed.sources == page.sources
+    assert printed.meta == page.meta
     cited = [c for i in page.sections["key_facts"] for c in i.cites]
-    assert cited and all(c.href.startswith("sources.html#") for c in cited)
+    assert cited
+    assert all(c.href.startswith("sources.html#") for c in cited)
     assert all(c.href.startswith("#src-") for i in printed.sections["key_facts"]
                for c in i.cites)
     assert [c.n for i in printed.sections["key_facts"] for c in i.cites] == [
         c.n for c in cited]
-    assert printed.nav == () and page.nav
-    assert page.entry is not None and page.entry.slug == page.id
+    assert printed.nav == ()
+    assert page.nav
+    assert page.entry is not None
+    assert page.entry.slug == page.id
     assert [t.n for t in page.texts] == [s.n for s in page.sources]
