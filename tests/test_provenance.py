@@ -27,11 +27,12 @@ from briefgen.compose.compose import compose
 from briefgen.errors import BriefError, Diagnostic
 from briefgen.pipeline.options import BuildOptions
 from briefgen.render.pages import render_html
+from briefgen.schema.cites import cites
 from briefgen.schema.model import Excerpt
 from briefgen.site import pages as site
 from briefgen.verify import passages
 from briefgen.verify.passages import fold, inside, normalise, word_spans
-from briefgen.verify.provenance import MIN_WORDS, cites
+from briefgen.verify.provenance import MIN_WORDS
 from briefgen.verify.sources import MAX_SOURCE_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent

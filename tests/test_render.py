@@ -24,7 +24,7 @@ from briefgen.compose.compose import compose
 from briefgen.errors import BriefError
 from briefgen.pipeline.options import BuildOptions
 from briefgen.render.pages import render_html, render_markdown
-from briefgen.verify.mentions import as_numbers, numbering
+from briefgen.schema.cites import as_numbers, numbering
 
 ROOT = Path(__file__).resolve().parent.parent
 SHEET = ROOT / "seeds" / "helsinki-summit-2018" / "facts.yaml"

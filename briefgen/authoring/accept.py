@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.errors import EXIT_USAGE, BriefError, Diagnostic, Location
+from briefgen.schema.cites import cites
 from briefgen.schema.model import Brief, Excerpt
 from briefgen.schema.validate import validate
 from briefgen.sheet.edit import write_sheet
 from briefgen.sheet.load import Path_, SourceMap, load_bytes, read_sheet
-from briefgen.verify.provenance import Evidence, cites, verify
+from briefgen.verify.provenance import Evidence, verify
 from briefgen.verify.sources import read_sources
 
 

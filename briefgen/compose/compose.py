@@ -16,12 +16,11 @@ from briefgen.compose.changes import digests
 from briefgen.compose.entry import Entry
 from briefgen.compose.page import Cite, Item, Page
 from briefgen.compose.sources import source_entries, source_texts
-from briefgen.schema.cites import BOTTOM_LINE, numbering
+from briefgen.schema.cites import BOTTOM_LINE, as_numbers, numbering
 from briefgen.schema.kinds import KIND_LABELS
 from briefgen.schema.model import LIKELIHOOD, Actor, Assessment, Brief, Excerpt, Position
 from briefgen.schema.vocabulary import FORMATS, PAPERS, page_file, page_url, sources_link
 from briefgen.sheet.load import Path_
-from briefgen.verify.mentions import as_numbers
 from briefgen.verify.provenance import Found
 from briefgen.verify.sources import StoredText
 

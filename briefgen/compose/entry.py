@@ -6,8 +6,8 @@ no-op path reads the manifest, so this module must import nothing heavy.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,21 @@ class Entry:
     header: str = ""  # the kind's header line, as under the page's title
     country: str = ""  # the place the index filters by
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         """JSON-ready form for the manifest."""
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Entry:
-        """The entry a manifest recorded (FILES copied, so the record stays unshared)."""
-        return cls(**{**data, "files": dict(data.get("files", {}))})
+    def from_dict(cls, data: Mapping[str, object]) -> Entry:
+        """The entry a manifest recorded; KeyError, TypeError or ValueError when it is not
+        one (the manifest is then ignored and everything rebuilt)."""
+        texts = {f.name: data[f.name] for f in fields(cls) if f.name != "files" and f.name in data}
+        if not all(isinstance(v, str) for v in texts.values()):
+            msg = "an entry's fields are texts"
+            raise TypeError(msg)
+        files = data.get("files", {})
+        if not isinstance(files, dict):
+            msg = "an entry's files map names to sizes"
+            raise TypeError(msg)
+        sizes = {str(name): int(size) for name, size in files.items()}
+        return cls(**{k: str(v) for k, v in texts.items()}, files=sizes)

@@ -109,20 +109,28 @@ def load(root: Path, *, base: Path = Path()) -> Settings:
     return Settings(root=root, found=True, **_validated(table, text, str(path)))
 
 
-def resolve(settings: Settings, **flags: Any) -> Settings:
+def resolve(
+    settings: Settings,
+    *,
+    output: Path | None = None,
+    paper: str | None = None,
+    base_url: str | None = None,
+    strict: bool | None = None,
+    jobs: int | None = None,
+) -> Settings:
     """SETTINGS with every flag that was given (not None) put over it.
 
     An `output` flag is taken as given (relative to the working folder); the file's
     `output` is relative to the project root.
     """
-    given = {k: v for k, v in flags.items() if v is not None}
-    unknown = sorted(set(given) - set(KEYS))
-    if unknown:
-        msg = f"no such setting: {', '.join(unknown)}"
-        raise TypeError(msg)
-    output = given.pop("output", None)
-    merged = dataclasses.replace(settings, **given)
-    where = Path(output) if output is not None else settings.root / settings.output
+    merged = dataclasses.replace(
+        settings,
+        paper=settings.paper if paper is None else paper,
+        base_url=settings.base_url if base_url is None else base_url,
+        strict=settings.strict if strict is None else strict,
+        jobs=settings.jobs if jobs is None else jobs,
+    )
+    where = output if output is not None else settings.root / settings.output
     return dataclasses.replace(merged, output=where)
 
 

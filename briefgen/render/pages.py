@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from briefgen.assets import builtin_templates, template_dirs
 from briefgen.compose.page import Item, Page
 from briefgen.errors import BriefError, Diagnostic, Location
-from briefgen.verify import mentions
+from briefgen.schema import cites as mentions
 
 # Unicode's invisible format characters (category Cf, as of Unicode 15) but ZWNJ and ZWJ,
 # which shape scripts and emoji: bidi controls, U+200B, U+2060, U+FEFF, tags…

@@ -1,5 +1,6 @@
 """The citation graph of a Brief: which item cites which source, in document order, and
-the reader's source numbers that follow from it. Pure.
+the reader's source numbers that follow from it; `[S1]` mentions in prose are read with
+the same numbers. Pure.
 
 Why here, beside the models: verification (mentions, provenance, acceptance) and
 composition both walk the same graph; one owner keeps `[n]` the same everywhere.
@@ -7,10 +8,31 @@ composition both walk the same graph; one owner keeps `[n]` the same everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 
 from briefgen.schema.model import SECTIONS, Brief, Excerpt
 from briefgen.sheet.load import Path_
+
+_ID = r"[A-Za-z][A-Za-z0-9_-]*"
+# `[S1]` or `[S1, S2]`, not followed by `(`: `[text](url)` is a Markdown link.
+MENTION = re.compile(rf"\[({_ID}(?:,\s*{_ID})*)\](?!\()")
+
+
+def resolve(text: str, numbers: dict[str, int], show: Callable[[list[str]], str]) -> str:
+    """TEXT with each mention of known sources replaced by SHOW(its ids); others stay."""
+
+    def one(m: re.Match[str]) -> str:
+        ids = [i.strip() for i in m.group(1).split(",")]
+        return show(ids) if all(i in numbers for i in ids) else m.group(0)
+
+    return MENTION.sub(one, text)
+
+
+def as_numbers(text: str, numbers: dict[str, int]) -> str:
+    """Plain-text form: `[S1, S2]` → `[2, 1]`, for titles, attributes, feeds."""
+    return resolve(text, numbers, lambda ids: f"[{', '.join(str(numbers[i]) for i in ids)}]")
+
 
 BOTTOM_LINE = "bottom-line"  # the bottom line's id on the page; every other item has its own
 

@@ -11,36 +11,17 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from pydantic import BaseModel
 
 from briefgen.errors import Diagnostic
-from briefgen.schema.cites import numbering as numbering
+from briefgen.schema.cites import MENTION, numbering
 from briefgen.schema.model import Brief
 from briefgen.sheet.load import Path_, SourceMap, dotted
 
-_ID = r"[A-Za-z][A-Za-z0-9_-]*"
-# `[S1]` or `[S1, S2]`, not followed by `(`: `[text](url)` is a Markdown link.
-MENTION = re.compile(rf"\[({_ID}(?:,\s*{_ID})*)\](?!\()")
-# Fields that hold ids, references, verbatim passages or file data: never prose.
 _NOT_PROSE = {"id", "actor", "source", "excerpt", "quote", "file", "sha256", "url", "judgment"}
 _REFERENCE_LISTS = {"cite", "participants", "raised_by", "parties", "signals"}
-
-
-def resolve(text: str, numbers: dict[str, int], show: Callable[[list[str]], str]) -> str:
-    """TEXT with each mention of known sources replaced by SHOW(its ids); others stay."""
-
-    def one(m: re.Match[str]) -> str:
-        ids = [i.strip() for i in m.group(1).split(",")]
-        return show(ids) if all(i in numbers for i in ids) else m.group(0)
-
-    return MENTION.sub(one, text)
-
-
-def as_numbers(text: str, numbers: dict[str, int]) -> str:
-    """Plain-text form: `[S1, S2]` → `[2, 1]`, for titles, attributes, feeds."""
-    return resolve(text, numbers, lambda ids: f"[{', '.join(str(numbers[i]) for i in ids)}]")
 
 
 def check(

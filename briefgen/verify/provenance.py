@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from briefgen.errors import Diagnostic, Location
-from briefgen.schema.cites import cites as cites
+from briefgen.schema.cites import cites
 from briefgen.schema.model import Brief, Excerpt
 from briefgen.sheet.load import Path_, SourceMap, dotted
 from briefgen.verify.passages import Hit, closest, find, fold, whole_words, word_spans
