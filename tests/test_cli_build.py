@@ -273,17 +273,47 @@ def test_output_to_the_current_folder_keeps_the_lock_beside_it(project: Path,
 
 def test_the_settings_key_follows_briefgens_own_code(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """An upgrade that changes a module but not the version number still rebuilds."""
-    from briefgen.publish import manifest
+    """An upgrade that changes a module but not the version number still rebuilds: a module
+    inside a subpackage too (the key hashes the whole package, not only its top level)."""
+    from briefgen.publish import keys, manifest
 
     code = tmp_path / "code"
-    code.mkdir()
-    (code / "render.py").write_text("A = 1\n", encoding="utf-8")
-    monkeypatch.setattr(manifest, "CODE", code)
-    before = manifest.settings_key(template_dirs=[])
+    (code / "render").mkdir(parents=True)
+    (code / "render" / "pages.py").write_text("A = 1\n", encoding="utf-8")
+    monkeypatch.setattr(keys, "CODE", code)
+    before = manifest.settings_key(template_dirs=[])  # what the build calls
     assert manifest.settings_key(template_dirs=[]) == before
-    (code / "render.py").write_text("A = 2\n", encoding="utf-8")
+    (code / "render" / "pages.py").write_text("A = 2\n", encoding="utf-8")
     assert manifest.settings_key(template_dirs=[]) != before
+
+
+def test_an_upgrade_that_edits_a_subpackage_module_rebuilds(project: Path,
+                                                           tmp_path_factory: pytest.TempPathFactory
+                                                           ) -> None:
+    """End to end, from a copy of briefgen: nothing changed is up to date; a changed
+    render/pages.py (same version number) rebuilds every briefing."""
+    code = tmp_path_factory.mktemp("code")
+    shutil.copytree(ROOT / "briefgen", code / "briefgen",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (code / "templates").symlink_to(ROOT / "templates")  # the checkout's built-in templates
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_")}
+    env["PYTHONPATH"] = str(code)
+
+    def build() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "briefgen", "build", "--format", "md",
+                               "-j", "1"], cwd=project, env=env, capture_output=True,
+                              text=True, timeout=120, check=False)
+
+    assert build().returncode == 0
+    same = build()
+    assert same.returncode == 0, same.stderr
+    assert "up to date" in same.stderr
+    with (code / "briefgen" / "render" / "pages.py").open("a", encoding="utf-8") as module:
+        module.write("# a patch release that changes rendering\n")
+    upgraded = build()
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "up to date" not in upgraded.stderr
+    assert upgraded.stdout.strip() == f"{SLUG}: built"
 
 
 @pytest.mark.parametrize("command", ["check", "build"])
