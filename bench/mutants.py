@@ -206,6 +206,13 @@ MUTANTS = (
         (f"{CLI}::test_editing_a_project_template_rebuilds",),
     ),
     Mutant(
+        "manifest-code-of-subpackages-not-hashed",
+        "briefgen/publish/keys.py",
+        'for module in sorted(CODE.rglob("*.py")):',
+        'for module in sorted(CODE.glob("*.py")):',
+        ("tests/test_cli_build.py::test_an_upgrade_that_edits_a_subpackage_module_rebuilds",),
+    ),
+    Mutant(
         "manifest-sources-not-hashed",
         "briefgen/publish/keys.py",
         "            found[name] = hashlib.sha256(read_bounded_or_why(path)).hexdigest()",

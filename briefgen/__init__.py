@@ -1,6 +1,6 @@
 """briefgen: one-page briefings from source-checked YAML fact sheets.
 
-Pipeline: load → validate → rules/provenance → render → pdf → site → publish.
+Pipeline: load → validate → verify → compose → render → site → publish (briefgen/pipeline/).
 """
 
 from briefgen.errors import BriefError, Diagnostic, Location

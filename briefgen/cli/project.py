@@ -1,4 +1,4 @@
-"""`briefgen init`: the command that starts a project folder (library: project.py)."""
+"""`briefgen init`: the command that starts a project folder (library: project/init.py)."""
 
 from __future__ import annotations
 

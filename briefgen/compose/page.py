@@ -24,7 +24,7 @@ OFF_PAGE = {
     "briefing.event.type": "keywords: HTML <meta name=keywords>, PDF Keywords ('other' omitted)",
     "briefing.event.location.country_code": "keywords: HTML <meta name=keywords>, PDF Keywords",
     "briefing.event.participants[]": "keywords, as the actors' names",
-    "briefing.kind": "the header line's wording; View.kind and kind_label for the masthead",
+    "briefing.kind": "the header line's wording; Page.kind and kind_label for the masthead",
     "actors[].id": "internal: shown as the actor's name",
     "actors[].type": "HTML class of the actor's positions row (actor-<type>)",
     "sources[].id": "internal: shown as the reader's number [n]; HTML anchors",

@@ -1,6 +1,6 @@
 """How the sheet's values read on the page: dates written out, choices as words. Pure.
 
-Why apart from the view: these are the page's wording, shared by the view, the site's
+Why apart from composition: these are the page's wording, shared by the page, the site's
 index and feed, and kept in one place so every format says the same thing.
 """
 

@@ -1,0 +1,2 @@
+"""`briefgen serve`: the live preview's watcher, what it holds, and its local web server.
+"""

@@ -1,0 +1,3 @@
+"""A project folder: its settings (`briefgen.toml`), which sheets a run covers, `init` and
+`new`'s scaffold. Beside the stages; the pipeline and the CLI read it.
+"""

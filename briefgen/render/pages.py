@@ -1,8 +1,8 @@
-"""Stage 4, render: Brief → Markdown and HTML strings through Jinja2 templates. Pure.
+"""Stage 5, render: the Page → Markdown and HTML strings through Jinja2 templates. Pure.
 
 Why siblings, not parent and child: the HTML needs section classes, ids and a legend that
-Markdown cannot express, so both formats render from the same view of the Brief and share
-its citation numbering. Data is never rendered as a template: `{{ 7*7 }}` in a fact stays
+Markdown cannot express, so both formats render from the same Page (compose/page.py) and
+share its citation numbering. Data is never rendered as a template: `{{ 7*7 }}` in a fact stays
 text. HTML autoescapes; inline Markdown goes through markdown-it-py with raw HTML off,
 no images and only http(s)/mailto links.
 """
@@ -81,11 +81,11 @@ def _dirs(project: Path | None) -> tuple[str, ...]:
 
 
 def _render(
-    name: str, view: Page | None, project: Path | None, *, html: bool, **context: Any
+    name: str, page: Page | None, project: Path | None, *, html: bool, **context: Any
 ) -> str:
     env = _environment(html, _dirs(project))
     try:
-        text = env.get_template(name).render(**({"brief": view} if view else {}), **context)
+        text = env.get_template(name).render(**({"brief": page} if page else {}), **context)
     except jinja2.TemplateSyntaxError as error:
         raise BriefError(
             Diagnostic(
@@ -201,18 +201,18 @@ def _environment(html: bool, dirs: tuple[str, ...]) -> jinja2.Environment:
 
 def _numbers(context: jinja2.runtime.Context) -> dict[str, int]:
     """The reader's source numbers of the page being rendered (none on the site's pages)."""
-    view = context.get("brief")
-    return {sid: c.n for sid, c in view.mentions.items()} if isinstance(view, Page) else {}
+    page = context.get("brief")
+    return {sid: c.n for sid, c in page.mentions.items()} if isinstance(page, Page) else {}
 
 
 @jinja2.pass_context
 def _inline_md(context: jinja2.runtime.Context, text: str) -> Markup:
     """inline_md, with each `[S1]` as the reader's number linked like a citation."""
-    view = context.get("brief")
+    page = context.get("brief")
     html = str(inline_md(text))
-    if not isinstance(view, Page):
+    if not isinstance(page, Page):
         return Markup(html)
-    found = view.mentions
+    found = page.mentions
 
     def linked(ids: list[str]) -> str:
         links = (

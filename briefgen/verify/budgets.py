@@ -1,8 +1,5 @@
-"""Stage 3a's budgets: how many words each field and section may take on one page.
-
-Why a module of its own: the budgets (briefing-format.md §2.2) are read by the rules, by
-the PDF stage's overflow report and, field by field, from the models' Words(n) metadata;
-one place counts words the same way for all of them.
+"""Stage 3, budget warnings: fields and sections over their word budgets (the table is
+schema/budgets.py's), each at its position; and what to cut when the PDF overflows.
 """
 
 from __future__ import annotations
