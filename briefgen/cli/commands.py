@@ -243,6 +243,7 @@ def serve(out: Path | None, host: str, port: int, paper: str | None) -> None:
                 host=host,
                 port=port,
                 report=lambda line: click.echo(line, err=True),
+                report_diagnostics=print_diagnostics,
             )
         except KeyboardInterrupt:
             click.echo("stopped", err=True)

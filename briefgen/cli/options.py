@@ -1,7 +1,8 @@
-"""What the commands share: their options, the project's settings, how to report problems.
+"""What the commands share: their options, the project's settings, and the one way to report.
 
-Why apart from the commands: check, build and serve take the same options and report a
-BriefError the same way; they are defined once here.
+Why one `print_diagnostics`: every command and the preview show problems the same way
+(`terminal.diagnostics_text`: escaped, in the format asked for, on the stream that format
+belongs to), so a fix to how diagnostics look is made once.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ Flag = Path | str | int | bool | None
 
 
 def print_diagnostics(found: Sequence[Diagnostic], fmt: str = "text") -> None:
-    """FOUND to stderr (JSON, a result, to stdout); every format escapes sheet text."""
+    """FOUND to stderr (JSON, a result, to stdout): the only place diagnostics are printed."""
     if found or fmt == "json":
         click.echo(terminal.diagnostics_text(found, fmt), err=fmt != "json")
 

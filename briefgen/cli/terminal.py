@@ -6,7 +6,8 @@ people shows control characters as `[U+001B]` (via `Diagnostic.__str__`), JSON s
 and lossless, and GitHub workflow commands are escaped so a sheet cannot forge `::error` or
 `::stop-commands::`. A closed output pipe (`briefgen check --format json | head -1`) must
 neither raise a traceback nor stop a build half way: writes to it are dropped and the exit
-status says so (EXIT_PIPE) unless the command failed anyway. No click here: `cli.py` echoes.
+status says so (EXIT_PIPE) unless the command failed anyway. No click here: the commands echo,
+diagnostics always through `options.print_diagnostics`.
 """
 
 from __future__ import annotations
