@@ -351,7 +351,7 @@ MUTANTS = (
     ),
     Mutant(
         "build-claims-changes-it-did-not-publish",
-        "briefgen/cli/__init__.py",
+        "briefgen/cli/commands.py",
         "    if report.published:  # what changed since the published version",
         "    if True:  # what changed since the published version",
         ("tests/test_build_changes.py::test_a_failed_build_claims_no_change_and_the_next_one_does",),

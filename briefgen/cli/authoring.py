@@ -1,6 +1,6 @@
 """The authoring commands: `cite` (find the excerpt) and `words` (the budgets, all at once).
 
-Why apart from cli.py: they only read a sheet and print; the shell for them is here, the
+Why apart from commands.py: they only read a sheet and print; the shell for them is here, the
 work in `briefgen.authoring.cite` and `briefgen.authoring.words`.
 """
 
@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from briefgen.errors import UNSAFE, BriefError, inert
+from briefgen.cli.options import reporting
+from briefgen.errors import UNSAFE, inert
 
 if TYPE_CHECKING:  # the models cost ~0.3 s to import: only the commands load them
     from briefgen.authoring.words import Row
@@ -27,11 +28,6 @@ def _sheet(path: Path) -> Path:
     from briefgen.project.discover import resolve_sheets
 
     return resolve_sheets([path], Path())[0]
-
-
-def _fail(error: BriefError) -> SystemExit:
-    click.echo("\n".join(map(str, error.diagnostics)), err=True)
-    return SystemExit(error.exit_code)
 
 
 def _escape(found: re.Match[str]) -> str:
@@ -77,10 +73,8 @@ def cite(sheet: Path, phrase: tuple[str, ...], quote: bool, limit: int, fmt: str
     from briefgen.authoring.cite import paste_line, search
 
     what = "quote" if quote else "excerpt"
-    try:
+    with reporting():
         found = search(_sheet(sheet), " ".join(phrase), what=what, limit=limit)
-    except BriefError as error:
-        raise _fail(error) from None
     line = paste_line(found[0], what)
     if fmt == "json":
         doc = {"passages": [p.as_dict() for p in found], "paste": line}
@@ -115,10 +109,8 @@ def words(sheet: Path, fmt: str) -> None:
     from briefgen.authoring.draft import draft
     from briefgen.authoring.words import table
 
-    try:
+    with reporting():
         rows = table(draft(_sheet(sheet))[0])
-    except BriefError as error:
-        raise _fail(error) from None
     if fmt == "json":
         text = json.dumps({"rows": [r.as_dict() for r in rows]}, indent=2, ensure_ascii=False)
         click.echo(UNSAFE.sub(_escape, text))

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from briefgen.cli import terminal
-from briefgen.errors import BriefError
+from briefgen.cli.options import reporting
 
 
 @click.command(short_help="Start a project folder: briefgen.toml, seeds/, CI and hooks.")
@@ -28,11 +27,8 @@ def init(folder: Path, example: bool, force: bool) -> None:
     """
     from briefgen.project.init import init as make_project
 
-    try:
+    with reporting():
         made = make_project(folder, example=example, force=force)
-    except BriefError as error:
-        click.echo(terminal.diagnostics_text(error.diagnostics, "text"), err=True)
-        raise SystemExit(error.exit_code) from None
     for path in made.written:
         click.echo(f"created {path}")
     for path in made.kept:

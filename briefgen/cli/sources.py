@@ -11,8 +11,7 @@ from pathlib import Path
 
 import click
 
-from briefgen.cli import terminal
-from briefgen.errors import BriefError
+from briefgen.cli.options import print_diagnostics, reporting
 
 
 def _sheet(path: Path) -> Path:
@@ -27,11 +26,6 @@ def _today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
     except ValueError:
         msg = f"'{value}' is not a date YYYY-MM-DD"
         raise click.BadParameter(msg) from None
-
-
-def _fail(error: BriefError) -> SystemExit:
-    click.echo(terminal.diagnostics_text(error.diagnostics, "text"), err=True)
-    return SystemExit(error.exit_code)
 
 
 sheet_argument = click.argument("sheet", type=click.Path(exists=True, path_type=Path))
@@ -76,15 +70,13 @@ def add(sheet: Path, documents: tuple[str, ...], today: date) -> None:
 
     from briefgen.authoring.ingest import add_sources
 
-    try:
+    with reporting():
         added = add_sources(
             _sheet(sheet),
             list(documents),
             today=today,
             proxies=urllib.request.getproxies(),
         )
-    except BriefError as error:
-        raise _fail(error) from None
     for item in added:
         unknown = f" (unknown: {', '.join(item.unknown)})" if item.unknown else ""
         click.echo(f"{item.id}  {item.file}{unknown}")
@@ -108,10 +100,8 @@ def accept(sheet: Path, ids: tuple[str, ...], yes: bool, force: bool) -> None:
     """
     from briefgen.authoring.accept import record, review
 
-    try:
+    with reporting():
         found = review(_sheet(sheet), list(ids))
-    except BriefError as error:
-        raise _fail(error) from None
     for ident in found.unchanged:
         click.echo(f"{ident}: unchanged", err=True)
     if not found.changes:
@@ -121,16 +111,14 @@ def accept(sheet: Path, ids: tuple[str, ...], yes: bool, force: bool) -> None:
         state = f", {len(change.broken)} passage(s) break" if change.broken else ""
         click.echo(f"{change.id}: {change.file} changed{state}", err=True)
     if found.broken:
-        click.echo(terminal.diagnostics_text(found.broken, "text"), err=True)
+        print_diagnostics(found.broken)
         if not force:
             click.echo("refused: fix those passages first, or record anyway with --force", err=True)
             raise SystemExit(1)
     if not yes and not click.confirm("Record the new sha256?", err=True):
         click.echo("nothing recorded", err=True)
         raise SystemExit(1)
-    try:
+    with reporting():
         recorded = record(found)
-    except BriefError as error:
-        raise _fail(error) from None
     for ident in recorded:
         click.echo(f"{ident}: recorded sha256")

@@ -6,7 +6,8 @@ people shows control characters as `[U+001B]` (via `Diagnostic.__str__`), JSON s
 and lossless, and GitHub workflow commands are escaped so a sheet cannot forge `::error` or
 `::stop-commands::`. A closed output pipe (`briefgen check --format json | head -1`) must
 neither raise a traceback nor stop a build half way: writes to it are dropped and the exit
-status says so (EXIT_PIPE) unless the command failed anyway. No click here: `cli.py` echoes.
+status says so (EXIT_PIPE) unless the command failed anyway. No click here: the commands echo,
+diagnostics always through `options.print_diagnostics`.
 """
 
 from __future__ import annotations
@@ -17,9 +18,15 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from briefgen.errors import UNSAFE, Diagnostic, inert
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
+    from briefgen.pipeline.building import BuildReport
+    from briefgen.pipeline.making import Built
 
 
 def diagnostics_text(found: Sequence[Diagnostic], fmt: str = "text") -> str:
@@ -71,7 +78,7 @@ def summary(found: Sequence[Diagnostic], sheets: int) -> str:
     return f"checked {sheets} {noun}: {errors} error(s), {warnings} warning(s)"
 
 
-def build_summary(report: Any) -> str:
+def build_summary(report: BuildReport) -> str:
     """`build`'s last lines: what was healed, then built, unchanged, failed, published."""
     healed = ""
     if report.healed:
@@ -87,7 +94,7 @@ def build_summary(report: Any) -> str:
     return healed + _outcome(report)
 
 
-def _outcome(report: Any) -> str:
+def _outcome(report: BuildReport) -> str:
     if report.up_to_date:
         return f"up to date: {len(report.kept)} briefing(s) in {report.out}/, nothing changed"
     parts = [f"built {len(report.built)}", f"unchanged {len(report.kept)}"]
@@ -108,7 +115,7 @@ def steps_text(steps: Sequence[tuple[str, str]]) -> str:
     return "\n".join(["Next:", *map(inert, lines)])
 
 
-def built_line(built: Any) -> str:
+def built_line(built: Built) -> str:
     """One briefing built: its slug (from the sheet, so inert), page fill and tightening."""
     page = ""
     if built.fill is not None:
@@ -119,7 +126,7 @@ def built_line(built: Any) -> str:
     return inert(f"{built.slug}: built{page}{warn}")
 
 
-def change_line(built: Any) -> str:
+def change_line(built: Built) -> str:
     """What changed in a rebuilt briefing since its published version ('' if nothing)."""
     said = str(built.change or "")
     return inert(f"{built.slug}: {said}") if said else ""
@@ -142,7 +149,17 @@ class _Guarded(io.RawIOBase):
     def isatty(self) -> bool:
         return os.isatty(self.fd)
 
-    def write(self, data: Any) -> int:
+    # What a text layer straight on it (stderr, unbuffered) asks of its buffer, typed:
+    # the name (the descriptor, as FileIO's), and a read that returns bytes or fails.
+    @property
+    def name(self) -> int:
+        return self.fd
+
+    def read(self, _size: int = -1, /) -> bytes:
+        msg = "write-only"
+        raise io.UnsupportedOperation(msg)
+
+    def write(self, data: ReadableBuffer) -> int:
         size = len(memoryview(data))
         if self.broken:
             return size
@@ -171,7 +188,9 @@ def guard_pipes() -> Callable[[], bool]:
             continue
         guards.append(_Guarded(fd))
         unbuffered = name == "stderr"  # as Python's own: a traceback must not wait in a buffer
-        binary: Any = guards[-1] if unbuffered else io.BufferedWriter(guards[-1])
+        binary: _Guarded | io.BufferedWriter = (
+            guards[-1] if unbuffered else io.BufferedWriter(guards[-1])
+        )
         wrapped = io.TextIOWrapper(
             binary,
             encoding=stream.encoding,

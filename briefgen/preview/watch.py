@@ -9,6 +9,10 @@ server-sent events (briefgen/preview/server.py).
 
 Why watchfiles: the kernel says what changed (no polling, no stat of every file twice a
 second), so only the briefing whose folder changed is rendered again.
+
+Why two callbacks: REPORT takes the preview's own lines, REPORT_DIAGNOSTICS the problems
+found; the CLI prints those as `check` does (one function, `cli.options.print_diagnostics`),
+so nothing here decides how a diagnostic looks.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +31,9 @@ from briefgen.preview.state import EVERY, State
 if TYPE_CHECKING:
     from briefgen.compose.entry import Entry
     from briefgen.pipeline.options import BuildOptions
+
+Report = Callable[[str], None]
+ReportDiagnostics = Callable[[Sequence[Diagnostic]], None]
 
 _EDITOR_TEMP = re.compile(r"(\.sw[a-p]|\.swpx|~|\.tmp|\.bak)$|^(\.#|#.*#$|4913$)")
 
@@ -39,13 +46,14 @@ def run(
     templates: Path,
     host: str = "127.0.0.1",
     port: int = 8000,
-    report: Callable[[str], None] = print,
+    report: Report = print,
+    report_diagnostics: ReportDiagnostics,
 ) -> None:
     """Serve OUT at once, show every briefing's page, then build; re-show what changes
     under SEEDS or TEMPLATES until interrupted (KeyboardInterrupt ends it cleanly)."""
     from briefgen.publish import stage as publish
 
-    sheets = _sheets(seeds.parent, report)
+    sheets = _sheets(seeds.parent, report_diagnostics)
     publish.accept(out, sheets)  # the folders `build` would refuse are never served
     state = State()
     stop = threading.Event()
@@ -53,24 +61,25 @@ def run(
     batches = _watching([p.resolve() for p in (seeds, templates) if p.is_dir()], out, stop)
     server = start(out, host, port, state, report)
     try:
-        shown = _show(sheets, options, state, report, every=True)
+        shown = _show(sheets, options, state, report, report_diagnostics, every=True)
         if not (out / "index.html").is_file():  # no site yet: the index need not wait
             state.hold_site(_site_pages(shown, options))
         state.ready.set()
-        _publish(out, options, seeds.parent, state, report)
+        _publish(out, options, seeds.parent, state, report, report_diagnostics)
         state.settled.set()
         while True:
             try:
                 changed = batches.get(timeout=1)  # a timeout keeps Ctrl-C prompt
             except queue.Empty:
                 continue
-            sheets, every = _sheets(seeds.parent, report), _touches(changed, templates)
+            sheets = _sheets(seeds.parent, report_diagnostics)
+            every = _touches(changed, templates)
             chosen = sheets if every else _owners(changed, sheets)
             if not chosen and not _touches(changed, seeds):
                 continue
             report(f"changed: {', '.join(sorted({str(s.parent) for s in chosen})) or 'files'}")
-            _show(chosen, options, state, report, every=every)
-            _publish(out, options, seeds.parent, state, report)
+            _show(chosen, options, state, report, report_diagnostics, every=every)
+            _publish(out, options, seeds.parent, state, report, report_diagnostics)
     finally:
         stop.set()
         state.close()
@@ -138,14 +147,13 @@ def _owners(changed: set[Path], sheets: list[Path]) -> list[Path]:
     return [s for s in sheets if _touches(changed, s.parent)]
 
 
-def _sheets(root: Path, report: Callable[[str], None]) -> list[Path]:
+def _sheets(root: Path, report_diagnostics: ReportDiagnostics) -> list[Path]:
     from briefgen.project.discover import find_sheets
 
     try:
         return find_sheets(root)
     except BriefError as error:
-        for d in error.diagnostics:
-            report(str(d))
+        report_diagnostics(error.diagnostics)
         return []
 
 
@@ -153,7 +161,8 @@ def _show(
     sheets: list[Path],
     options: BuildOptions,
     state: State,
-    report: Callable[[str], None],
+    report: Report,
+    report_diagnostics: ReportDiagnostics,
     *,
     every: bool = False,
 ) -> list[Entry]:
@@ -170,8 +179,7 @@ def _show(
             report(
                 f"{sheet.parent}: {len(error.diagnostics)} problem(s); showing the last good page"
             )
-            for d in error.diagnostics:
-                report(str(d))
+            report_diagnostics(error.diagnostics)
             state.update(name, None, error.diagnostics)
             continue
         state.update(name, (built.slug, built.files), built.warnings)
@@ -190,7 +198,12 @@ def _site_pages(entries: list[Entry], options: BuildOptions) -> dict[str, bytes]
 
 
 def _publish(
-    out: Path, options: BuildOptions, root: Path, state: State, report: Callable[[str], None]
+    out: Path,
+    options: BuildOptions,
+    root: Path,
+    state: State,
+    report: Report,
+    report_diagnostics: ReportDiagnostics,
 ) -> None:
     """Phase 2: the ordinary incremental build (PDFs too) publishes the site; the pages
     shown from memory give way to the published files; tell every open page."""
@@ -205,14 +218,11 @@ def _publish(
         report(
             f"built {len(result.built)}, unchanged {len(result.kept)}, failed {len(result.failed)}"
         )
-        for found in problems.values():
-            for d in found:
-                report(str(d))
+        report_diagnostics([d for found in problems.values() for d in found])
     except BriefError as error:
         problems = {"": error.diagnostics}
         report("build failed; still serving the last good site")
-        for d in error.diagnostics:
-            report(str(d))
+        report_diagnostics(error.diagnostics)
     for slug in state.published(problems):  # shown from memory, but failed (a PDF overflow)
         state.events.send("reload", slug)
     state.events.send("built", EVERY)

@@ -1,0 +1,101 @@
+"""What the commands share: their options, the project's settings, and the one way to report.
+
+Why one `print_diagnostics`: every command and the preview show problems the same way
+(`terminal.diagnostics_text`: escaped, in the format asked for, on the stream that format
+belongs to), so a fix to how diagnostics look is made once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+from briefgen.cli import terminal
+from briefgen.errors import BriefError, Diagnostic
+
+if TYPE_CHECKING:
+    from briefgen.project.settings import Settings
+
+# What click's option decorators wrap: a command function, whatever it returns (every
+# return type is a subtype of object, so no escape from type checking is needed).
+F = TypeVar("F", bound=Callable[..., object])
+
+# A flag as click hands it over: None when not given (the settings decide then).
+Flag = Path | str | int | bool | None
+
+
+def print_diagnostics(found: Sequence[Diagnostic], fmt: str = "text") -> None:
+    """FOUND to stderr (JSON, a result, to stdout): the only place diagnostics are printed."""
+    if found or fmt == "json":
+        click.echo(terminal.diagnostics_text(found, fmt), err=fmt != "json")
+
+
+@contextmanager
+def reporting(fmt: str = "text") -> Iterator[None]:
+    """Print a BriefError's diagnostics (in FMT, as `check --format` asks) and exit with its
+    code: a scheduled job parsing JSON gets JSON even when no sheet could be read."""
+    try:
+        yield
+    except BriefError as error:
+        print_diagnostics(error.diagnostics, fmt)
+        raise SystemExit(error.exit_code) from None
+
+
+def project(**flags: Flag) -> Settings:
+    """The settings of the project the working folder is in, the given FLAGS over them."""
+    from briefgen.project import settings
+
+    return settings.resolve(settings.discover(Path.cwd()), **flags)
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """`build --format md,html`: the formats named, or a usage error (exit 2)."""
+    chosen = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in ("md", "html", "pdf")]
+    if unknown or not chosen:
+        msg = f"unknown format {', '.join(unknown) or '(none)'}; use md, html and/or pdf"
+        raise click.BadParameter(msg, param_hint="--format")
+    return chosen
+
+
+strict_option = click.option(
+    "--strict/--no-strict",
+    default=None,
+    envvar="BRIEFGEN_STRICT",
+    help="Treat warnings as errors (use it in scheduled builds). [default: briefgen.toml, off]",
+)
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="How to print diagnostics: for people, tools or GitHub CI.",
+)
+paper_option = click.option(
+    "--paper",
+    type=click.Choice(["A4", "Letter"]),
+    help="Paper for sheets that do not set render.paper themselves. "
+    "[default: briefgen.toml, A4]",
+)
+
+
+def out_option(help_text: str) -> Callable[[F], F]:
+    """The -o/--out option, with a help text for the command."""
+    return click.option(
+        "-o",
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        help=f"{help_text} [default: briefgen.toml's output, out]",
+    )
+
+
+# No exists=True: click would call an unreadable sheet "does not exist"; discover.py tells
+# a missing sheet (exit 2) from one that cannot be read (exit 3).
+sheets_argument = click.argument(
+    "sheets", nargs=-1, type=click.Path(readable=False, path_type=Path)
+)
