@@ -29,6 +29,7 @@ from briefgen.pipeline.options import BuildOptions
 from briefgen.render import pdf
 from briefgen.render.pages import read_template, render_html
 from briefgen.schema import budgets
+from briefgen.verify.budgets import over_budget
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "seeds" / "helsinki-summit-2018"
@@ -246,7 +247,7 @@ def test_oversized_sheet_fails_with_bg310(tmp_path: Path, layouts: list[Layout])
 def test_overflow_within_every_budget_says_to_cut_items(tmp_path: Path) -> None:
     """Many one- and two-word items: every section within its word budget, still too long."""
     sheet = make_sheet(tmp_path, replace(TIGHT, sources=10))
-    assert budgets.over_budget(pipeline.check(sheet).brief) == []
+    assert over_budget(pipeline.check(sheet).brief) == []
     with pytest.raises(BriefError) as caught:
         pipeline.make(sheet, BuildOptions(formats=("pdf",)))
     (d,) = caught.value.diagnostics

@@ -16,6 +16,7 @@ import click
 
 from briefgen.cli import terminal
 from briefgen.errors import BriefError, Diagnostic
+from briefgen.schema.vocabulary import FORMATS, PAPERS
 
 if TYPE_CHECKING:
     from briefgen.project.settings import Settings
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., object])
 
 # A flag as click hands it over: None when not given (the settings decide then).
-Flag = Path | str | int | bool | None
 
 
 def print_diagnostics(found: Sequence[Diagnostic], fmt: str = "text") -> None:
@@ -45,17 +45,27 @@ def reporting(fmt: str = "text") -> Iterator[None]:
         raise SystemExit(error.exit_code) from None
 
 
-def project(**flags: Flag) -> Settings:
-    """The settings of the project the working folder is in, the given FLAGS over them."""
+def project(
+    *,
+    output: Path | None = None,
+    paper: str | None = None,
+    base_url: str | None = None,
+    strict: bool | None = None,
+    jobs: int | None = None,
+) -> Settings:
+    """The settings of the project the working folder is in, the flags given over them."""
     from briefgen.project import settings
 
-    return settings.resolve(settings.discover(Path.cwd()), **flags)
+    found = settings.discover(Path.cwd())
+    return settings.resolve(
+        found, output=output, paper=paper, base_url=base_url, strict=strict, jobs=jobs
+    )
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
     """`build --format md,html`: the formats named, or a usage error (exit 2)."""
     chosen = tuple(f.strip().lower() for f in text.split(",") if f.strip())
-    unknown = [f for f in chosen if f not in ("md", "html", "pdf")]
+    unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
         msg = f"unknown format {', '.join(unknown) or '(none)'}; use md, html and/or pdf"
         raise click.BadParameter(msg, param_hint="--format")
@@ -78,7 +88,7 @@ format_option = click.option(
 )
 paper_option = click.option(
     "--paper",
-    type=click.Choice(["A4", "Letter"]),
+    type=click.Choice(PAPERS),
     help="Paper for sheets that do not set render.paper themselves. "
     "[default: briefgen.toml, A4]",
 )
