@@ -319,3 +319,14 @@ def test_the_copy_hashes_as_the_package(code: Path) -> None:
         patch.setattr(keys, "CODE", PACKAGE.resolve())
         real = _key()
     assert _key() == real
+
+
+def test_the_worker_preload_lists_name_real_modules() -> None:
+    """A stale name in the fork server's preload list fails only when jobs > 1: check here."""
+    import importlib.util
+
+    from briefgen.pipeline import workers
+
+    for name in (*workers.CHECK_MODULES, *workers.BUILD_MODULES, workers.PRELOAD):
+        if name.startswith("briefgen"):
+            assert importlib.util.find_spec(name) is not None, name

@@ -46,7 +46,9 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+PRELOAD = "briefgen.pipeline.making"  # what every worker runs: make, and check through it
 CHECK_MODULES = (
+    "briefgen.pipeline.checking",
     "briefgen.schema.validate",
     "briefgen.verify.rules",
     "briefgen.verify.provenance",
@@ -55,6 +57,7 @@ CHECK_MODULES = (
 )
 BUILD_MODULES = (
     *CHECK_MODULES,
+    "briefgen.compose.compose",
     "briefgen.render.pages",
     "briefgen.render.pdf",
     "briefgen.site.pages",
@@ -84,7 +87,7 @@ def run(
     context = multiprocessing.get_context("forkserver")
     # Import once in the fork server, not once per worker: each worker starts warm. Pango
     # and the fonts are set up after the fork, in the worker (sharing them is unsafe).
-    context.set_forkserver_preload(["briefgen.pipeline.making", *preload])
+    context.set_forkserver_preload([PRELOAD, *preload])
     workers = min(jobs, len(sheets))
     chunk = max(1, min(8, len(sheets) // (workers * 8)))
     with ProcessPoolExecutor(
