@@ -18,6 +18,7 @@ from briefgen.assets import template_dirs
 from briefgen.errors import Diagnostic, Location
 from briefgen.pipeline.making import Built, _make
 from briefgen.pipeline.options import BuildOptions
+from briefgen.publish.keys import Stamps
 from briefgen.schema.vocabulary import briefing_path
 
 if TYPE_CHECKING:
@@ -62,12 +63,21 @@ def build(
         settings = manifest.settings_key(
             template_dirs=template_dirs(options.project), **options.settings()
         )
-        plan = manifest.plan(
-            out, paths, settings=settings, project=options.project, force=options.force
-        )
-        if plan.up_to_date:
-            return BuildReport(out, kept=plan.unchanged, up_to_date=True)
-        return _publish(out, plan, options, on_built)
+        stamps = Stamps(publish.beside(out, "stamps.json"))
+        try:
+            plan = manifest.plan(
+                out,
+                paths,
+                settings=settings,
+                project=options.project,
+                force=options.force,
+                stamps=stamps,
+            )
+            if plan.up_to_date:
+                return BuildReport(out, kept=plan.unchanged, up_to_date=True)
+            return _publish(out, plan, options, on_built, stamps)
+        finally:
+            stamps.save()  # what was read is known next time, whatever became of the build
 
 
 def _publish(
@@ -75,6 +85,7 @@ def _publish(
     plan: manifest.Plan,
     options: BuildOptions,
     on_built: Callable[[Built], None] | None,
+    stamps: Stamps,
 ) -> BuildReport:
     """Render the planned sheets into a staging folder and swap it in if all went well."""
     from briefgen.pipeline import workers
@@ -103,8 +114,11 @@ def _publish(
 
             for rel, data in search.index(stage.path).items():
                 stage.write(rel, data)
-        stage.write(manifest.NAME, manifest.written(plan, merged.records, dict(stage.published)))
+        published = dict(stage.published)
+        stage.write(manifest.NAME, manifest.written(plan, merged.records, published))
         stage.commit()
+    for rel, digest in published.items():  # what was just written needs no reading next time
+        stamps.published(out / rel, digest)
     return dataclasses.replace(report, published=True)
 
 

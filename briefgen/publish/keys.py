@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from importlib import metadata
 from pathlib import Path
 
@@ -41,20 +42,114 @@ def settings_key(*, template_dirs: list[Path], **settings: object) -> str:
     return digest.hexdigest()
 
 
-def sheet_inputs(sheet: Path, known: dict[str, str] | None = None) -> dict[str, str]:
+class Stamps:
+    """What each file held when it was last hashed, by its metadata, as git's index keeps it.
+
+    Why: a no-op rebuild of thousands of briefings must not read gigabytes to learn that
+    nothing changed. A file whose size, modification time, inode and change time are what
+    they were when it was hashed is taken to hold what it held then; any other file is read
+    and hashed. A stamp is trusted only when the file's modification time is older than the
+    moment the stamps were saved by more than RACY: on a filesystem with coarse timestamps,
+    an edit in the same tick as the hashing leaves the metadata unchanged ("racily clean").
+    The cache lives beside the lock, outside the site; lost or corrupt, it only costs reads.
+    """
+
+    RACY = 2_000_000_000  # ns: FAT's 2 s timestamps are the coarsest in common use
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.old: dict[str, list[int | str]] = {}
+        self.new: dict[str, list[int | str]] = {}
+        self.trusted_before = 0
+        if path is None:
+            return
+        try:
+            saved = path.stat().st_mtime_ns
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(doc, dict) and doc.get("version") == _STAMPS_VERSION:
+            files = doc.get("files")
+            self.old = files if isinstance(files, dict) else {}
+            self.trusted_before = saved - self.RACY
+
+    def sha256(self, path: Path, *, whole: bool = False) -> str:
+        """PATH's sha256, from its stamp when that can be trusted: of its first bytes as
+        `read_bounded_or_why` reads an input, or with WHOLE of the whole file (a published
+        one, which briefgen wrote itself)."""
+        key = ("whole:" if whole else "") + os.path.abspath(path)  # noqa: PTH100 - no syscalls
+        try:
+            st = path.stat()
+        except OSError:
+            return _digest(path, whole)
+        if not stat.S_ISREG(st.st_mode):
+            return _digest(path, whole)
+        meta: list[int | str] = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+        known = self.old.get(key)
+        if (
+            isinstance(known, list)
+            and known[:4] == meta
+            and st.st_mtime_ns < self.trusted_before
+            and isinstance(known[4], str)
+        ):
+            digest = known[4]
+        else:
+            digest = _digest(path, whole)
+        self.new[key] = [*meta, digest]
+        return digest
+
+    def published(self, path: Path, digest: str) -> None:
+        """Record that briefgen just published PATH with DIGEST (its stamp is taken now)."""
+        try:
+            st = path.stat()
+        except OSError:
+            return
+        meta: list[int | str] = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+        self.new["whole:" + os.path.abspath(path)] = [*meta, digest]  # noqa: PTH100
+
+    def save(self) -> None:
+        """Write the stamps taken in this run (atomically; a failure only costs reads)."""
+        if self.path is None or self.new == self.old:
+            return
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        try:
+            temporary.write_text(
+                json.dumps({"version": _STAMPS_VERSION, "files": self.new}, sort_keys=True),
+                encoding="utf-8",
+            )
+            temporary.replace(self.path)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+
+
+_STAMPS_VERSION = 1
+
+
+def _digest(path: Path, whole: bool) -> str:
+    if not whole:
+        return hashlib.sha256(read_bounded_or_why(path)).hexdigest()
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def sheet_inputs(
+    sheet: Path, known: dict[str, str] | None = None, stamps: Stamps | None = None
+) -> dict[str, str]:
     """The sha256 of each of a briefing's input files: facts.yaml, then the stored files its
     sources name (by the names the sheet uses).
 
     Why KNOWN (the inputs recorded at the last build): when facts.yaml hashes as it did, the
     sheet names the same source files, so they are taken from the record instead of loading
-    the YAML again: a rebuild with nothing changed stays a matter of hashing files.
+    the YAML again; with STAMPS, an unchanged file is not even read.
     """
-    raw = read_bounded_or_why(sheet)
-    facts = hashlib.sha256(raw).hexdigest()
+    stamps = stamps or Stamps()
+    facts = stamps.sha256(sheet)
     if known is not None and known.get(sheet.name) == facts:
         names = [n for n in known if n != sheet.name]
     else:
-        names = _source_files(raw, sheet)
+        names = _source_files(read_bounded_or_why(sheet), sheet)
     found = {sheet.name: facts}
     folder = sheet.parent.resolve()
     for name in names:
@@ -63,7 +158,7 @@ def sheet_inputs(sheet: Path, known: dict[str, str] | None = None) -> dict[str, 
         except (OSError, ValueError):
             continue  # not a usable name: `check` says so, the key need not
         if path.is_relative_to(folder) and name != sheet.name:
-            found[name] = hashlib.sha256(read_bounded_or_why(path)).hexdigest()
+            found[name] = stamps.sha256(path)
     return found
 
 

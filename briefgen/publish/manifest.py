@@ -10,7 +10,6 @@ published file, so a deleted or edited file in the live site is noticed and rebu
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.compose.entry import Entry
-from briefgen.publish.keys import input_key, sheet_inputs
+from briefgen.publish.keys import Stamps, input_key, sheet_inputs
 from briefgen.publish.keys import settings_key as settings_key
 from briefgen.publish.stage import MARKER
 from briefgen.schema.vocabulary import briefing_path
@@ -79,21 +78,31 @@ class Plan:
 
 
 def plan(
-    out: Path, sheets: list[Path], *, settings: str, project: Path | None, force: bool
+    out: Path,
+    sheets: list[Path],
+    *,
+    settings: str,
+    project: Path | None,
+    force: bool,
+    stamps: Stamps | None = None,
 ) -> Plan:
     """Compare the live site OUT (its manifest and files) with the current inputs.
 
     A published briefing whose sheet is not in SHEETS but still exists is carried over
     (rebuilt if its files were damaged); one whose sheet was deleted leaves the site.
+    STAMPS (see keys.Stamps) spare reading files whose metadata did not change.
     """
+    stamps = stamps or Stamps()
     old = read(out)
-    damage = damaged(out, old)
+    damage = damaged(out, old, stamps)
     others = _still_there(old, sheets, project)
     sheets = sheets + [
         (project or Path()) / n for n in others if set(old.briefings[n].files) & set(damage)
     ]
     names = {sheet: name_of(sheet, project) for sheet in sheets}
-    inputs = {sheet: sheet_inputs(sheet, _recorded(old, names[sheet])) for sheet in sheets}
+    inputs = {
+        sheet: sheet_inputs(sheet, _recorded(old, names[sheet]), stamps) for sheet in sheets
+    }
     keys = {sheet: input_key(settings, inputs[sheet]) for sheet in sheets}
     rebuild, keep, carry, up_to_date = _compare(
         old,
@@ -236,12 +245,15 @@ def _sections(value: object) -> dict[str, dict[str, str]] | None:
     return {str(s): {str(k): str(v) for k, v in items.items()} for s, items in value.items()}
 
 
-def damaged(out: Path, manifest: Manifest) -> tuple[str, ...]:
+def damaged(out: Path, manifest: Manifest, stamps: Stamps | None = None) -> tuple[str, ...]:
     """The published files that are missing from OUT or no longer hold what was published
     (a briefing's file without a recorded hash counts as damaged: it was never verified)."""
+    stamps = stamps or Stamps()
     listed = set(manifest.files).union(*(r.files for r in manifest.briefings.values()))
     return tuple(
-        rel for rel in sorted(listed) if _file_hash(out / rel) != manifest.files.get(rel, "?")
+        rel
+        for rel in sorted(listed)
+        if _file_hash(out / rel, stamps) != manifest.files.get(rel, "?")
     )
 
 
@@ -274,10 +286,11 @@ def _compare(
     return tuple(rebuild), keep, carry, up_to_date
 
 
-def _file_hash(path: Path) -> str:
+def _file_hash(path: Path, stamps: Stamps) -> str:
+    """A published file's sha256; "" when it is missing, a link or no regular file."""
     try:
         if path.is_symlink() or not path.is_file():
             return ""
-        return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return ""
+    return stamps.sha256(path, whole=True)

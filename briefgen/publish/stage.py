@@ -246,6 +246,12 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def beside(out: Path, suffix: str) -> Path:
+    """A file of briefgen's beside OUT, like its lock: `.<name>.briefgen-<suffix>`."""
+    out = _absolute(out)
+    return out.parent / f".{out.name}.briefgen-{suffix}"
+
+
 def _absolute(out: Path) -> Path:
     """OUT with `.` and `..` worked out (no symlinks followed: a linked OUT is refused)."""
     return Path(os.path.abspath(out))  # noqa: PTH100 - resolve() would follow a symlink
