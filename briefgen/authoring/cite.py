@@ -4,10 +4,12 @@ Why: every statement needs a verbatim excerpt, and finding it by hand (search th
 copy exactly, fix the quote marks) is the slowest part of writing a sheet. Here the
 sheet's stored sources are ranked against a phrase with rapidfuzz (paragraphs first by
 partial alignment, then windows of whole words inside the best ones), and the best window
-is returned as the exact stored text, on word boundaries and at least MIN_WORDS long. The
-ready-to-paste line is checked with the same code `check` uses (`provenance._passage`'s
-`find`) before it is offered, and its excerpt is a YAML double-quoted scalar, so any text
-(quotes, colons, backslashes) round-trips. Pure but for reading the sheet and its sources.
+is returned as the exact stored text (a soft wrap inside its paragraph as one space), on
+word boundaries and at least MIN_WORDS long. Paragraphs are `StoredText.paragraphs`, the
+rule the sources page and `check` use. The ready-to-paste line is checked with the same
+code `check` uses (`provenance._passage`'s `find`) before it is offered, and its excerpt is
+a YAML double-quoted scalar, so any text (quotes, colons, backslashes) round-trips. Pure
+but for reading the sheet and its sources.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from briefgen.errors import BriefError, Diagnostic, Location
-from briefgen.verify.passages import Span, find, fold, normalise, word_spans
+from briefgen.verify.passages import Span, find, fold, normalise, unwrapped, word_spans
 from briefgen.verify.provenance import MIN_WORDS
 from briefgen.verify.sources import StoredText, read_sources
 
@@ -206,7 +208,8 @@ def _passage(
     if len(tail.split()) > _CONTEXT:
         shown_tail += " …"
     line = text.count("\n", 0, start) + 1
-    return Passage(ident, paragraph, line, score, shown_head, text[start:end], shown_tail)
+    match = unwrapped(text[start:end])  # a soft wrap inside the paragraph: one space
+    return Passage(ident, paragraph, line, score, shown_head, match, shown_tail)
 
 
 def _double_quoted(text: str) -> str:

@@ -5,9 +5,10 @@ the next) as a verified quote. Here the passage and the source are folded the sa
 (quote marks, dashes, whitespace, case, compatibility forms) while every folded
 character remembers where in the stored text it came from, so a match is judged in the
 stored text itself: it must start and end on word boundaries, and it may run across a
-line break of the source (a paragraph of the sources page) only where the passage breaks
-its line too. When a passage is not found, the closest passage and a word-level
-difference tell the editor what to fix. Pure.
+soft wrap of the source, but across a paragraph break (paragraphs.py's rule, as the
+sources page numbers them) only where the passage breaks its line too. When a passage is
+not found, the closest passage and a word-level difference tell the editor what to fix.
+Pure.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 
-Span = tuple[int, int]  # [start, end) in a text
+# re-exported: the spans, and the one paragraph rule that fold's SPANS come from
+from briefgen.verify.paragraphs import Span as Span
+from briefgen.verify.paragraphs import paragraphs as paragraphs
 
 _QUOTES = str.maketrans(
     dict.fromkeys("“”„‟«»″", '"') | dict.fromkeys("‘’‚‛′`´", "'") | dict.fromkeys("‐‑‒–—―−", "-")
@@ -49,7 +52,7 @@ class Folded:
     text: str
     starts: array[int]
     ends: array[int]
-    breaks: tuple[int, ...]  # folded indices of the spaces that stand for a line break
+    breaks: tuple[int, ...]  # folded indices of the spaces that stand for a paragraph break
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,13 @@ class Hit:
     problem: str = ""  # "" (a whole-word match), "start", "end", "both" (cut words), "break"
 
 
-def fold(text: str) -> Folded:
-    """TEXT folded for matching, each folded character mapped back to its origin."""
+def fold(text: str, spans: tuple[Span, ...] | None = None) -> Folded:
+    """TEXT folded for matching, each folded character mapped back to its origin.
+
+    With SPANS (a stored text's `paragraphs`), the blanks between two of them are its
+    breaks; without (a passage), every run of blanks that holds a line break is one.
+    """
+    closes = None if spans is None else [end for _, end in spans[:-1]]
     out: list[str] = []
     starts: array[int] = array("I")
     ends: array[int] = array("I")
@@ -79,7 +87,7 @@ def fold(text: str) -> Folded:
                 continue
         if m := _SPACE.match(text, p):
             if size and m.end() < n:  # no space at either end
-                if _BREAK.search(m.group()):
+                if _BREAK.search(m.group()) if closes is None else _between(closes, p, m.end()):
                     breaks.append(size)
                 out.append(" ")
                 starts.append(p)
@@ -99,6 +107,18 @@ def fold(text: str) -> Folded:
         ends.extend([e] * len(piece))
         size, p = size + len(piece), e
     return Folded("".join(out), starts, ends, tuple(breaks))
+
+
+def _between(closes: list[int], start: int, end: int) -> bool:
+    """A paragraph (not the last) ends in the blanks text[start:end]: another follows."""
+    i = bisect_left(closes, start)
+    return i < len(closes) and closes[i] < end
+
+
+def unwrapped(text: str) -> str:
+    """TEXT (one paragraph) with each run of blanks that holds a line break (a soft wrap)
+    written as one space: what an editor pastes, and `check` finds it as the source."""
+    return _SPACE.sub(lambda m: " " if _BREAK.search(m.group()) else m.group(), text)
 
 
 def normalise(text: str) -> str:
@@ -165,19 +185,6 @@ def word_spans(text: str, lo: int = 0, hi: int | None = None) -> list[Span]:
     if start >= 0:
         spans.append((start, hi))
     return spans
-
-
-def paragraphs(text: str) -> tuple[Span, ...]:
-    """The paragraphs as the sources page numbers them: non-empty lines, stripped."""
-    found: list[Span] = []
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        body = line.strip()
-        if body:
-            start = offset + len(line) - len(line.lstrip())
-            found.append((start, start + len(body)))
-        offset += len(line)
-    return tuple(found)
 
 
 def find(passage: Folded, text: str, source: Folded) -> Hit | None:

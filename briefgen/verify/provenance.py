@@ -6,7 +6,8 @@ something (MIN_WORDS), and the stored text must be the one the facts were curate
 (its sha256). What verification finds is the evidence the pages use: for every quote and
 excerpt, the source, paragraph and span it was found at (`Found`), so rendering never
 searches again. When a passage is not found, the closest passage and a word-level
-difference are shown so the editor can fix the wording.
+difference are shown so the editor can fix the wording; when another stored source of the
+sheet holds it as it stands, that source is named instead (it was cited under the wrong one).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from briefgen.errors import Diagnostic, Location
 from briefgen.schema.cites import cites
 from briefgen.schema.model import Brief, Excerpt
 from briefgen.sheet.load import Path_, SourceMap, dotted
-from briefgen.verify.passages import Hit, closest, find, fold, whole_words, word_spans
+from briefgen.verify.passages import Folded, Hit, closest, find, fold, whole_words, word_spans
 from briefgen.verify.sources import StoredText
 
 MIN_WORDS = {"quote": 2, "excerpt": 4}  # fewer proves nothing / cannot be found again
@@ -225,15 +226,44 @@ def _passage(
         assert got.folded is not None
         hit = find(needle, got.text, got.folded)
         if hit is not None and not hit.problem:
-            n = bisect_right(got.paragraphs, hit.start, key=lambda p: p[0])
-            return Found(ident, n, hit.start, hit.end)
+            return Found(ident, _paragraph(got, hit.start), hit.start, hit.end)
         if hit is not None and flawed is None:
             flawed = (ident, got, hit)
     if any(i in stored and stored[i].text is None for i in ids):
         return None  # an unreadable source (already BG405) may hold it: "not found" would mislead
     if flawed is not None:
         return _flawed(what, code, at, *flawed)
+    if elsewhere := _elsewhere(needle, ids, stored):
+        ident, got, hit = elsewhere
+        line = (got.text or "").count("\n", 0, hit.start) + 1
+        return Diagnostic(
+            at,
+            code,
+            f"{what} not found in {', '.join(sorted(readable))}",
+            f"the {what} is in {ident} (¶{_paragraph(got, hit.start)}, line {line}): cite {ident}",
+        )
     return _not_found(passage, what, code, at, readable)
+
+
+def _paragraph(got: StoredText, start: int) -> int:
+    """The 1-based number of the paragraph of GOT holding START, as the sources page has it."""
+    return bisect_right(got.paragraphs, start, key=lambda p: p[0])
+
+
+def _elsewhere(
+    needle: Folded, ids: list[str], stored: dict[str, StoredText]
+) -> tuple[str, StoredText, Hit] | None:
+    """The first stored source of the sheet, not among IDS, that holds NEEDLE as it stands.
+
+    Why: a passage pasted under the wrong source is the likeliest miss when it is verbatim;
+    naming the source that has it beats the closest passage of one that does not."""
+    for ident, got in stored.items():
+        if ident in ids or got.text is None or got.folded is None:
+            continue
+        hit = find(needle, got.text, got.folded)
+        if hit is not None and not hit.problem:
+            return ident, got, hit
+    return None
 
 
 def _flawed(

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.verify.passages import Folded, Span, fold, paragraphs
+from briefgen.verify.paragraphs import Span, paragraphs
+from briefgen.verify.passages import Folded, fold
 
 if TYPE_CHECKING:  # the up-to-date check reads inputs through here without the models
     from briefgen.schema.model import Brief, Source
@@ -35,8 +36,8 @@ class StoredText:
     sha256: str = ""
     problem: str = ""
     fix: str = _STORE
-    folded: Folded | None = None  # fold(text), computed once: every passage is searched in it
-    paragraphs: tuple[Span, ...] = ()  # as the sources page numbers them
+    folded: Folded | None = None  # fold(text, paragraphs), once: every passage is searched in it
+    paragraphs: tuple[Span, ...] = ()  # paragraphs(text): numbered, cited and searched by these
 
 
 def read_sources(brief: Brief, folder: Path) -> dict[str, StoredText]:
@@ -81,9 +82,9 @@ def _read(source: Source, folder: Path) -> StoredText:
             problem=f"not text: control character {name} at line {line}, column {col}",
             fix="store the text only (save or export it as plain UTF-8 text)",
         )
-    folded = fold(text)
+    spans = paragraphs(text)  # the one rule: its breaks are the only ones a passage minds
     return StoredText(
-        text, hashlib.sha256(raw).hexdigest(), folded=folded, paragraphs=paragraphs(text)
+        text, hashlib.sha256(raw).hexdigest(), folded=fold(text, spans), paragraphs=spans
     )
 
 
