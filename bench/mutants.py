@@ -170,6 +170,13 @@ MUTANTS = (
         ("tests/test_golden_errors.py", "-k", "excerpt-not-in-source"),
     ),
     Mutant(
+        "paragraphs-every-line-its-own",
+        "briefgen/verify/paragraphs.py",
+        "            if not joined:",
+        "            if True:",
+        ("tests/test_paragraphs.py -k wrapped_at_72",),
+    ),
+    Mutant(
         "passages-fragments-accepted",
         "briefgen/verify/passages.py",
         "        if any(cut):",
