@@ -174,7 +174,7 @@ MUTANTS = (
         "briefgen/verify/paragraphs.py",
         "            if not joined:",
         "            if True:",
-        ("tests/test_paragraphs.py -k wrapped_at_72",),
+        ("tests/test_paragraphs.py", "-k", "wrapped_at_72"),
     ),
     Mutant(
         "passages-fragments-accepted",
@@ -231,7 +231,7 @@ MUTANTS = (
         "briefgen/publish/keys.py",
         "            and known[:4] == meta",
         "            and known[:3] == meta[:3]",
-        ("tests/test_noop.py -k same_second",),
+        ("tests/test_noop.py", "-k", "same_second"),
     ),
     Mutant(
         "manifest-sources-not-hashed",
