@@ -205,12 +205,13 @@ def test_the_workflow_stops_when_briefgen_toml_sets_no_install(tmp_path: Path) -
 # --- doctor ---------------------------------------------------------------------------------
 
 
-def fake_wheel(path: Path, name: str = "briefgen", version: str = "9.9") -> Path:
-    """A minimal wheel pip accepts: the package's __init__ and its dist-info."""
+def fake_wheel(path: Path, name: str = "briefgen", version: str = "9.9",
+               package: str | None = None) -> Path:
+    """A minimal wheel pip accepts: a package's __init__ (NAME's) and NAME's dist-info."""
     path.parent.mkdir(parents=True, exist_ok=True)
     info = f"{name}-{version}.dist-info"
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr(f"{name}/__init__.py", "")
+        archive.writestr(f"{package or name}/__init__.py", "")
         archive.writestr(f"{info}/METADATA",
                          f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
         archive.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: test\n"
@@ -313,6 +314,8 @@ def test_doctor_opens_a_wheel_path(tmp_path: Path) -> None:
     (lambda p: None, "no such file"),
     (lambda p: p.write_text("not a zip", encoding="utf-8"), "not a wheel (not a readable zip"),
     (lambda p: fake_wheel(p, name="requests"), "not a wheel of briefgen"),
+    (lambda p: fake_wheel(p, name="requests", package="briefgen"), "not a wheel of briefgen"),
+    (lambda p: fake_wheel(p, package="other"), "not a wheel of briefgen"),
 ])
 def test_doctor_refuses_a_wheel_path_that_is_not_briefgens(tmp_path: Path, make: object,
                                                            detail: str) -> None:
