@@ -133,6 +133,15 @@ def test_init_refuses_a_bad_install_spec_and_writes_nothing(tmp_path: Path) -> N
     assert not (tmp_path / "x").exists()
 
 
+def test_init_force_says_when_install_changed_nothing(tmp_path: Path) -> None:
+    assert run("init", "x", cwd=tmp_path).returncode == 0
+    again = run("init", "x", "--force", "--install", "git+https://example.org/you/briefgen",
+                cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "note: --install changed nothing: x/briefgen.toml was kept" in again.stderr
+    assert settings.load(tmp_path / "x").install == f"briefgen=={__version__}"
+
+
 # --- the generated workflow installs exactly the recorded spec -------------------------------
 
 

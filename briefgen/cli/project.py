@@ -45,6 +45,9 @@ def init(folder: Path, example: bool, force: bool, install: str | None) -> None:
         click.echo(f"created {path}")
     for path in made.kept:
         click.echo(f"kept    {path} (already there)")
+    if install and folder / "briefgen.toml" in made.kept:
+        click.echo(f"note: --install changed nothing: {folder / 'briefgen.toml'} was kept; "
+                   "set its install line yourself", err=True)
     click.echo(
         f"next: cd {folder} && briefgen new SLUG --source ARTICLE.txt, "
         "then briefgen check and briefgen build",
