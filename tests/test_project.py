@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from briefgen import __version__
 from briefgen.errors import BriefError
 from briefgen.project import settings
 from briefgen.project.init import init
@@ -262,7 +263,8 @@ def test_init_creates_a_project(tmp_path: Path) -> None:
     names = sorted(p.relative_to(x).as_posix() for p in x.rglob("*") if p.is_file())
     assert names == [".github/workflows/briefs.yml", ".gitignore", ".pre-commit-config.yaml",
                      "briefgen.toml", "schema/fact-sheet.schema.json", "seeds/.gitkeep"]
-    assert settings.load(x) == settings.Settings(root=x, found=True)  # every default
+    assert settings.load(x) == settings.Settings(  # every default, and how CI installs briefgen
+        root=x, found=True, install=f"briefgen=={__version__}")
     assert "/out/" in (x / ".gitignore").read_text(encoding="utf-8").splitlines()
     workflow = yaml.safe_load((x / ".github" / "workflows" / "briefs.yml").read_text("utf-8"))
     steps = [s.get("run", s.get("uses")) for s in workflow["jobs"]["build"]["steps"]]

@@ -17,22 +17,37 @@ from briefgen.cli.options import reporting
     is_flag=True,
     help="Use a folder that is not empty; files already there are kept, never replaced.",
 )
-def init(folder: Path, example: bool, force: bool) -> None:
+@click.option(
+    "--install",
+    metavar="SPEC",
+    help="How the workflow installs briefgen, recorded in briefgen.toml: briefgen==VERSION, "
+    "a path or https:// URL of a briefgen wheel, or a git+https:// URL. "
+    "[default: this version from the package index]",
+)
+def init(folder: Path, example: bool, force: bool, install: str | None) -> None:
     """Create FOLDER with briefgen.toml, seeds/, .gitignore, a GitHub Pages workflow and
     a pre-commit config. Commands run anywhere inside it find it by its briefgen.toml.
 
+    The workflow installs briefgen as briefgen.toml's install says (--install; a wheel
+    path given here is taken from the working folder and recorded relative to FOLDER).
+    `briefgen doctor` in FOLDER says whether it can be had.
+
     \b
-    Example:
+    Examples:
         briefgen init briefs --example && cd briefs && briefgen build
+        briefgen init briefs --install git+https://github.com/you/briefgen@v1.2.0
     """
     from briefgen.project.init import init as make_project
 
     with reporting():
-        made = make_project(folder, example=example, force=force)
+        made = make_project(folder, example=example, force=force, install=install)
     for path in made.written:
         click.echo(f"created {path}")
     for path in made.kept:
         click.echo(f"kept    {path} (already there)")
+    if install and folder / "briefgen.toml" in made.kept:
+        click.echo(f"note: --install changed nothing: {folder / 'briefgen.toml'} was kept; "
+                   "set its install line yourself", err=True)
     click.echo(
         f"next: cd {folder} && briefgen new SLUG --source ARTICLE.txt, "
         "then briefgen check and briefgen build",

@@ -10,6 +10,7 @@ file is replaced (they are reported as kept), so `init --force` can fill in what
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from briefgen import __version__
 from briefgen.assets import bundled_examples
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
+from briefgen.project import install as install_spec
 from briefgen.schema.jsonschema import schema_text
 
 SETTINGS = """\
@@ -47,6 +49,12 @@ strict = false
 
 # Worker processes for PDFs (flag: -j/--jobs; default: all cores).
 # jobs = 2
+
+# How the scheduled workflow (.github/workflows/briefs.yml) installs briefgen; it reads
+# this line when it runs. A requirement from the package index ("briefgen==1.2.0"), a path
+# in this folder or an https:// URL of a briefgen wheel, or "git+https://HOST/OWNER/REPO@TAG".
+# `briefgen doctor` says whether it can be had.
+install = {install}
 """
 
 GITIGNORE = """\
@@ -59,40 +67,57 @@ GITIGNORE = """\
 __pycache__/
 """
 
-# The GitHub Pages recipe of briefgen's README, installing briefgen from PyPI at the
-# version that made the project (change BRIEFGEN to a wheel or git+https:// URL if needed).
+# The GitHub Pages recipe of briefgen's README; it installs briefgen exactly as
+# briefgen.toml's `install` says, read when the workflow runs, so that file stays the one
+# place to change it. tests/test_release.py runs these steps against a wheel.
 WORKFLOW = """\
 # Build the briefings every hour and on each push; publish them with GitHub Pages
 # (Settings → Pages → Source: GitHub Actions). Schedules run in UTC from the default branch.
 # A failed build uploads nothing, so the live site stays as it was.
+# briefgen is installed as `install` in briefgen.toml says (`briefgen doctor` checks it).
 on:
-  schedule: [{{cron: "17 * * * *"}}]
+  schedule: [{cron: "17 * * * *"}]
   workflow_dispatch:
-  push: {{branches: [main]}}
-permissions: {{contents: read, pages: write, id-token: write}}
-concurrency: {{group: pages, cancel-in-progress: false}}
-env:
-  BRIEFGEN: "briefgen=={version}"   # or a wheel path, or "git+https://…/briefgen@v{version}"
+  push: {branches: [main]}
+permissions: {contents: read, pages: write, id-token: write}
+concurrency: {group: pages, cancel-in-progress: false}
 jobs:
   build:
     runs-on: ubuntu-latest
     env:  # the site's public URL (briefgen reads BRIEFGEN_BASE_URL like --base-url)
       BRIEFGEN_BASE_URL: >-
-        https://${{{{github.repository_owner}}}}.github.io/${{{{github.event.repository.name}}}}/
+        https://${{github.repository_owner}}.github.io/${{github.event.repository.name}}/
     steps:
-      - uses: actions/checkout@v4
-      - run: |
+      - name: Check out
+        uses: actions/checkout@v4
+      - name: Set up Python
+        uses: actions/setup-python@v5
+        with: {python-version: "3.12"}
+      - name: Install the system libraries
+        run: |
           sudo apt-get update -qq
           sudo apt-get install -y --no-install-recommends \\
             libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-      - run: python3 -m venv .venv && .venv/bin/pip install "$BRIEFGEN"
-      - run: .venv/bin/briefgen build --strict -o out
-      - uses: actions/upload-pages-artifact@v3
-        with: {{path: out}}
+      - name: Install briefgen
+        run: |
+          spec=$(python3 -c 'import tomllib
+          print(tomllib.load(open("briefgen.toml", "rb")).get("install", ""))')
+          if [ -z "$spec" ]; then
+            echo "::error file=briefgen.toml::no install setting (see briefgen init --install)"
+            exit 1
+          fi
+          echo "install = $spec"
+          python3 -m venv .venv
+          .venv/bin/pip install "$spec"
+      - name: Build the site
+        run: .venv/bin/briefgen build --strict -o out
+      - name: Upload the site
+        uses: actions/upload-pages-artifact@v3
+        with: {path: out}
   deploy:
     needs: build
     runs-on: ubuntu-latest
-    environment: {{name: github-pages}}
+    environment: {name: github-pages}
     steps:
       - uses: actions/deploy-pages@v4
 """
@@ -125,11 +150,16 @@ class Created:
     kept: tuple[Path, ...]
 
 
-def init(folder: Path, *, example: bool = False, force: bool = False) -> Created:
+def init(
+    folder: Path, *, example: bool = False, force: bool = False, install: str | None = None
+) -> Created:
     """Make FOLDER a briefgen project; with EXAMPLE, copy the bundled example sheets in.
 
-    Refuses a non-empty FOLDER (BG705, exit 2) unless FORCE; never replaces a file.
+    INSTALL is how its workflow installs briefgen (default: this version from the package
+    index); anything but an install spec is BG707. Refuses a non-empty FOLDER (BG705,
+    exit 2) unless FORCE; never replaces a file.
     """
+    spec = _recorded(folder, install_spec.checked(install)) if install else install_spec.default()
     if folder.exists() and not folder.is_dir():
         raise _usage(folder, "that is a file, not a folder", "name a new or empty folder")
     if not force and folder.is_dir() and any(folder.iterdir()):
@@ -139,9 +169,9 @@ def init(folder: Path, *, example: bool = False, force: bool = False) -> Created
             "name a new folder, or add --force to add only the files it lacks",
         )
     files = {
-        "briefgen.toml": SETTINGS,
+        "briefgen.toml": SETTINGS.format(install=json.dumps(spec, ensure_ascii=False)),
         ".gitignore": GITIGNORE,
-        ".github/workflows/briefs.yml": WORKFLOW.format(version=__version__),
+        ".github/workflows/briefs.yml": WORKFLOW,
         ".pre-commit-config.yaml": PRE_COMMIT.format(version=__version__),
         "seeds/.gitkeep": "",
         "schema/fact-sheet.schema.json": schema_text(),
@@ -177,6 +207,18 @@ def init(folder: Path, *, example: bool = False, force: bool = False) -> Created
             exit_code=EXIT_IO,
         ) from None
     return Created(folder, tuple(written), tuple(kept))
+
+
+def _recorded(folder: Path, spec: str) -> str:
+    """SPEC as briefgen.toml records it: a wheel path given on the command line (relative to
+    the working folder) becomes relative to FOLDER when inside it, else absolute."""
+    if not spec.lower().endswith(".whl") or "://" in spec:
+        return spec
+    wheel = Path(spec).absolute()
+    try:
+        return wheel.relative_to(folder.absolute()).as_posix()
+    except ValueError:
+        return str(wheel)
 
 
 def _usage(folder: Path, message: str, hint: str) -> BriefError:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location, inert
+from briefgen.project import install
 from briefgen.schema.vocabulary import PAPERS
 
 if sys.version_info >= (3, 11):
@@ -43,6 +44,7 @@ class Settings:
     marking: str | None = None  # handling.classification of sheets that set none
     audience: str | None = None  # briefing.audience of sheets that set none
     jobs: int | None = None  # None: all cores
+    install: str | None = None  # how the generated workflow installs briefgen (install.py)
 
 
 # key → (what it must be, hint); the order is the documented one
@@ -55,6 +57,7 @@ KEYS: dict[str, tuple[str, str]] = {
     "marking": ("a text", 'the classification of sheets that set none, e.g. "OFFICIAL"'),
     "audience": ("a text", 'the audience of sheets that set none, e.g. "Minister"'),
     "jobs": ("a whole number of at least 1", "worker processes for PDFs, e.g. jobs = 2"),
+    "install": (install.EXPECTED, install.HINT),
 }
 
 
@@ -185,6 +188,8 @@ def _check(key: str, value: object) -> tuple[str, str] | None:
         return "BG703", "found an empty text"
     if key in ("organisation", "marking", "audience") and (inert(value) != value or not value):
         return "BG703", "found an empty text or a control character"
+    if key == "install" and isinstance(problem := install.parse(value), str):
+        return "BG703", problem
     return None
 
 

@@ -16,12 +16,14 @@ from briefgen import __version__
 
 @dataclass(frozen=True)
 class Finding:
-    """One line of the report: what, its state, and the fix when it is not ok."""
+    """One line of the report: what, its state, and the fix when it is not ok. SKIPPED: not
+    checked (offline, or no answer in time): it does not fail the report."""
 
     name: str
     ok: bool
     detail: str
     fix: str = ""
+    skipped: bool = False
 
 
 def diagnose() -> list[Finding]:
