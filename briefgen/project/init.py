@@ -62,6 +62,7 @@ GITIGNORE = """\
 /out/
 .*.briefgen.lock
 .*.briefgen-staging-*
+.*.briefgen-stamps.json*
 # Python
 .venv/
 __pycache__/
