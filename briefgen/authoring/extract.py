@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from briefgen.authoring.decode import decode
 from briefgen.authoring.pagemeta import stated
 from briefgen.errors import EXIT_USAGE, BriefError, Diagnostic, Location
 
@@ -38,11 +39,11 @@ class Extracted:
 def extract(body: bytes, kind: str, *, name: str, charset: str | None = None) -> Extracted:
     """The text of BODY, a document of KIND (html, pdf, text); NAME is shown in errors."""
     if kind == "html":
-        got = _html(body, name)
+        got = _html(decode(body, declared=charset, html=True, name=name), name)
     elif kind == "pdf":
         got = _pdf(body, name)
     else:
-        text = _decode(body, charset, name)
+        text = decode(body, declared=charset, html=False, name=name)
         first = next((line for line in text.splitlines() if line.strip()), "")
         got = Extracted(text, title=_line(first[:200]))  # as `briefgen new` does
     text = clean(got.text)
@@ -67,22 +68,13 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text).strip("\n") + "\n"
 
 
-def _decode(body: bytes, charset: str | None, name: str) -> str:
-    try:
-        return body.decode(charset or "utf-8").removeprefix("\ufeff")
-    except (UnicodeDecodeError, LookupError):
-        raise _refused(
-            name,
-            "BG827",
-            f"the text is not {charset or 'UTF-8'}",
-            "save it as UTF-8 text and add that file",
-        ) from None
-
-
-def _html(body: bytes, name: str) -> Extracted:
+def _html(page: str, name: str) -> Extracted:
+    """The article of PAGE, decoded text: trafilatura is never left to guess the bytes."""
     trafilatura = _require("trafilatura", name)
+    page = _XML_DECLARATION.sub("", page, count=1)  # lxml refuses text that names a charset
+    tree = _parse(page)
     doc = trafilatura.bare_extraction(
-        body,
+        page,
         url=name if name.startswith(("http://", "https://")) else None,
         with_metadata=True,
         favor_precision=True,  # a menu or a list of links is no article: refuse, not store
@@ -94,7 +86,7 @@ def _html(body: bytes, name: str) -> Extracted:
     if doc is None or not (doc.text or "").strip():
         raise _refused(name, "BG826", *_EMPTY["html"])
     paragraphs = [line.strip() for line in doc.text.splitlines() if line.strip()]
-    when, site = stated(body)  # declared only: trafilatura guesses from URLs and footers
+    when, site = stated(tree)  # declared only: trafilatura guesses from URLs and footers
     return Extracted(
         "\n\n".join(paragraphs),
         title=_line(doc.title),
@@ -103,6 +95,21 @@ def _html(body: bytes, name: str) -> Extracted:
         published=when or UNKNOWN,
         article=(doc.pagetype or "").lower() in ("article", "newsarticle", "news"),
     )
+
+
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")
+
+
+def _parse(page: str) -> Any:
+    """PAGE's tree, as trafilatura's parser will see it."""
+    from lxml import etree, html
+
+    parser = html.HTMLParser(collect_ids=False)
+    try:
+        tree = html.document_fromstring(page, parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+    return tree
 
 
 def _pdf(body: bytes, name: str) -> Extracted:

@@ -35,13 +35,11 @@ _SITE_KEYS = ("og:site_name", "application-name")
 _DATE = re.compile(r"(\d{4})(?:[-/](\d{2})(?:[-/](\d{2}))?)?(?:$|[T ])")  # ISO, or 2018/07/16
 
 
-def stated(body: bytes) -> tuple[str | None, str | None]:
-    """The publication date (YYYY[-MM[-DD]]) and site name BODY declares, else None."""
-    from lxml import etree, html
+def stated(tree: Any) -> tuple[str | None, str | None]:
+    """The publication date (YYYY[-MM[-DD]]) and site name a parsed page declares, else None.
 
-    try:
-        tree = html.document_fromstring(body)
-    except (etree.ParserError, ValueError):
+    TREE is lxml's tree of the page (None when it could not be parsed)."""
+    if tree is None:
         return None, None
     metas = _metas(tree)
     ld = list(_json_ld(tree))
