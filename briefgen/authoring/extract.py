@@ -72,7 +72,7 @@ def _html(page: str, name: str) -> Extracted:
     """The article of PAGE, decoded text: trafilatura is never left to guess the bytes."""
     trafilatura = _require("trafilatura", name)
     page = _XML_DECLARATION.sub("", page, count=1)  # lxml refuses text that names a charset
-    tree = _parse(page)
+    tree = _parse(page, name)
     doc = trafilatura.bare_extraction(
         page,
         url=name if name.startswith(("http://", "https://")) else None,
@@ -100,8 +100,11 @@ def _html(page: str, name: str) -> Extracted:
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")
 
 
-def _parse(page: str) -> Any:
-    """PAGE's tree, as trafilatura's parser will see it."""
+def _parse(page: str, name: str) -> Any:
+    """PAGE's tree, as trafilatura's parser will see it; refuse a page it cannot read whole.
+
+    Why: libxml2 stops at 256 levels of nesting (and at other resource limits) and keeps
+    what it read so far, so the rest of the article would be left out without a word."""
     from lxml import etree, html
 
     parser = html.HTMLParser(collect_ids=False)
@@ -109,6 +112,21 @@ def _parse(page: str) -> Any:
         tree = html.document_fromstring(page, parser=parser)
     except (etree.ParserError, ValueError):
         return None
+    for error in parser.error_log:
+        if error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
+            deep = "depth" in error.message.lower()
+            raise BriefError(
+                Diagnostic(
+                    Location(name, error.line, error.column),
+                    "BG850",
+                    "the page nests its elements more than 255 deep, past what the HTML "
+                    "parser reads: its text would be cut short"
+                    if deep
+                    else "the page exceeds a limit of the HTML parser: its text would be cut short",
+                    "save the article's text from a browser as a .txt file and add that",
+                ),
+                exit_code=EXIT_USAGE,
+            )
     return tree
 
 

@@ -72,7 +72,7 @@ def _json_ld(tree: Any) -> Iterator[dict[str, Any]]:
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
         try:
-            data = json.loads(script.text or "")
+            data = json.loads(_pruned(script.text or ""))
         except ValueError:
             continue
         stack = [data]
@@ -83,6 +83,31 @@ def _json_ld(tree: Any) -> Iterator[dict[str, Any]]:
             elif isinstance(item, dict):
                 yield item
                 stack.extend(v for k, v in item.items() if k == "@graph")
+
+
+MAX_DEPTH = 16  # JSON-LD nests a few levels; what lies deeper is ignored
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]|[^"\[\]{}]+|"')
+
+
+def _pruned(text: str) -> str:
+    """TEXT with every array or object nested deeper than MAX_DEPTH replaced by null.
+
+    Why: json.loads recurses once per level and raises RecursionError on a script nested
+    a thousand deep; pruning by tokens first keeps the shallow metadata and never recurses."""
+    out: list[str] = []
+    depth = 0
+    for token in _TOKEN.findall(text):
+        if token in ("[", "{"):
+            depth += 1
+            if depth == MAX_DEPTH + 1:
+                out.append("null")
+        elif token in ("]", "}"):
+            depth -= 1
+            if depth == MAX_DEPTH:
+                continue
+        if depth <= MAX_DEPTH:
+            out.append(token)
+    return "".join(out)
 
 
 def _date(value: object) -> str | None:
