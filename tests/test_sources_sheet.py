@@ -225,3 +225,18 @@ def test_accept_keeps_crlf_line_ends(example_copy: Path, tmp_path: Path) -> None
     raw = example_copy.read_bytes()
     assert raw.count(b"\n") == raw.count(b"\r\n")  # the added sha256 line ends CRLF too
     assert old_hash.replace("\n", "\r\n").encode() in raw
+
+
+def test_a_symlinked_sheet_is_edited_where_it_points(tmp_path: Path) -> None:
+    real = tmp_path / "shared" / "facts.yaml"
+    real.parent.mkdir()
+    real.write_text('sources:\n  - id: S1\n    url: "https://example.org/"\n', encoding="utf-8")
+    folder = tmp_path / "seeds" / "x"
+    folder.mkdir(parents=True)
+    (folder / "facts.yaml").symlink_to(real)
+    (tmp_path / "notes.txt").write_text("Talks resumed.\n", encoding="utf-8")
+    result = run("sources", "add", str(folder), str(tmp_path / "notes.txt"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (folder / "facts.yaml").is_symlink()  # still the link, not a copy beside it
+    assert "  - id: S2\n" in real.read_text(encoding="utf-8")
+    assert (folder / "sources" / "notes.txt").exists()  # sources sit next to the link

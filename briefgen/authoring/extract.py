@@ -2,8 +2,10 @@
 
 Why: a web page holds navigation, captions, "Related News" and footers around the article,
 and a PDF holds text in pages; a source is stored as the plain text a quote can be checked
-against. HTML goes through trafilatura's main-text extraction (it keeps the article's
-paragraphs and drops navigation, asides, captions, footers and comments); PDFs through
+against. HTML and text are decoded first (decode.py: declared or confidently detected
+encodings only); HTML then goes through trafilatura's main-text extraction (it keeps the
+article's paragraphs and drops navigation, asides, captions, footers and comments), and
+a page nested deeper than the HTML parser reads is refused, not cut short; PDFs through
 PDFium (pypdfium2). Both are the optional `briefgen[ingest]` extra, imported only here.
 Metadata is taken only where the document states it (meta tags, the PDF's info); a date
 is never guessed from the URL or the text, and what is not stated stays "unknown".
