@@ -313,3 +313,22 @@ def test_a_search_past_its_time_stops_with_a_plain_message(
     assert str(caught.value.diagnostics[0]).endswith(
         "error BG802: the search took more than 5 s and was stopped\n"
         "    hint: search for a few distinctive words of the passage, as the source writes them")
+
+
+def test_a_longest_query_over_a_source_of_many_paragraphs_is_answered_in_seconds(
+    example_copy: Path,
+) -> None:
+    import random
+    import time
+
+    rng = random.Random(18)
+    vocabulary = (example_copy.parent / "sources" / "helsinki-summit-high-expectations.txt"
+                  ).read_text(encoding="utf-8").split()
+    lines = [" ".join(rng.choice(vocabulary) for _ in range(12)) for _ in range(20_000)]
+    add_source(example_copy, "many.txt", "\n".join(lines) + "\n")  # ~1.6 MB, 20,000 ¶
+    phrase = " ".join(dict.fromkeys(vocabulary))[:1000]
+    began = time.monotonic()
+    found = run("cite", str(example_copy), phrase, cwd=example_copy.parent)
+    assert time.monotonic() - began < 5
+    assert found.returncode in (0, 1), found.stderr
+    assert len(found.stderr) < 400  # the phrase is shown cut, not whole

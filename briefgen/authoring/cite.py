@@ -16,6 +16,7 @@ MAX_SECONDS, is a plain error (BG802).
 
 from __future__ import annotations
 
+import re
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ MAX_PHRASE = 1000  # characters: the longest excerpt the schema allows
 MAX_SECONDS = 5.0  # a search past it stops with BG802 (the bounds below keep it far under)
 _LONGEST = {"excerpt": 1000, "quote": 500}  # characters, as the schema allows
 _SHORTLIST = 12  # paragraphs by partial alignment, and as many by words held
+_ALIGN = 100  # characters of the phrase aligned with each paragraph (the rest costs time)
+_HUGE = 50_000  # characters: a paragraph past it is ranked by the words it holds only
 _CONTEXT = 12  # words shown either side of a match
 
 
@@ -89,11 +92,16 @@ def search(sheet: Path, phrase: str, *, what: str = "excerpt", limit: int = 3) -
             Diagnostic(
                 Location(str(sheet)),
                 "BG801",
-                f'no passage of {", ".join(sorted(stored))} is like "{phrase}"',
+                f'no passage of {", ".join(sorted(stored))} is like "{_shown(phrase)}"',
                 "search for fewer, more distinctive words as the source writes them",
             )
         )
     return found
+
+
+def _shown(phrase: str) -> str:
+    """PHRASE, or its first 80 characters and an ellipsis: a message stays a line or two."""
+    return phrase if len(phrase) <= 80 else phrase[:80].rstrip() + "…"
 
 
 def paste_line(passage: Passage, what: str = "excerpt") -> str:
@@ -148,9 +156,9 @@ def _stored(sheet: Path) -> dict[str, StoredText]:
 def _shortlist(
     stored: dict[str, StoredText], query: Query, limit: int
 ) -> list[tuple[str, int, Span]]:
-    """The paragraphs worth reading word by word: the best aligned with the phrase, those
-    holding the most searched words (out of order, as an editor types them), and every
-    paragraph too long to align cheaply (read only around its words, `matching.region`)."""
+    """The paragraphs worth reading word by word: the best aligned with the phrase (its
+    first _ALIGN characters), and those holding the most searched words (out of order, as
+    an editor types them). Every step is one pass over the text, whatever the phrase."""
     keys: list[tuple[str, int, Span]] = []
     texts: list[str] = []
     for ident in sorted(stored):
@@ -160,17 +168,18 @@ def _shortlist(
             keys.append((ident, n, span))
             texts.append(got.text[span[0] : span[1]].lower())  # a cheap fold, to rank only
     size = max(_SHORTLIST, 3 * limit)
-    short = [t if len(t) <= matching.REGION else "" for t in texts]
-    aligned = process.extract(query.needle, short, scorer=fuzz.partial_ratio, limit=size)
-    held = [
-        (sum(len(w) for w in query.folded if next(matching.spots(t, w), -1) >= 0), i)
-        for i, t in enumerate(texts)
-    ]
+    short = [t if len(t) <= _HUGE else "" for t in texts]  # a 2 MiB line: by its words only
+    needle = query.needle[:_ALIGN]
+    aligned = process.extract(needle, short, scorer=fuzz.partial_ratio, limit=size)
+    parts = {p: len(p) for w in query.folded for p in _TOKENS.findall(w)}
+    held = [(sum(map(len, parts.keys() & _TOKENS.findall(t))), i) for i, t in enumerate(texts)]
     held = sorted((h for h in held if h[0]), key=lambda h: (-h[0], h[1]))[:size]
     chosen = [i for _, _, i in sorted(aligned, key=lambda r: (-r[1], r[2]))]
     chosen += [i for _, i in held if i not in chosen]
-    chosen += [i for i, t in enumerate(texts) if not short[i] and i not in chosen]
     return [keys[i] for i in chosen]
+
+
+_TOKENS = re.compile(r"\w+")
 
 
 def _best_window(text: str, span: Span, query: Query, what: str) -> tuple[float, int, int] | None:

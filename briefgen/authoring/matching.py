@@ -8,11 +8,12 @@ paragraph is read only around the densest stretch of searched words. Pure.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from briefgen.verify.passages import Span, normalise, word_spans
 
@@ -28,11 +29,22 @@ class Query:
     typed: tuple[str, ...]
     folded: tuple[str, ...]
     needle: str  # the whole phrase, folded
+    seen: dict[str, dict[int, float]] = field(default_factory=dict, compare=False)  # by `hits`
 
     @property
     def weight(self) -> float:
         """All the words' weight: a word weighs its length (`the` less than `Qatar`)."""
         return float(sum(map(len, self.folded)))
+
+    @functools.cached_property
+    def index(self) -> dict[str, list[int]]:
+        """Each folded word, and each 5-letter stem, to the searched words it begins."""
+        found: dict[str, list[int]] = {}
+        for q, word in enumerate(self.folded):
+            found.setdefault(word, []).append(q)
+            if len(word) >= 5:
+                found.setdefault(f"stem:{word[:5]}", []).append(q)
+        return found
 
 
 def query(phrase: str) -> Query | None:
@@ -93,32 +105,32 @@ def region(text: str, span: Span, words: Query) -> Span:
 
 def hits(stored: list[str], words: Query) -> list[dict[int, float]]:
     """For each of the STORED words (folded), the searched words it stands for, by index,
-    with their likeness (1 for the same word, down to 0.8 for a typo)."""
-    seen: dict[str, dict[int, float]] = {}
+    with their likeness (1 for the same word, down to 0.8 for a typo or another ending)."""
     out = []
     for word in stored:
-        if word not in seen:
-            found = {q: 1.0 for q, w in enumerate(words.folded) if w == word}
-            for part in _PARTS.split(word) if not found else ():
-                found |= {q: 1.0 for q, w in enumerate(words.folded) if w == part}
-            if not found and len(word) >= 4:
-                for q, searched in enumerate(words.folded):
-                    if len(searched) >= 4 and (like := _like(word, searched)):
-                        found[q] = like
-            seen[word] = found
-        out.append(seen[word])
+        if word not in words.seen:
+            words.seen[word] = _stands_for(word, words)
+        out.append(words.seen[word])
     return out
 
 
-def _like(word: str, searched: str) -> float:
-    """How much WORD stands for SEARCHED: a typo (`sumit`) counts 0.85 and up, another
-    ending of the same stem (`poisoned` for `poisoning`) 0.8, anything else 0."""
-    score = fuzz.ratio(word, searched) / 100
-    if score >= _FUZZY / 100:
-        return score
-    stem = next((k for k, (x, y) in enumerate(zip(word, searched, strict=False)) if x != y), 99)
-    stem = min(stem, len(word), len(searched))
-    return 0.8 if stem >= 5 and stem >= 0.6 * min(len(word), len(searched)) else 0.0
+def _stands_for(word: str, words: Query) -> dict[int, float]:
+    found = dict.fromkeys(words.index.get(word, ()), 1.0)
+    for part in _PARTS.split(word) if not found else ():
+        found |= dict.fromkeys(words.index.get(part, ()), 1.0)
+    if found or len(word) < 4:
+        return found
+    for _, score, q in process.extract(  # one C loop over the searched words
+        word, words.folded, scorer=fuzz.ratio, score_cutoff=_FUZZY, limit=None
+    ):
+        if len(words.folded[q]) >= 4:
+            found[q] = score / 100
+    for q in words.index.get(f"stem:{word[:5]}", ()) if len(word) >= 5 else ():
+        searched = words.folded[q]
+        stem = next((k for k, (x, y) in enumerate(zip(word, searched, strict=False)) if x != y), 99)
+        if min(stem, len(word), len(searched)) >= 0.6 * min(len(word), len(searched)):
+            found.setdefault(q, 0.8)  # `poisoned` for `poisoning`
+    return found
 
 
 def widen(text: str, spans: list[Span], a: int, b: int, least: int) -> Span:
@@ -150,14 +162,16 @@ def covering(spans: list[Span], found: list[dict[int, float]], words: Query, lon
     best = (-1.0, 0, at[0], at[0] + 1)
     for i, a in enumerate(at):
         held: dict[int, float] = {}
+        weight = 0.0
         for b in at[i:]:
             if spans[b][1] - spans[a][0] > longest or b - a >= most:
                 break
             for q, s in found[b].items():
-                held[q] = max(held.get(q, 0.0), s)
-            weight = round(sum(len(words.folded[q]) * s for q, s in held.items()), 6)
-            if (weight, a - b) > best[:2]:
-                best = (weight, a - b, a, b + 1)
+                if s > held.get(q, 0.0):
+                    weight += len(words.folded[q]) * (s - held.get(q, 0.0))
+                    held[q] = s
+            if (round(weight, 6), a - b) > best[:2]:
+                best = (round(weight, 6), a - b, a, b + 1)
     return best[2], best[3]
 
 
