@@ -116,7 +116,7 @@ def _query(sheet: Path, phrase: str) -> Query:
     """PHRASE's words; a phrase longer than an excerpt may be, or without words, is BG802."""
     if len(phrase) > MAX_PHRASE:
         raise _bounded(
-            sheet, f"the phrase is {len(phrase):,} characters long; at most {MAX_PHRASE} are"
+            sheet, f"the phrase is {len(phrase):,} characters long; at most {MAX_PHRASE:,} are read"
         )
     found = matching.query(phrase)
     if found is None:
