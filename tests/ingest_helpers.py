@@ -32,6 +32,15 @@ def run(
                           input=stdin, capture_output=True, text=True, timeout=120, check=False)
 
 
+def start(*args: str, cwd: Path) -> subprocess.Popen[str]:
+    """`python -m briefgen ARGS` started in CWD, as `run` does, without waiting for it."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("BRIEFGEN_") and not k.lower().endswith("_proxy")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return subprocess.Popen([sys.executable, "-m", "briefgen", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 ARTICLE = b"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Leaders meet in Helsinki | The Daily Example</title>
@@ -83,6 +92,9 @@ class Site:
     pages: dict[str, tuple[int, str, bytes]]  # path → (status, content type, body)
     sent: dict[str, int] = field(default_factory=dict)  # path → body bytes written
     url: str = ""
+    held: frozenset[str] = frozenset()  # paths answered only once `release` is set
+    release: threading.Event = field(default_factory=threading.Event)
+    arrived: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
 
 
 HUGE_CHUNK = 64 * 1024
@@ -132,6 +144,9 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             if path == "/huge.html":
                 self._stream()
                 return
+            if path in site.held:  # a slow server: the test decides when it answers
+                site.arrived.release()
+                site.release.wait(timeout=60)
             status, kind, body = site.pages.get(path, (404, "text/html", b"<h1>Not found</h1>"))
             self.send_response(status)
             self.send_header("Content-Type", kind)

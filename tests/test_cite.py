@@ -137,7 +137,9 @@ def test_json_format(example_copy: Path) -> None:
     assert list(doc) == ["passages", "paste"]
     assert len(doc["passages"]) == 2
     best = doc["passages"][0]
-    assert list(best) == ["source", "paragraph", "line", "score", "before", "match", "after"]
+    assert list(best) == ["source", "paragraph", "line", "score", "before", "match", "after",
+                          "missing"]
+    assert best["missing"] == []
     assert best["source"] == "S2"
     assert best["match"] == "sanctions on Russia for"  # widened to the 4 words of an excerpt
     assert doc["paste"] == '{source: S2, excerpt: "sanctions on Russia for"}'
@@ -194,3 +196,140 @@ def test_a_quotation_is_not_cut_in_half(example_copy: Path) -> None:
                 cwd=example_copy.parent)
     assert found.stdout.splitlines()[-1] == (
         '{source: S1, excerpt: "could open “a fine relationship”"}')
+
+
+IAAF = ("The Council agreed to set up two task forces to oversee the reforms. The task forces "
+        "will report back to the IAAF Council, at its next meeting in Doha, Qatar, in April, on "
+        "whether the conditions for reinstatement have been met.")
+
+
+def test_the_excerpt_holds_every_searched_word_the_passage_has(example_copy: Path) -> None:
+    add_source(example_copy, "iaaf.txt", f"IAAF Council meeting\n\n{IAAF}\n")
+    found = run("cite", str(example_copy), "task forces report back IAAF Council April Qatar",
+                "--limit", "1", cwd=example_copy.parent)
+    assert found.returncode == 0, found.stderr
+    lines = found.stdout.splitlines()
+    assert lines[-1] == ('{source: S3, excerpt: "task forces will report back to the IAAF Council,'
+                         ' at its next meeting in Doha, Qatar, in April"}')
+    assert "not found" not in found.stdout
+    replace(example_copy, F4_CITE, f"{F4_CITE}\n      - {lines[-1]}")
+    assert strict_check(example_copy).returncode == 0
+
+
+def test_searched_words_the_passage_lacks_are_named(example_copy: Path) -> None:
+    add_source(example_copy, "iaaf.txt", f"IAAF Council meeting\n\n{IAAF}\n")
+    found = run("cite", str(example_copy), "task forces report IAAF Council April Kenya",
+                "--limit", "1", "--format", "json", cwd=example_copy.parent)
+    assert found.returncode == 0, found.stderr
+    best = json.loads(found.stdout)["passages"][0]
+    assert best["missing"] == ["Kenya"]
+    assert "April" in best["match"]
+    shown = run("cite", str(example_copy), "task forces report IAAF Council April Kenya",
+                "--limit", "1", cwd=example_copy.parent)
+    assert "    not found: Kenya\n" in shown.stdout
+
+
+INVISIBLE = {
+    "zero-width space": "\u200b",
+    "soft hyphen": "\u00ad",
+    "left-to-right mark": "\u200e",
+    "right-to-left mark": "\u200f",
+    "no-break space": "\u00a0",
+    "word joiner": "\u2060",
+    "byte order mark": "\ufeff",
+    "narrow no-break space": "\u202f",
+    "bidi isolate": "\u2066",
+    "pop isolate": "\u2069",
+}
+
+
+@pytest.mark.parametrize("char", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_a_paste_line_over_invisible_characters_passes_strict_check(
+    example_copy: Path, char: str
+) -> None:
+    text = (f"The inter{char}national monitors reported{char} that the {char}ceasefire{char} "
+            f"held{char} along the whole front line on Sunday, officials said.")
+    add_source(example_copy, "monitors.txt", f"Monitors report\n\n{text}\n")
+    found = run("cite", str(example_copy), "monitors reported ceasefire held along front",
+                "--limit", "1", cwd=example_copy.parent)
+    assert found.returncode == 0, found.stderr
+    line = found.stdout.splitlines()[-1]
+    assert line.isascii() or char not in line  # written as an escape, never raw
+    data, _ = load_text(f"x: {line}", "t")
+    excerpt = data["x"]["excerpt"]  # type: ignore[index]
+    assert excerpt in text  # exact stored text, invisible characters included
+    assert char in excerpt
+    replace(example_copy, F4_CITE, f"{F4_CITE}\n      - {line}")
+    checked = strict_check(example_copy)
+    assert checked.returncode == 0, checked.stderr + line
+    assert checked.stderr == "checked 1 sheet: 0 error(s), 0 warning(s)\n"
+
+
+def test_a_huge_query_is_a_short_message_at_once(example_copy: Path) -> None:
+    import time
+
+    phrase = " ".join(["relations"] * 10_000)  # 99,999 characters
+    began = time.monotonic()
+    found = run("cite", str(example_copy), phrase, cwd=example_copy.parent)
+    assert time.monotonic() - began < 5
+    assert found.returncode == 1
+    assert found.stdout == ""
+    assert "error BG802: the phrase is 99,999 characters long; at most 1,000 are read" in (
+        found.stderr)
+    assert len(found.stderr) < 400
+
+
+def test_a_longest_query_on_a_long_one_line_source_is_answered_in_seconds(
+    example_copy: Path,
+) -> None:
+    import time
+
+    words = [f"word{n}" for n in range(40_000)]  # one paragraph, ~350 KB
+    add_source(example_copy, "long.txt", " ".join(words) + "\n")
+    phrase = " ".join(words[20_000:20_200])[:990].rsplit(" ", 1)[0]  # 98 whole words
+    began = time.monotonic()
+    found = run("cite", str(example_copy), phrase, "--limit", "1", cwd=example_copy.parent)
+    assert time.monotonic() - began < 5
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.splitlines()[-1] == f'{{source: S3, excerpt: "{phrase}"}}'
+
+
+@pytest.mark.parametrize("phrase", ["!!! ???", "— …"])
+def test_a_phrase_without_words_is_a_plain_message(example_copy: Path, phrase: str) -> None:
+    found = run("cite", str(example_copy), phrase, cwd=example_copy.parent)
+    assert found.returncode == 1
+    assert "error BG802: the phrase has no words to search for" in found.stderr
+
+
+def test_a_search_past_its_time_stops_with_a_plain_message(
+    example_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefgen.authoring import cite
+    from briefgen.errors import BriefError
+
+    clock = iter(range(0, 1000, 3))  # each reading 3 s later than the one before
+    monkeypatch.setattr(cite.time, "monotonic", lambda: next(clock))
+    with pytest.raises(BriefError) as caught:
+        cite.search(example_copy, "sanctions on Russia")
+    assert str(caught.value.diagnostics[0]).endswith(
+        "error BG802: the search took more than 5 s and was stopped\n"
+        "    hint: search for a few distinctive words of the passage, as the source writes them")
+
+
+def test_a_longest_query_over_a_source_of_many_paragraphs_is_answered_in_seconds(
+    example_copy: Path,
+) -> None:
+    import random
+    import time
+
+    rng = random.Random(18)
+    vocabulary = (example_copy.parent / "sources" / "helsinki-summit-high-expectations.txt"
+                  ).read_text(encoding="utf-8").split()
+    lines = [" ".join(rng.choice(vocabulary) for _ in range(12)) for _ in range(20_000)]
+    add_source(example_copy, "many.txt", "\n".join(lines) + "\n")  # ~1.6 MB, 20,000 ¶
+    phrase = " ".join(dict.fromkeys(vocabulary))[:1000]
+    began = time.monotonic()
+    found = run("cite", str(example_copy), phrase, cwd=example_copy.parent)
+    assert time.monotonic() - began < 5
+    assert found.returncode in (0, 1), found.stderr
+    assert len(found.stderr) < 400  # the phrase is shown cut, not whole

@@ -360,7 +360,6 @@ def test_add_a_text_url_in_its_declared_charset(tmp_path: Path, example_copy: Pa
 @pytest.mark.parametrize(
     ("name", "body", "code", "message"),
     [
-        ("latin.txt", b"Caf\xe9\n", "BG827", "the text is not UTF-8"),
         ("empty.txt", b"\n\n", "BG826", "the file is empty"),
         ("long.txt", b"word " * (600 * 1024), "BG831", "the extracted text is larger than 2 MiB"),
         ("menu.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "BG826",

@@ -17,7 +17,7 @@ from briefgen.errors import EXIT_USAGE, BriefError, Diagnostic, Location
 from briefgen.schema.cites import cites
 from briefgen.schema.model import Brief, Excerpt
 from briefgen.schema.validate import validate
-from briefgen.sheet.edit import write_sheet
+from briefgen.sheet.edit import line_end, locked, read_for_edit, write_sheet
 from briefgen.sheet.load import Path_, SourceMap, load_bytes, read_sheet
 from briefgen.verify.provenance import Evidence, verify
 from briefgen.verify.sources import read_sources
@@ -120,21 +120,22 @@ def _broken(
 def record(accepted: Review) -> list[str]:
     """Write each changed source's new sha256 into the sheet's text; return their ids."""
     sheet = accepted.sheet
-    data, where = read_sheet(sheet)
-    lines = sheet.read_bytes().decode("utf-8").splitlines(keepends=True)
-    for change in accepted.changes:
-        _unmoved(data, where, change)
-        at = where.values.get(("sources", change.index, "sha256"))
-        if at is None:
-            lines = _add_hash(lines, where, change)
-            _, where = _reload(lines, sheet)
-            continue
-        line, col = at
-        text = lines[line - 1]
-        head, tail = text[: col - 1], text[col - 1 :]
-        assert change.old is not None
-        lines[line - 1] = head + tail.replace(change.old, change.new, 1)
-    write_sheet(sheet, "".join(lines))
+    with locked(sheet):  # no other briefgen edit in between; an editor's save is caught
+        raw, data, where = read_for_edit(sheet)
+        lines = raw.decode("utf-8").splitlines(keepends=True)
+        for change in accepted.changes:
+            _unmoved(data, where, change)
+            at = where.values.get(("sources", change.index, "sha256"))
+            if at is None:
+                lines = _add_hash(lines, where, change)
+                _, where = _reload(lines, sheet)
+                continue
+            line, col = at
+            text = lines[line - 1]
+            head, tail = text[: col - 1], text[col - 1 :]
+            assert change.old is not None
+            lines[line - 1] = head + tail.replace(change.old, change.new, 1)
+        write_sheet(sheet, "".join(lines), expected=raw)
     return [c.id for c in accepted.changes]
 
 
@@ -170,7 +171,11 @@ def _add_hash(lines: list[str], where: SourceMap, change: Change) -> list[str]:
             ),
         )
     indent = " " * (key[1] - 1)
-    return [*lines[: key[0]], f"{indent}sha256: {change.new}\n", *lines[key[0] :]]
+    newline = line_end("".join(lines))  # a CRLF sheet stays CRLF
+    head = [*lines[: key[0]]]
+    if not head[-1].endswith("\n"):  # `file:` on the last line, without a line end
+        head[-1] += newline
+    return [*head, f"{indent}sha256: {change.new}{newline}", *lines[key[0] :]]
 
 
 def _reload(lines: list[str], sheet: Path) -> tuple[object, SourceMap]:

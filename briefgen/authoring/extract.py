@@ -2,8 +2,10 @@
 
 Why: a web page holds navigation, captions, "Related News" and footers around the article,
 and a PDF holds text in pages; a source is stored as the plain text a quote can be checked
-against. HTML goes through trafilatura's main-text extraction (it keeps the article's
-paragraphs and drops navigation, asides, captions, footers and comments); PDFs through
+against. HTML and text are decoded first (decode.py: declared or confidently detected
+encodings only); HTML then goes through trafilatura's main-text extraction (it keeps the
+article's paragraphs and drops navigation, asides, captions, footers and comments), and
+a page nested deeper than the HTML parser reads is refused, not cut short; PDFs through
 PDFium (pypdfium2). Both are the optional `briefgen[ingest]` extra, imported only here.
 Metadata is taken only where the document states it (meta tags, the PDF's info); a date
 is never guessed from the URL or the text, and what is not stated stays "unknown".
@@ -15,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from briefgen.authoring.decode import decode
 from briefgen.authoring.pagemeta import stated
 from briefgen.errors import EXIT_USAGE, BriefError, Diagnostic, Location
 
@@ -38,11 +41,11 @@ class Extracted:
 def extract(body: bytes, kind: str, *, name: str, charset: str | None = None) -> Extracted:
     """The text of BODY, a document of KIND (html, pdf, text); NAME is shown in errors."""
     if kind == "html":
-        got = _html(body, name)
+        got = _html(decode(body, declared=charset, html=True, name=name), name)
     elif kind == "pdf":
         got = _pdf(body, name)
     else:
-        text = _decode(body, charset, name)
+        text = decode(body, declared=charset, html=False, name=name)
         first = next((line for line in text.splitlines() if line.strip()), "")
         got = Extracted(text, title=_line(first[:200]))  # as `briefgen new` does
     text = clean(got.text)
@@ -67,22 +70,13 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text).strip("\n") + "\n"
 
 
-def _decode(body: bytes, charset: str | None, name: str) -> str:
-    try:
-        return body.decode(charset or "utf-8").removeprefix("\ufeff")
-    except (UnicodeDecodeError, LookupError):
-        raise _refused(
-            name,
-            "BG827",
-            f"the text is not {charset or 'UTF-8'}",
-            "save it as UTF-8 text and add that file",
-        ) from None
-
-
-def _html(body: bytes, name: str) -> Extracted:
+def _html(page: str, name: str) -> Extracted:
+    """The article of PAGE, decoded text: trafilatura is never left to guess the bytes."""
     trafilatura = _require("trafilatura", name)
+    page = _XML_DECLARATION.sub("", page, count=1)  # lxml refuses text that names a charset
+    tree = _parse(page, name)
     doc = trafilatura.bare_extraction(
-        body,
+        page,
         url=name if name.startswith(("http://", "https://")) else None,
         with_metadata=True,
         favor_precision=True,  # a menu or a list of links is no article: refuse, not store
@@ -94,7 +88,7 @@ def _html(body: bytes, name: str) -> Extracted:
     if doc is None or not (doc.text or "").strip():
         raise _refused(name, "BG826", *_EMPTY["html"])
     paragraphs = [line.strip() for line in doc.text.splitlines() if line.strip()]
-    when, site = stated(body)  # declared only: trafilatura guesses from URLs and footers
+    when, site = stated(tree)  # declared only: trafilatura guesses from URLs and footers
     return Extracted(
         "\n\n".join(paragraphs),
         title=_line(doc.title),
@@ -103,6 +97,39 @@ def _html(body: bytes, name: str) -> Extracted:
         published=when or UNKNOWN,
         article=(doc.pagetype or "").lower() in ("article", "newsarticle", "news"),
     )
+
+
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")
+
+
+def _parse(page: str, name: str) -> Any:
+    """PAGE's tree, as trafilatura's parser will see it; refuse a page it cannot read whole.
+
+    Why: libxml2 stops at 256 levels of nesting (and at other resource limits) and keeps
+    what it read so far, so the rest of the article would be left out without a word."""
+    from lxml import etree, html
+
+    parser = html.HTMLParser(collect_ids=False)
+    try:
+        tree = html.document_fromstring(page, parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+    for error in parser.error_log:
+        if error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
+            deep = "depth" in error.message.lower()
+            raise BriefError(
+                Diagnostic(
+                    Location(name, error.line, error.column),
+                    "BG850",
+                    "the page nests its elements more than 255 deep, past what the HTML "
+                    "parser reads: its text would be cut short"
+                    if deep
+                    else "the page exceeds a limit of the HTML parser: its text would be cut short",
+                    "save the article's text from a browser as a .txt file and add that",
+                ),
+                exit_code=EXIT_USAGE,
+            )
+    return tree
 
 
 def _pdf(body: bytes, name: str) -> Extracted:

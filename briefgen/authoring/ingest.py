@@ -6,7 +6,9 @@ URLs through fetch.py, the only network code), its text extracted (extract.py), 
 then, only once every input has been read, the text is stored under `sources/`, the
 original bytes under `sources/original/`, and one `sources:` entry per document is
 appended to the sheet's TEXT after its last source: the user's comments and layout stay
-as they were (the sheet is never re-dumped through a YAML emitter).
+as they were (the sheet is never re-dumped through a YAML emitter). Downloads take long,
+so the sheet is read again under an edit lock before the entries are planned: an edit
+made meanwhile, or another `sources add` on the same sheet, is kept, never overwritten.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,7 +26,7 @@ from briefgen.authoring.extract import UNKNOWN, Extracted, extract
 from briefgen.authoring.fetch import MAX_DOWNLOAD_BYTES, fetch
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
 from briefgen.project.scaffold import _q as yaml_string
-from briefgen.sheet.edit import append_sources, write_sheet
+from briefgen.sheet.edit import append_sources, locked, read_for_edit, write_sheet
 from briefgen.sheet.load import read_sheet
 from briefgen.verify.sources import MAX_SOURCE_BYTES, read_bounded
 
@@ -67,27 +70,67 @@ def add_sources(
     Nothing is written unless every input could be read and extracted. TODAY is the
     retrieval date recorded as `accessed`; PROXIES as `urllib.request.getproxies()`.
     """
-    data, where = read_sheet(sheet)  # the sheet must load: positions come from it
-    text = sheet.read_bytes().decode("utf-8")
-    append_sources(text, where, "")  # refuse a sheet it cannot add to before any download
+    _, where = read_sheet(sheet)  # the sheet must load: positions come from it
+    append_sources(sheet.read_bytes().decode("utf-8"), where, "")  # before any download
+    _folders(sheet)
     documents = [_read(item, proxies) for item in inputs]  # all, before writing anything
-    folder = sheet.parent / "sources"
-    entries, added = [], []
-    for ident, doc, body, digest in _plan(documents, data):
-        # a URL is named after its title (else its path), a file keeps its name
-        stem = (doc.url and _slug(doc.got.title or "")) or _slug(_stem(doc.name)) or "source"
-        file = _store(folder, stem, ".txt", body)
-        original = _store(folder / "original", stem, _ORIGINAL_SUFFIX[doc.kind], doc.body)
-        entries.append(_entry(ident, doc, file, original, digest, today))
-        added.append(Added(ident, file, original, _unknown(doc.got)))
-    write_sheet(sheet, append_sources(text, where, "".join(entries)))
+    # Downloads take long: the sheet is read again under the lock and the entries planned
+    # on what it holds now, so an edit made meanwhile (or another `sources add`) is kept.
+    with locked(sheet):
+        raw, data, where = read_for_edit(sheet)
+        text = raw.decode("utf-8")
+        folder = _folders(sheet)
+        planned = _plan(documents, data)
+        created: list[Path] = []
+        try:
+            entries, added = [], []
+            for ident, doc, body, digest in planned:
+                # a URL is named after its title (else its path), a file keeps its name
+                stem = (doc.url and _slug(doc.got.title or "")) or _slug(_stem(doc.name))
+                stem = stem or "source"
+                file = _store(folder, stem, ".txt", body, created)
+                suffix = _ORIGINAL_SUFFIX[doc.kind]
+                original = _store(folder / "original", stem, suffix, doc.body, created)
+                entries.append(_entry(ident, doc, file, original, digest, today))
+                added.append(Added(ident, file, original, _unknown(doc.got)))
+            write_sheet(sheet, append_sources(text, where, "".join(entries)), expected=raw)
+        except BaseException:
+            for path in reversed(created):  # what this run wrote, and only that
+                with suppress(OSError):
+                    path.rmdir() if path.is_dir() else path.unlink()
+            raise
     return added
+
+
+def _folders(sheet: Path) -> Path:
+    """SHEET's sources/ folder; refuse one (or its original/) that is not a folder inside
+    the sheet's own folder: a file, a symlink to elsewhere or to nothing."""
+    root = sheet.parent.resolve()
+    folder = sheet.parent / "sources"
+    for path in (folder, folder / "original"):
+        problem = ""
+        if path.is_symlink() and not path.exists():
+            problem = "is a symlink to nothing"
+        elif path.exists() and not path.is_dir():
+            problem = "is a file, not a folder"
+        elif path.exists() and not path.resolve().is_relative_to(root):
+            problem = "leads outside the sheet's folder"
+        if problem:
+            what = "texts" if path == folder else "original documents"
+            raise _usage(
+                str(path),
+                "BG851",
+                f"{path.relative_to(sheet.parent)}/ {problem}: the stored {what} go there",
+                "make it a plain folder inside the sheet's folder",
+            )
+    return folder
 
 
 def _plan(documents: list[_Document], data: object) -> list[tuple[str, _Document, bytes, str]]:
     """Each document's new id, text bytes and sha256; refuse duplicates and huge texts."""
-    ids, hashes = _existing(data)
-    number = max((int(i[1:]) for i in ids if re.fullmatch(r"S\d+", i)), default=0)
+    taken = _ids(data)  # any kind: a fact or an actor may already be called S3
+    hashes = _existing(data)
+    number = max((int(i[1:]) for i in taken if re.fullmatch(r"S\d{1,9}", i)), default=0)
     planned = []
     for doc in documents:
         body = doc.got.text.encode("utf-8")
@@ -108,22 +151,38 @@ def _plan(documents: list[_Document], data: object) -> list[tuple[str, _Document
                 "store the passages the briefing cites, not the whole document",
             )
         number += 1
+        while f"S{number}" in taken:
+            number += 1
+        taken.add(f"S{number}")
         hashes[digest] = f"S{number}"
         planned.append((f"S{number}", doc, body, digest))
     return planned
 
 
-def _existing(data: object) -> tuple[set[str], dict[str, str]]:
-    """The sheet's source ids, and its recorded hashes by value (to refuse duplicates)."""
+def _ids(data: object) -> set[str]:
+    """Every `id:` value anywhere in the sheet (walked without recursion)."""
+    found: set[str] = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("id"), str | int):
+                found.add(str(item["id"]))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _existing(data: object) -> dict[str, str]:
+    """The sheet's recorded source hashes, with their ids (to refuse duplicates)."""
     items = data.get("sources") if isinstance(data, dict) else None
     items = items if isinstance(items, list) else []
-    ids = {str(s["id"]) for s in items if isinstance(s, dict) and "id" in s}
-    hashes = {
+    return {
         str(s["sha256"]): str(s.get("id"))
         for s in items
         if isinstance(s, dict) and isinstance(s.get("sha256"), str)
     }
-    return ids, hashes
 
 
 def _read(item: str, proxies: dict[str, str]) -> _Document:
@@ -228,14 +287,18 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].rstrip("-")
 
 
-def _store(folder: Path, stem: str, suffix: str, body: bytes) -> str:
+def _store(folder: Path, stem: str, suffix: str, body: bytes, created: list[Path]) -> str:
     """Write BODY under FOLDER as STEM+SUFFIX (or STEM-2…); an identical file is reused,
-    a different one never overwritten. Returns the path relative to the sheet's folder."""
-    folder.mkdir(parents=True, exist_ok=True)
+    a different one never overwritten. CREATED gets what was made (to undo on failure).
+    Returns the path relative to the sheet's folder."""
     for n in range(1, 1000):
         path = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
         try:
+            if not folder.is_dir():
+                folder.mkdir()
+                created.append(folder)
             with path.open("xb") as handle:
+                created.append(path)
                 handle.write(body)
         except FileExistsError:
             if _holds(path, body):

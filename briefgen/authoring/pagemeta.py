@@ -35,13 +35,11 @@ _SITE_KEYS = ("og:site_name", "application-name")
 _DATE = re.compile(r"(\d{4})(?:[-/](\d{2})(?:[-/](\d{2}))?)?(?:$|[T ])")  # ISO, or 2018/07/16
 
 
-def stated(body: bytes) -> tuple[str | None, str | None]:
-    """The publication date (YYYY[-MM[-DD]]) and site name BODY declares, else None."""
-    from lxml import etree, html
+def stated(tree: Any) -> tuple[str | None, str | None]:
+    """The publication date (YYYY[-MM[-DD]]) and site name a parsed page declares, else None.
 
-    try:
-        tree = html.document_fromstring(body)
-    except (etree.ParserError, ValueError):
+    TREE is lxml's tree of the page (None when it could not be parsed)."""
+    if tree is None:
         return None, None
     metas = _metas(tree)
     ld = list(_json_ld(tree))
@@ -74,7 +72,7 @@ def _json_ld(tree: Any) -> Iterator[dict[str, Any]]:
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
         try:
-            data = json.loads(script.text or "")
+            data = json.loads(_pruned(script.text or ""))
         except ValueError:
             continue
         stack = [data]
@@ -85,6 +83,31 @@ def _json_ld(tree: Any) -> Iterator[dict[str, Any]]:
             elif isinstance(item, dict):
                 yield item
                 stack.extend(v for k, v in item.items() if k == "@graph")
+
+
+MAX_DEPTH = 16  # JSON-LD nests a few levels; what lies deeper is ignored
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]|[^"\[\]{}]+|"')
+
+
+def _pruned(text: str) -> str:
+    """TEXT with every array or object nested deeper than MAX_DEPTH replaced by null.
+
+    Why: json.loads recurses once per level and raises RecursionError on a script nested
+    a thousand deep; pruning by tokens first keeps the shallow metadata and never recurses."""
+    out: list[str] = []
+    depth = 0
+    for token in _TOKEN.findall(text):
+        if token in ("[", "{"):
+            depth += 1
+            if depth == MAX_DEPTH + 1:
+                out.append("null")
+        elif token in ("]", "}"):
+            depth -= 1
+            if depth == MAX_DEPTH:
+                continue
+        if depth <= MAX_DEPTH:
+            out.append(token)
+    return "".join(out)
 
 
 def _date(value: object) -> str | None:

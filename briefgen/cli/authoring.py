@@ -87,6 +87,8 @@ def cite(sheet: Path, phrase: tuple[str, ...], quote: bool, limit: int, fmt: str
         click.echo(inert(f"{p.source} ¶{p.paragraph} (line {p.line}, {p.score:.0f}% alike)"))
         shown = inert(p.before) + mark + inert(p.after)
         click.echo(f"    {shown}")
+        if p.missing:
+            click.echo(inert(f"    not found: {', '.join(p.missing)}"))
     click.echo()
     click.echo(inert(line))
 

@@ -8,6 +8,7 @@ but tab, newline and carriage return; anything else is BG405 with the reason.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -36,8 +37,14 @@ class StoredText:
     sha256: str = ""
     problem: str = ""
     fix: str = _STORE
-    folded: Folded | None = None  # fold(text, paragraphs), once: every passage is searched in it
     paragraphs: tuple[Span, ...] = ()  # paragraphs(text): numbered, cited and searched by these
+
+    @functools.cached_property
+    def folded(self) -> Folded | None:
+        """fold(text, paragraphs), computed once and only when asked: every passage is
+        searched in it (its breaks are the paragraph breaks, the only ones a passage minds),
+        and `cite` never needs the whole of a 2 MiB source folded."""
+        return None if self.text is None else fold(self.text, self.paragraphs)
 
 
 def read_sources(brief: Brief, folder: Path) -> dict[str, StoredText]:
@@ -82,10 +89,7 @@ def _read(source: Source, folder: Path) -> StoredText:
             problem=f"not text: control character {name} at line {line}, column {col}",
             fix="store the text only (save or export it as plain UTF-8 text)",
         )
-    spans = paragraphs(text)  # the one rule: its breaks are the only ones a passage minds
-    return StoredText(
-        text, hashlib.sha256(raw).hexdigest(), folded=fold(text, spans), paragraphs=spans
-    )
+    return StoredText(text, hashlib.sha256(raw).hexdigest(), paragraphs=paragraphs(text))
 
 
 def read_bounded(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes | None:
