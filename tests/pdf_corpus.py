@@ -1,0 +1,149 @@
+"""PDFs made from known text by a real typesetter (WeasyPrint), for the PDF-text tests.
+
+Why: a PDF's text layer is only worth testing against text we know. Each document here
+is real prose (the paragraphs of the example's stored sources, verbatim), laid out the way
+reports are: justified, hyphenated (`hyphens: auto`, English), in two columns, with a
+running header, page numbers and footnotes. WeasyPrint writes the PDF; nothing here
+writes PDF bytes by hand. Run `python -m tests.pdf_corpus DIR` to write the PDFs to look
+at them.
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "seeds" / "helsinki-summit-2018" / "sources"
+HEADER = "Running header of the Policy Review"
+FOOTER = "Policy Review, all rights reserved"
+
+
+def prose() -> list[str]:
+    """The example's source paragraphs of more than 100 characters (no photo captions),
+    spaces collapsed."""
+    found = []
+    for path in sorted(SOURCES.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = " ".join(line.split())
+            if len(text) > 100 and "ảnh" not in text and text not in found:
+                found.append(text)
+    return found
+
+
+@dataclass(frozen=True)
+class Document:
+    """A PDF, the title it declares (or None), and the paragraphs a reader sees in it."""
+
+    name: str
+    pdf: bytes
+    title: str | None
+    heading: str  # the first heading, in the largest font on page 1
+    paragraphs: tuple[str, ...]  # in reading order
+    footnotes: tuple[str, ...] = ()  # as printed: marker, full stop, text
+    furniture: tuple[str, ...] = ()  # header and footer texts that must not be stored
+
+
+def _page(css: str, title: str | None, heading: str, body: str, lang: str = "en") -> str:
+    head = f"<title>{html.escape(title)}</title>" if title else ""
+    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">{head}'
+            f"<style>{css}</style></head><body><h1>{html.escape(heading)}</h1>{body}"
+            "</body></html>")
+
+
+def _paragraphs(texts: list[str]) -> str:
+    return "".join(f"<p>{html.escape(t)}</p>" for t in texts)
+
+
+def _pdf(page: str) -> bytes:
+    from weasyprint import HTML
+
+    data: bytes = HTML(string=page).write_pdf()
+    return data
+
+
+BODY = "body { font-family: serif; font-size: 10pt; line-height: 1.3 } h1 { font-size: 18pt }"
+
+
+def one_column() -> Document:
+    """Ragged right, one column, no metadata title (the heading is the title), hyphenated
+    with "-", the character its compound words are written with (as TeX does)."""
+    texts = prose()
+    css = (f"@page {{ size: A5; margin: 2cm }} {BODY} "
+           'body { hyphens: auto; hyphenate-character: "-" }')
+    heading = "Russia and the United States before the Helsinki summit of July 2018"
+    return Document("one-column", _pdf(_page(css, None, heading, _paragraphs(texts))),
+                    None, heading, tuple(texts))
+
+
+def two_columns() -> Document:
+    """Two justified, hyphenated columns, 1em apart, on A4 pages."""
+    texts = prose()
+    css = (f"@page {{ size: A4; margin: 2cm }} {BODY} "
+           "body { columns: 2; column-gap: 1em; text-align: justify; hyphens: auto }")
+    title = "Helsinki summit: high expectations"
+    return Document("two-columns", _pdf(_page(css, title, title, _paragraphs(texts))),
+                    title, title, tuple(texts))
+
+
+def furniture(copies: int = 1) -> Document:
+    """A running header, a footer, `n` and `Page n of m` in the margins, on every page."""
+    texts = prose() * copies
+    css = (f"@page {{ size: A5; margin: 2.5cm 2cm; "
+           f'@top-center {{ content: "{HEADER}" }} '
+           "@bottom-center { content: counter(page) } "
+           f'@bottom-left {{ content: "{FOOTER}" }} '
+           '@bottom-right { content: "Page " counter(page) " of " counter(pages) } } '
+           f"{BODY} body {{ text-align: justify; hyphens: auto }}")
+    title = "Helsinki summit, the sources"
+    return Document("furniture", _pdf(_page(css, title, title, _paragraphs(texts))),
+                    title, title, tuple(texts), furniture=(HEADER, FOOTER))
+
+
+FOOTNOTES = (
+    "New START was signed in Prague in April 2010 and entered into force in February 2011.",
+    "The Finnish capital had hosted a Soviet-American summit in September 1990.",
+)
+
+
+def footnotes() -> Document:
+    """Two footnotes (WeasyPrint's `float: footnote`), their calls in running text."""
+    starts = ("Following", "As planned", "Over the")
+    texts = [next(t for t in prose() if t.startswith(s)) for s in starts]
+    calls = [f'<span class="fn">{html.escape(n)}</span>' for n in FOOTNOTES]
+    first, second = (html.escape(t) for t in texts[:2])
+    marked = [first.replace(", the international", f",{calls[0]} the international", 1),
+              second.replace("Helsinki.", f"Helsinki.{calls[1]}", 1)]
+    assert marked != [first, second]
+    body = "".join(f"<p>{t}</p>" for t in marked) + _paragraphs(texts[2:])
+    css = (f"@page {{ size: A5; margin: 2cm }} {BODY} "
+           "body { text-align: justify; hyphens: auto } .fn { float: footnote }")
+    title = "Helsinki summit, with notes"
+    printed = tuple(f"{n}. {t}" for n, t in enumerate(FOOTNOTES, 1))
+    return Document("footnotes", _pdf(_page(css, title, title, body)), title, title,
+                    tuple(texts), footnotes=printed)
+
+
+def single_page(title: str | None = "Helsinki summit in brief") -> Document:
+    """One page, its number "- 1 -" at the foot: nothing repeats, the number still goes."""
+    texts = [t for t in prose() if len(t) < 400][:3]
+    number = "@bottom-center { content: '- ' counter(page) ' -' }"
+    css = (f"@page {{ size: A5; margin: 2cm; {number} }} {BODY} "
+           "body { text-align: justify; hyphens: auto }")
+    heading = "Helsinki summit in brief"
+    return Document("single-page", _pdf(_page(css, title, heading, _paragraphs(texts))),
+                    title, heading, tuple(texts))
+
+
+def corpus() -> list[Document]:
+    """The four documents the PDF-text tests read."""
+    return [one_column(), two_columns(), furniture(), footnotes()]
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
+    out.mkdir(parents=True, exist_ok=True)
+    for doc in corpus():
+        (out / f"{doc.name}.pdf").write_bytes(doc.pdf)
