@@ -69,7 +69,9 @@ def test_the_stored_text_is_what_a_reader_reads_in_order(
     """Heading, paragraphs in order (left column before right), footnotes after the
     paragraph that runs over their page's end; nothing else."""
     doc = docs[name]
-    assert stored[name] == [doc.heading, *doc.paragraphs, *doc.footnotes]
+    k = len(doc.paragraphs) if doc.notes_after < 0 else doc.notes_after
+    assert stored[name] == [doc.heading, *doc.paragraphs[:k], *doc.footnotes,
+                            *doc.paragraphs[k:]]
 
 
 def test_two_columns_are_read_one_after_the_other(
@@ -119,6 +121,20 @@ def test_a_lone_page_number_on_a_single_page_is_left_out(
     assert stored["single-page"] == [doc.heading, *doc.paragraphs]
 
 
+def test_a_heading_is_its_own_paragraph_by_its_size_alone(
+    docs: dict[str, Document], stored: dict[str, list[str]]
+) -> None:
+    """Set across the whole line with no space under it, only its size sets it apart."""
+    doc = docs["single-page"]
+    _, pages = _read(doc.pdf)
+    heading = [r for r in pages[0].runs if r.size > 12]
+    body = [r for r in pages[0].runs if r.size == 10]
+    below = min(body, key=lambda r: r.top)
+    assert max(r.x1 for r in heading) >= max(r.x1 for r in body) - 1  # as wide as the text
+    assert below.top - max(r.bottom for r in heading) < 4  # no more space than between lines
+    assert stored["single-page"][:2] == [doc.heading, doc.paragraphs[0]]
+
+
 def test_hyphenation_is_undone_and_compound_words_keep_their_hyphen(
     docs: dict[str, Document], stored: dict[str, list[str]]
 ) -> None:
@@ -145,11 +161,13 @@ def test_footnotes_are_kept_apart_and_their_calls_taken_out(
     assert "Over the past" in pages[0]
     assert "border." in pages[1]
     assert "New START" in pages[0]
+    assert "Political and military" in pages[1]
     paragraphs = stored["footnotes"]
-    assert paragraphs[-2:] == [f"1. {FOOTNOTES[0]}", f"2. {FOOTNOTES[1]}"]
+    # the paragraph that runs over the page break, past the notes, comes whole before them
+    assert paragraphs[3:6] == [doc.paragraphs[2], f"1. {FOOTNOTES[0]}", f"2. {FOOTNOTES[1]}"]
+    assert paragraphs[6] == doc.paragraphs[3]
     assert "(DPRK), the international" in paragraphs[1]
     assert "Helsinki. Ahead" in paragraphs[2]
-    assert paragraphs[-3] == doc.paragraphs[-1]  # it ran over the page break, past the notes
 
 
 @pytest.mark.parametrize("name", [*NAMES, "single-page"])
