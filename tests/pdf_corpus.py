@@ -79,9 +79,14 @@ def one_column() -> Document:
                     None, heading, tuple(texts))
 
 
-def two_columns() -> Document:
-    """Two justified, hyphenated columns, 1em apart, on A4 pages."""
-    texts = prose()
+def _cycled(count: int) -> list[str]:
+    """COUNT paragraphs of prose, over again as needed; all of it once if COUNT is 0."""
+    return (prose() * (count // len(prose()) + 1))[:count] if count else prose()
+
+
+def two_columns(count: int = 0) -> Document:
+    """Two justified, hyphenated columns, 1em apart, on A4 pages (COUNT paragraphs)."""
+    texts = _cycled(count)
     css = (f"@page {{ size: A4; margin: 2cm }} {BODY} "
            "body { columns: 2; column-gap: 1em; text-align: justify; hyphens: auto }")
     title = "Helsinki summit: high expectations"
@@ -89,9 +94,10 @@ def two_columns() -> Document:
                     title, title, tuple(texts))
 
 
-def furniture(copies: int = 1) -> Document:
-    """A running header, a footer, `n` and `Page n of m` in the margins, on every page."""
-    texts = prose() * copies
+def furniture(count: int = 0) -> Document:
+    """A running header, a footer, `n` and `Page n of m` in the margins, on every page;
+    COUNT paragraphs."""
+    texts = _cycled(count)
     css = (f"@page {{ size: A5; margin: 2.5cm 2cm; "
            f'@top-center {{ content: "{HEADER}" }} '
            "@bottom-center { content: counter(page) } "
