@@ -137,15 +137,18 @@ def footnotes() -> Document:
 def single_page(title: str | None = "Helsinki summit in brief") -> Document:
     """One page, its number "- 1 -" at the foot: nothing repeats, the number still goes.
     The heading is set across the whole line, with no space under it: only its size tells
-    it from the paragraph below."""
+    it from the paragraph below. A list's items wrap under their text, not their bullet."""
     texts = [t for t in prose() if len(t) < 400][:3]
+    items = [s.rstrip(".") + "." for s in texts[2].split(". ")[1:]]
     number = "@bottom-center { content: '- ' counter(page) ' -' }"
     css = (f"@page {{ size: A5; margin: 2cm; {number} }} {BODY} "
            "body { text-align: justify; hyphens: auto } "
-           "h1 { margin: 0; text-align-last: justify } h1 + p { margin-top: 0 }")
+           "h1 { margin: 0; text-align-last: justify } h1 + p { margin-top: 0 } "
+           "ul { padding-left: 1em }")  # the bullets stand at the text's left edge
     heading = "Helsinki summit in brief"
-    return Document("single-page", _pdf(_page(css, title, heading, _paragraphs(texts))),
-                    title, heading, tuple(texts))
+    listed = "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+    return Document("single-page", _pdf(_page(css, title, heading, _paragraphs(texts) + listed)),
+                    title, heading, (*texts, *(f"• {i}" for i in items)))
 
 
 def corpus() -> list[Document]:

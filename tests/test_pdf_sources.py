@@ -135,6 +135,20 @@ def test_a_heading_is_its_own_paragraph_by_its_size_alone(
     assert stored["single-page"][:2] == [doc.heading, doc.paragraphs[0]]
 
 
+def test_list_items_wrapped_under_their_text_stay_whole(
+    docs: dict[str, Document], stored: dict[str, list[str]]
+) -> None:
+    doc = docs["single-page"]
+    _, pages = _read(doc.pdf)
+    bullets = [r for r in pages[0].runs if r.text == "•"]
+    left = min(r.x0 for r in pages[0].runs if r.size == 10)
+    assert len(bullets) == 2
+    assert all(b.x0 - left < 2 for b in bullets)  # at the text's edge: the rest hangs
+    items = [p for p in doc.paragraphs if p.startswith("• ")]
+    assert len(items) == 2
+    assert stored["single-page"][-2:] == items
+
+
 def test_hyphenation_is_undone_and_compound_words_keep_their_hyphen(
     docs: dict[str, Document], stored: dict[str, list[str]]
 ) -> None:

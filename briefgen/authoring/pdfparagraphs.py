@@ -5,9 +5,10 @@ wraps over lines, columns or pages must come back as the one paragraph it was. T
 
 * A column's lines make one paragraph until the font size changes, the space above a line
   is 0.4 em more than the document's usual space between lines of that size, a line is
-  indented (and starts with no small letter: a hanging indent continues), or the line
-  before it ended early: short of the right edge in a justified column, or, in a ragged
-  one, short enough that the next line's first word would have fitted on it.
+  indented (unless it starts with a small letter or follows a list item's first line: a
+  hanging indent continues), or the line before it ended early: short of the right edge
+  in a justified column, or, in a ragged one, short enough that the next line's first
+  word would have fitted on it.
 * The first paragraph of a column or page continues the last one when the size is the
   same, it is not indented, and the line before the break ended as a wrapped line does
   (by the same test), or with a hyphen.
@@ -37,6 +38,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:[-‐‑][^\W\d_]+)*")
 _HYPHENS = "-‐"
 _MID_HYPHEN = re.compile(r"(?<=[^\W\d_])([-‐])(?=[^\W\d_])")
 _END_HYPHEN = re.compile(r"(?<=[^\W\d_])([-‐])$")
+# a list item's first line: the lines under it hang indented
+_LIST_ITEM = re.compile(r"[•◦▪‣·*–—-]\s|\(?(?:[0-9]{1,3}|[a-z]|[ivx]{1,4})[.)]\s")
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,8 @@ def _starts_paragraph(above: Run, line: Run, frame: Frame, gaps: dict[float, flo
         return True
     if line.top - above.bottom > gaps.get(above.size, 0.0) + 0.4 * above.size:
         return True
-    if _indented(line, frame) and not _indented(above, frame) and not line.text[0].islower():
+    if (_indented(line, frame) and not _indented(above, frame) and not line.text[0].islower()
+            and not _LIST_ITEM.match(above.text)):
         return True
     return _ended(above, line, frame)
 
