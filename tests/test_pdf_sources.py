@@ -23,13 +23,22 @@ from pdfminer.high_level import extract_text
 from pypdf import PdfReader
 
 from briefgen.authoring.extract import extract
-from briefgen.authoring.pdfparagraphs import Words, joined
+from briefgen.authoring.pdflayout import Run
+from briefgen.authoring.pdfparagraphs import Words, _frame, joined
 from briefgen.authoring.pdftext import _read, read_pdf
 from briefgen.errors import BriefError
 from tests.ingest_helpers import ROOT, run
-from tests.pdf_corpus import FOOTNOTES, HEADER, Document, corpus, prose, single_page
+from tests.pdf_corpus import (
+    CHAPTERS,
+    FOOTNOTES,
+    HEADER,
+    Document,
+    corpus,
+    prose,
+    single_page,
+)
 
-NAMES = ("one-column", "two-columns", "furniture", "footnotes")
+NAMES = ("one-column", "two-columns", "furniture", "footnotes", "chapters")
 TODAY = "2026-11-29"
 
 
@@ -113,6 +122,18 @@ def test_running_headers_footers_and_page_numbers_are_left_out(
     assert numbers == said  # no page number slipped into a paragraph
 
 
+def test_a_chapter_header_on_a_few_pages_is_left_out_and_a_chapter_number_kept(
+    docs: dict[str, Document], stored: dict[str, list[str]]
+) -> None:
+    doc = docs["chapters"]
+    pages = [" ".join(page.split()) for page in _raw(doc).split("\f") if page.strip()]
+    for name, number in zip(CHAPTERS, "12", strict=True):
+        assert sum(page.startswith(name) for page in pages) in (2, 3), name  # a few only
+        assert f"{number} {name}" in stored["chapters"]
+        assert sum(name in p for p in stored["chapters"]) == 1  # the heading, once
+    assert len(pages) >= 6
+
+
 def test_a_lone_page_number_on_a_single_page_is_left_out(
     docs: dict[str, Document], stored: dict[str, list[str]]
 ) -> None:
@@ -146,6 +167,9 @@ def test_list_items_wrapped_under_their_text_stay_whole(
     assert all(b.x0 - left < 2 for b in bullets)  # at the text's edge: the rest hangs
     items = [p for p in doc.paragraphs if p.startswith("• ")]
     assert len(items) == 2
+    ends = [r.x1 for r in pages[0].runs if r.size == 10]
+    full = [r for r in pages[0].runs if r.text.endswith("reasons.")]
+    assert full[0].x1 >= max(ends) - 1  # the first item ends at the right edge
     assert stored["single-page"][-2:] == items
 
 
@@ -303,3 +327,23 @@ def test_a_line_end_hyphen_is_undone_only_in_a_split_word(
     lines: list[str], other: list[str], expected: str
 ) -> None:
     assert joined(lines, Words.of([*lines, *other])) == expected
+
+
+# --- justified or ragged, from line ends alone --------------------------------------------
+
+
+def _lines_ending_at(ends: list[float]) -> list[Run]:
+    return [Run("text", 90.0, 12.0 * k, x1, 12.0 * k + 10, 10.0) for k, x1 in enumerate(ends)]
+
+
+def test_a_justified_column_is_known_among_many_short_lines() -> None:
+    """Code and list lines never reach the edge; the long lines all end at one place."""
+    short = [150.0 + 7 * k for k in range(30)]  # 30 lines of code or list items
+    frame = _frame(90.0, _lines_ending_at([522.0] * 12 + [480.0, 350.0] + short))
+    assert (frame.justified, frame.right) == (True, 522.0)
+
+
+def test_a_ragged_column_is_not_taken_for_a_justified_one() -> None:
+    """Ragged lines end all over the last em or three, a few of them at the same place."""
+    ends = [522.0, 518.5, 520.0, 522.0, 509.0, 515.5, 522.0, 511.0, 517.0, 519.0, 505.0, 513.5]
+    assert not _frame(90.0, _lines_ending_at(ends * 2)).justified

@@ -5,10 +5,11 @@ the page number, reads a column to its foot before the next, and reads a footnot
 from the sentence that calls it. The rules, on the geometry `pdftext` reads:
 
 * Furniture: a line in the top or bottom three rows of a page whose text (digits counted
-  as one) comes back at the same height on at least two pages and 40 % of them (alternate
-  left and right headers included) is a running header or footer; a lone page number
-  ("7", "- 7 -", "vii", "Page 7 of 9") in those rows, a line height clear of the text, is
-  one even on a page of its own.
+  as one) comes back at the same height on 40 % of the pages, at least two, or on three
+  (alternate left and right headers), or on two if it is a page's first or last row (a
+  chapter's own header) is a running header or footer; a lone page number ("7", "- 7 -",
+  "vii", "Page 7 of 9") in those rows, a line height clear of the text above and below and
+  4 em clear of any beside it, is one even on a page of its own.
 * Footnotes: a raised, smaller number or mark in the text is a call; a block at the foot of
   the page that starts with a called mark ("1.", "2)", a raised "3", "*") starts the
   footnote area, and every numbered line under it must be called too. Footnotes are kept,
@@ -94,24 +95,26 @@ def without_furniture(pages: list[Page]) -> list[list[Run]]:
     """The runs of each page but running headers, footers and page numbers."""
     edges = [_edge_runs(page.runs) for page in pages]
     seen: dict[str, list[tuple[int, float]]] = defaultdict(list)  # text → (page, height)
-    for number, edge in enumerate(edges):
+    for number, (edge, _) in enumerate(edges):
         for run in edge:
             seen[_key(run)].append((number, run.top))
-    need = max(2, 0.4 * len(pages))
+    need = min(max(2, 0.4 * len(pages)), 3)
     kept = []
-    for page, edge in zip(pages, edges, strict=True):
+    for page, (edge, outer) in zip(pages, edges, strict=True):
         repeated = {r for r in edge if len({n for n, top in seen[_key(r)]
                                             if abs(top - r.top) <= max(2.0, 0.3 * r.size)})
-                    >= need}
+                    >= (2 if r in outer else need)}
         rest = [r for r in page.runs if r not in repeated]
         numbers = {r for r in edge if r in rest and _lone_number(r, rest)}
         kept.append([r for r in rest if r not in numbers])
     return kept
 
 
-def _edge_runs(runs: tuple[Run, ...]) -> list[Run]:
+def _edge_runs(runs: tuple[Run, ...]) -> tuple[list[Run], set[Run]]:
+    """The runs of a page's top and bottom rows, and those of its first and last row."""
     rows = rows_of(list(runs))
-    return [r for row in rows[:ROWS_AT_EDGE] + rows[ROWS_AT_EDGE:][-ROWS_AT_EDGE:] for r in row]
+    edge = rows[:ROWS_AT_EDGE] + rows[ROWS_AT_EDGE:][-ROWS_AT_EDGE:]
+    return [r for row in edge for r in row], {r for row in rows[:1] + rows[-1:] for r in row}
 
 
 def _key(run: Run) -> str:
@@ -119,9 +122,11 @@ def _key(run: Run) -> str:
 
 
 def _lone_number(run: Run, runs: list[Run]) -> bool:
-    """RUN is a page number: its text says so, and other rows are a line height away."""
+    """RUN is a page number: its text says so, and the rest of the page's text is a line
+    height above or below it, or 4 em away on its row (a numbered heading's number is not)."""
     return bool(_PAGE_NUMBER.fullmatch(run.text.strip())) and all(
-        _overlap(o, run) or max(o.top - run.bottom, run.top - o.bottom) >= run.size
+        max(o.x0 - run.x1, run.x0 - o.x1) >= 4 * run.size if _overlap(o, run)
+        else max(o.top - run.bottom, run.top - o.bottom) >= run.size
         for o in runs if o is not run)
 
 

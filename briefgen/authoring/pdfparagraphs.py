@@ -3,12 +3,12 @@
 Why: a quote is checked within one paragraph of the stored text, so a sentence that a PDF
 wraps over lines, columns or pages must come back as the one paragraph it was. The rules:
 
-* A column's lines make one paragraph until the font size changes, the space above a line
-  is 0.4 em more than the document's usual space between lines of that size, a line is
-  indented (unless it starts with a small letter or follows a list item's first line: a
-  hanging indent continues), or the line before it ended early: short of the right edge
-  in a justified column, or, in a ragged one, short enough that the next line's first
-  word would have fitted on it.
+* A column's lines make one paragraph until the font size changes, a line starts with a
+  bullet (a list item), the space above a line is 0.4 em more than the document's usual
+  space between lines of that size, a line is indented (unless it starts with a small
+  letter or follows a list item's first line: a hanging indent continues), or the line
+  before it ended early: short of the right edge in a justified column, or, in a ragged
+  one, short enough that the next line's first word would have fitted on it.
 * The first paragraph of a column or page continues the last one when the size is the
   same, it is not indented, and the line before the break ended as a wrapped line does
   (by the same test), or with a hyphen.
@@ -38,6 +38,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:[-‐‑][^\W\d_]+)*")
 _HYPHENS = "-‐"
 _MID_HYPHEN = re.compile(r"(?<=[^\W\d_])([-‐])(?=[^\W\d_])")
 _END_HYPHEN = re.compile(r"(?<=[^\W\d_])([-‐])$")
+_BULLET = re.compile(r"[•◦▪‣]\s")  # a list item starts a paragraph of its own
 # a list item's first line: the lines under it hang indented
 _LIST_ITEM = re.compile(r"[•◦▪‣·*–—-]\s|\(?(?:[0-9]{1,3}|[a-z]|[ivx]{1,4})[.)]\s")
 
@@ -91,7 +92,7 @@ def _blocks(lines: tuple[Run, ...], frame: Frame, gaps: dict[float, float]) -> l
 
 
 def _starts_paragraph(above: Run, line: Run, frame: Frame, gaps: dict[float, float]) -> bool:
-    if _new_size(above, line):
+    if _new_size(above, line) or _BULLET.match(line.text):
         return True
     if line.top - above.bottom > gaps.get(above.size, 0.0) + 0.4 * above.size:
         return True
@@ -136,9 +137,8 @@ def _gaps(found: list[Segment]) -> dict[float, float]:
 
 
 def _frames(found: list[Segment]) -> dict[int, Frame]:
-    """Each segment's frame: that of all the text columns with its left edge. Justified
-    when the lines most often end at one place (3 lines and 40 % or more); the right edge
-    is that place, else where the longest lines (but a tenth) end."""
+    """Each segment's frame: that of all the text columns with its left edge. The right
+    edge is where justified lines end, else where the longest lines (but a tenth) end."""
     lefts = sorted({min(line.x0 for line in s.lines) for s in found if not s.note})
     groups: dict[float, list[Run]] = defaultdict(list)
     edge: dict[int, float] = {}
@@ -151,9 +151,14 @@ def _frames(found: list[Segment]) -> dict[int, Frame]:
 
 
 def _frame(left: float, lines: list[Run]) -> Frame:
+    """Justified when, of the lines that end within 3 em of where most lines end, 60 % end
+    right there, and hardly any line (a tenth) runs past it: ragged lines end all over
+    that stretch, and the short lines of lists and code never reach it."""
     ends = Counter(round(line.x1 * 2) / 2 for line in lines)
     right, most = max(ends.items(), key=lambda kv: (kv[1], kv[0]))
-    if most >= max(3, 0.4 * len(lines)):
+    near = sum(right - 3 * line.size <= line.x1 <= right + 0.5 for line in lines)
+    past = sum(line.x1 > right + 1 for line in lines)
+    if most >= 3 and most >= 0.6 * near and past <= 0.1 * len(lines):
         return Frame(left, right, True)
     ranked = sorted(line.x1 for line in lines)
     return Frame(left, ranked[(len(ranked) - 1) * 9 // 10], False)
