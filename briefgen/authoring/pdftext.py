@@ -7,9 +7,12 @@ into lines with their boxes, and keeps each character's font size and position, 
 what the reading-order rules in `pdflayout` work from (columns, running headers, footnote
 calls, headings). pypdfium2's text page gives its own lines with the hyphen at a line end
 rewritten to a control character (so "high-" and a hyphenation point look the same), and
-character boxes only through one call per character. pdfminer is pure Python and parses
-the file itself, so a damaged file raises one of its errors, never crashes the process.
-Deterministic: the same bytes give the same lines, sorted by position, every time.
+character boxes only through one call per character. pdfminer is pure Python: a damaged
+file raises one of its errors (refused as BG828), never crashes the process; it repairs
+less than PDFium, so a file whose cross-reference offsets are wrong is refused where a
+viewer may still open it (printing it to a new PDF mends that). It reads a dense page in
+about 0.2 s (bench/pdftext.py). Deterministic: the same bytes give the same lines, sorted
+by position, every time.
 """
 
 from __future__ import annotations
