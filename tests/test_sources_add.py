@@ -309,14 +309,14 @@ def test_without_the_ingest_extra_it_says_which_pip_install(
     hide = tmp_path / "hide"
     hide.mkdir()
     (hide / "sitecustomize.py").write_text(
-        "import sys\nsys.modules['trafilatura'] = sys.modules['pypdfium2'] = None\n",
+        "import sys\nsys.modules['trafilatura'] = sys.modules['pdfminer'] = None\n",
         encoding="utf-8",
     )
     page, pdf, text = tmp_path / "page.html", tmp_path / "r.pdf", tmp_path / "notes.txt"
     page.write_bytes(ARTICLE)
     pdf.write_bytes(pdf_of(REPORT_HTML))
     text.write_text("Talks resumed on Tuesday in Vienna.\n", encoding="utf-8")
-    for document, module in ((page, "trafilatura"), (pdf, "pypdfium2")):
+    for document, module in ((page, "trafilatura"), (pdf, "pdfminer.six")):
         result = run("sources", "add", str(example_copy), str(document), cwd=tmp_path,
                      extra_path=str(hide))
         assert result.returncode == 2, result.stderr
@@ -333,7 +333,7 @@ def test_check_and_help_do_not_load_the_ingest_libraries(
     probe = (
         "import atexit, sys\n"
         "atexit.register(lambda: print('LOADED', sorted(m for m in ('trafilatura', 'lxml', "
-        "'pypdfium2', 'briefgen.authoring.fetch', 'briefgen.authoring.ingest') "
+        "'pdfminer', 'briefgen.authoring.fetch', 'briefgen.authoring.ingest') "
         "if m in sys.modules), "
         "file=sys.stderr))\n"
         "from briefgen.cli import main\n"

@@ -6,7 +6,9 @@ against. HTML and text are decoded first (decode.py: declared or confidently det
 encodings only); HTML then goes through trafilatura's main-text extraction (it keeps the
 article's paragraphs and drops navigation, asides, captions, footers and comments), and
 a page nested deeper than the HTML parser reads is refused, not cut short; PDFs through
-PDFium (pypdfium2). Both are the optional `briefgen[ingest]` extra, imported only here.
+pdfminer.six's layout analysis (`pdftext`: paragraphs in reading order, hyphenation
+undone, running headers and page numbers left out). Both are the optional
+`briefgen[ingest]` extra, imported only here.
 Metadata is taken only where the document states it (meta tags, the PDF's info); a date
 is never guessed from the URL or the text, and what is not stated stays "unknown".
 """
@@ -133,39 +135,27 @@ def _parse(page: str, name: str) -> Any:
 
 
 def _pdf(body: bytes, name: str) -> Extracted:
-    pdfium = _require("pypdfium2", name)
+    _require("pdfminer", name, "pdfminer.six")
+    from briefgen.authoring import pdftext  # pdfminer.six, the ingest extra: imported here
+
     try:
-        document = pdfium.PdfDocument(body)
-    except pdfium.PdfiumError as error:
+        got = pdftext.read_pdf(body)
+    except pdftext.Unreadable as error:
         raise _refused(
             name, "BG828", f"cannot read the PDF: {error}", "check that the file is a whole PDF"
         ) from None
-    try:
-        pages = []
-        for page in document:
-            textpage = page.get_textpage()
-            pages.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
-        info = document.get_metadata_dict(skip_empty=True)
-    finally:
-        document.close()
-    return Extracted(
-        "\n\n".join(p.strip() for p in pages if p.strip()),
-        title=_line(info.get("Title")),
-        author=_line(info.get("Author")),
-    )
+    return Extracted(got.text, title=_line(got.title), author=_line(got.author))
 
 
-def _require(module: str, name: str) -> Any:
-    """The optional MODULE, or an error saying which `pip install` brings it."""
+def _require(module: str, name: str, package: str = "") -> Any:
+    """The optional MODULE (PACKAGE on PyPI), or an error saying which `pip install` brings it."""
     try:
         return __import__(module)
     except ImportError:
         raise _refused(
             name,
             "BG829",
-            f"reading this document needs {module}, which is not installed",
+            f"reading this document needs {package or module}, which is not installed",
             f"install the ingest extra: {_INSTALL}",
         ) from None
 
