@@ -43,6 +43,9 @@ def test_every_dependency_is_pinned_in_its_lock() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     runtime, test = _pins("requirements.txt"), _pins("requirements-test.txt")
     assert _requirement_names(project["dependencies"]) <= runtime.keys()
+    for extra, wanted in project["optional-dependencies"].items():  # the extras are locked too
+        if extra != "test":
+            assert _requirement_names(wanted) <= runtime.keys(), extra
     assert _requirement_names(project["optional-dependencies"]["test"]) <= test.keys()
     # the test lock pins the runtime packages at the same versions as the runtime lock
     assert {n: test.get(n) for n in runtime} == runtime
