@@ -15,20 +15,12 @@ from hypothesis import strategies as st
 
 from briefgen.authoring.cite import _double_quoted
 from briefgen.sheet.load import load_text
+from tests.cli_helpers import run
 
 ROOT = Path(__file__).resolve().parent.parent
 F4_CITE = ('      - {source: S2, excerpt: "including a visit to Russia by a delegation of '
            'Republican senators"}')
 
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The real CLI in a child process (stdout a pipe, so no TTY), importing this checkout."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_")}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    result = subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=cwd, env=env,
-                            capture_output=True, text=True, timeout=120, check=False)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 def replace(sheet: Path, old: str, new: str) -> None:

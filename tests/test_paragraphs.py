@@ -12,11 +12,8 @@ a passage cited under the wrong source names the source that has it.
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 import re
-import subprocess
-import sys
 import textwrap
 from itertools import pairwise
 from pathlib import Path
@@ -31,6 +28,7 @@ from briefgen.errors import BriefError, Diagnostic
 from briefgen.pipeline.options import BuildOptions
 from briefgen.verify.paragraphs import paragraphs
 from briefgen.verify.passages import find, fold
+from tests.cli_helpers import run
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "seeds" / "helsinki-summit-2018"
@@ -92,14 +90,6 @@ def markers(sheet: Path) -> tuple[list[str], bytes, str]:
     page = re.sub(r"\s+", " ", built.files["sources.html"].decode())
     return re.findall(r"\d+ ¶\d+", md.decode()), md, page
 
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_")}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    result = subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=cwd, env=env,
-                            capture_output=True, text=True, timeout=120, check=False)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 def failures(sheet: Path) -> list[Diagnostic]:

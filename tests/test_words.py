@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from briefgen.authoring.draft import draft
 from briefgen.authoring.words import budget_table
 from briefgen.schema.budgets import budgets_by_model, field_budget_paths, section_words
 from briefgen.schema.jsonschema import schema
+from tests.cli_helpers import run
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 LONG = ("breakthrough on Ukraine or Syria is very unlikely.",
         "breakthrough on Ukraine or Syria is very unlikely. " + "More words here now. " * 4)
 
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_")}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    result = subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=cwd, env=env,
-                            capture_output=True, text=True, timeout=120, check=False)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 def lengthen(sheet: Path) -> None:
