@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from briefgen.cli import terminal
 from briefgen.errors import BriefError, Diagnostic
@@ -53,13 +54,39 @@ def project(
     strict: bool | None = None,
     jobs: int | None = None,
 ) -> Settings:
-    """The settings of the project the working folder is in, the flags given over them."""
+    """The settings of the project the working folder is in, the flags given over them,
+    checked as the file is: a bad value is refused at the flag or variable it came from."""
     from briefgen.project import settings
 
     found = settings.discover(Path.cwd())
     return settings.resolve(
-        found, output=output, paper=paper, base_url=base_url, strict=strict, jobs=jobs
+        found,
+        output=output,
+        paper=paper,
+        base_url=base_url,
+        strict=strict,
+        jobs=jobs,
+        origins=_origins(),
     )
+
+
+def _origins() -> dict[str, str]:
+    """Settings key → where the running command's value for it came from: its long flag
+    (`--base-url`), or its environment variable when click read it there."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return {}
+    found = {}
+    for param in ctx.command.params:
+        key = {"out": "output"}.get(param.name or "", param.name or "")
+        if not isinstance(param, click.Option):
+            continue
+        source = ctx.get_parameter_source(param.name or "")
+        if source is ParameterSource.ENVIRONMENT and isinstance(param.envvar, str):
+            found[key] = param.envvar
+        else:
+            found[key] = max(param.opts, key=len)
+    return found
 
 
 def parse_formats(text: str) -> tuple[str, ...]:

@@ -17,7 +17,11 @@ from pathlib import Path
 from briefgen import __version__
 from briefgen.assets import bundled_examples
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
+from briefgen.project.paths import unusable
 from briefgen.schema.jsonschema import schema_text
+
+# What init writes below FOLDER, at most (the example's longest source file name, 90 bytes).
+DEEPEST = 128
 
 SETTINGS = """\
 # briefgen project settings. Commands run anywhere inside this folder use them.
@@ -128,8 +132,17 @@ class Created:
 def init(folder: Path, *, example: bool = False, force: bool = False) -> Created:
     """Make FOLDER a briefgen project; with EXAMPLE, copy the bundled example sheets in.
 
-    Refuses a non-empty FOLDER (BG705, exit 2) unless FORCE; never replaces a file.
+    Refuses a non-empty FOLDER (BG705, exit 2) unless FORCE, and a name the OS would
+    refuse (BG707, exit 2: NUL, a name or path too long); never replaces a file.
     """
+    if why := unusable(folder, path_room=DEEPEST):
+        found = Diagnostic(
+            Location(str(folder)),
+            "BG707",
+            f"the folder name cannot be used: {why}",
+            "choose a shorter name, or a folder nearer the root",
+        )
+        raise BriefError(found, exit_code=EXIT_USAGE)
     if folder.exists() and not folder.is_dir():
         raise _usage(folder, "that is a file, not a folder", "name a new or empty folder")
     if not force and folder.is_dir() and any(folder.iterdir()):
