@@ -322,3 +322,23 @@ def test_ctrl_c_at_any_moment_exits_130_and_publishes_nothing(tmp_path: Path) ->
     done = cli("build", "-j", "2", cwd=tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir() if "briefgen-staging" in p.name) == []
+
+
+# Known leftovers in the authoring package (sources add), which another change owns.
+STRERROR_ELSEWHERE = {"authoring/ingest.py", "authoring/extract.py"}
+
+
+def test_os_errors_reach_diagnostics_only_in_words() -> None:
+    """`error.strerror` is Python's capitalised text ("Permission denied") and `{error}`
+    adds "[Errno 13]" and the path: diagnostics take `sheet.files.reason(error)` instead."""
+    package = ROOT / "briefgen"
+    found = []
+    for module in sorted(package.rglob("*.py")):
+        name = module.relative_to(package).as_posix()
+        if name == "sheet/files.py" or name in STRERROR_ELSEWHERE:
+            continue
+        for number, line in enumerate(module.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"(?<!os)\.strerror|\{(error|exc|err)\}", line):
+                found.append(f"{name}:{number}: {line.strip()}")
+    allowed = {"render/doctor.py"}  # `briefgen doctor` prints an import failure as it is
+    assert [f for f in found if f.split(":")[0] not in allowed] == []

@@ -19,6 +19,7 @@ from briefgen.assets import bundled_examples
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
 from briefgen.project.paths import unusable
 from briefgen.schema.jsonschema import schema_text
+from briefgen.sheet.files import reason
 
 # What init writes below FOLDER, at most (the example's longest source file name, 90 bytes).
 DEEPEST = 128
@@ -184,7 +185,7 @@ def init(folder: Path, *, example: bool = False, force: bool = False) -> Created
             Diagnostic(
                 Location(str(where)),
                 "BG706",
-                f"cannot create the project: {(error.strerror or str(error)).lower()}",
+                f"cannot create the project: {reason(error)}",
                 "check the folder's permissions and free space",
             ),
             exit_code=EXIT_IO,

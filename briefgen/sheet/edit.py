@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
+from briefgen.sheet.files import reason
 from briefgen.sheet.load import SourceMap, load_bytes
 
 
@@ -57,7 +58,7 @@ def write_sheet(sheet: Path, text: str) -> None:
     except OSError as error:
         raise BriefError(
             Diagnostic(
-                Location(str(sheet)), "BG601", f"cannot write the fact sheet: {error.strerror}"
+                Location(str(sheet)), "BG601", f"cannot write the fact sheet: {reason(error)}"
             ),
             exit_code=EXIT_IO,
         ) from None
