@@ -88,6 +88,16 @@ def test_a_base_url_is_refused_alike_from_the_file_a_flag_or_the_environment(
     assert where["flag"][1].startswith("base_url must be an http:// or https:// URL; found ")
 
 
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_strict_variable_that_is_no_yes_or_no_names_the_variable(project: Path,
+                                                                  command: str) -> None:
+    result = cli(command, cwd=project, env={"BRIEFGEN_STRICT": "maybe"})
+    assert result.returncode == 2, result.stderr
+    assert message(result.stderr, "BG702") == (
+        "BRIEFGEN_STRICT", "strict must be true or false; found 'maybe'")
+    assert cli("check", cwd=project, env={"BRIEFGEN_STRICT": "yes"}).returncode == 0
+
+
 def test_a_good_base_url_from_the_environment_still_reaches_the_pages(project: Path) -> None:
     done = cli("build", "--format", "html", cwd=project,
                env={"BRIEFGEN_BASE_URL": "https://example.org/briefs/"})

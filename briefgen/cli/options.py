@@ -99,10 +99,24 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return chosen
 
 
+class DeferredBool(click.types.BoolParamType):
+    """An on/off flag's type that hands text it cannot read (BRIEFGEN_STRICT=maybe) on as
+    it is: the settings check refuses it with the file's sentence, naming the variable."""
+
+    def convert(  # type: ignore[override]  # the text goes on to the settings check
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> bool | object:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            return value
+
+
 strict_option = click.option(
     "--strict/--no-strict",
     default=None,
     envvar="BRIEFGEN_STRICT",
+    type=DeferredBool(),
     help="Treat warnings as errors (use it in scheduled builds). [default: briefgen.toml, off]",
 )
 format_option = click.option(

@@ -174,8 +174,13 @@ def check_values(values: Mapping[str, object], origins: Mapping[str, str]) -> li
         if problem is None and key == "output":
             why = unusable(str(shown), name_room=OUTPUT_ROOM)
             problem = ("BG703", f"found {why}") if why else None
-        if problem is not None:
-            found.append(_bad(Location(origins.get(key, key)), key, problem))
+        if problem is None:
+            continue
+        bad = _bad(Location(origins.get(key, key)), key, problem)
+        if problem[0] == "BG702" and isinstance(shown, str):  # a flag's or variable's text
+            bad = _bad(bad.where, key, ("BG702", f"found '{shown}'"))
+            bad = dataclasses.replace(bad, hint=f"give {KEYS[key][0]}")
+        found.append(bad)
     return found
 
 
