@@ -109,6 +109,7 @@ def test_a_good_base_url_from_the_environment_still_reaches_the_pages(project: P
     ({"base_url": "javascript:alert(1)"}, "--base-url", "base_url must be an http:// or https://"),
     ({"base_url": "https://example.org/\udcff"}, "--base-url", "base_url must be"),
     ({"base_url": "https://"}, "--base-url", "base_url must be"),
+    ({"base_url": "https://[::1"}, "--base-url", "base_url must be"),
     ({"paper": "B5"}, "--paper", "paper must be A4 or Letter; found 'B5'"),
     ({"jobs": 0}, "--jobs", "jobs must be a whole number of at least 1; found 0"),
     ({"output": Path("a" * 300)}, "--out",

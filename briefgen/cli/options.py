@@ -78,10 +78,10 @@ def _origins() -> dict[str, str]:
         return {}
     found = {}
     for param in ctx.command.params:
-        key = {"out": "output"}.get(param.name or "", param.name or "")
-        if not isinstance(param, click.Option):
+        if not isinstance(param, click.Option) or not param.name:
             continue
-        source = ctx.get_parameter_source(param.name or "")
+        key = {"out": "output"}.get(param.name, param.name)
+        source = ctx.get_parameter_source(param.name)
         if source is ParameterSource.ENVIRONMENT and isinstance(param.envvar, str):
             found[key] = param.envvar
         else:

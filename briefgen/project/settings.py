@@ -122,8 +122,8 @@ def load(root: Path, *, base: Path = Path()) -> Settings:
     except tomllib.TOMLDecodeError as error:
         raise _refused(_syntax(str(path), text, error)) from None
     values = _validated(table, text, str(path))
-    output = base / root / values.get("output", "out")
-    if "output" in values and (why := unusable(output, name_room=OUTPUT_ROOM)):
+    output = values.get("output")
+    if output is not None and (why := unusable(base / root / output, name_room=OUTPUT_ROOM)):
         line, col = _value_position(text, _key_position(text, "output")[0])
         raise _refused(_bad(Location(str(path), line, col), "output", ("BG703", f"found {why}")))
     return Settings(root=root, found=True, **values)
@@ -241,11 +241,12 @@ def _check(key: str, value: object) -> tuple[str, str] | None:
 def _web_address(value: str) -> bool:
     """An http(s) URL with a host and nothing a page, a feed or a terminal could trip on:
     no space, quote, angle bracket, control, bidi or other invisible character."""
-    return (
-        bool(re.fullmatch(r"""https?://[^\s<>"'`\\^{|}]+""", value))
-        and value.isprintable()
-        and bool(urlsplit(value).hostname)
-    )
+    if not re.fullmatch(r"""https?://[^\s<>"'`\\^{|}]+""", value) or not value.isprintable():
+        return False
+    try:
+        return bool(urlsplit(value).hostname)
+    except ValueError:  # "http://[::1": an unclosed IPv6 address
+        return False
 
 
 def _kind(value: object) -> str:
