@@ -195,7 +195,8 @@ def test_the_path_check_names_each_limit(tmp_path: Path) -> None:
     assert paths.unusable("x" * 240, name_room=20) == (
         "a name over 235 bytes (briefgen adds 20 to it)")
     assert paths.unusable("x" * 4000, path_room=100) == "a name over 255 bytes"
-    assert paths.unusable("x/" * 2000, path_room=100) == "a path over 3995 bytes"
+    assert paths.unusable("x/" * 2000, path_room=100) == (
+        "a path over 3995 bytes (briefgen adds 100 to it)")
 
 
 # --- 3. XML stays well-formed whatever the text holds --------------------------------------

@@ -30,17 +30,22 @@ def unusable(
         return "a name holding NUL"
     try:
         raw = os.fsencode(text)
-        whole = os.fsencode(os.path.abspath(text))  # noqa: PTH100 - no stat of a bad path
     except (UnicodeEncodeError, ValueError):
         return "a name this system cannot encode"
+    try:
+        whole = os.fsencode(os.path.abspath(text))  # noqa: PTH100 - no stat of a bad path
+    except OSError:  # the working folder was removed: judge the path as given
+        whole = raw
     name_max, path_max = _limits(whole)
-    longest = max(len(part) for part in raw.split(b"/"))
-    if longest > name_max:
+    if max(len(part) for part in raw.split(b"/")) > name_max:
         return f"a name over {name_max} bytes"
-    if longest > name_max - name_room:
+    if len(raw.rstrip(b"/").rsplit(b"/", 1)[-1]) > name_max - name_room:  # the last name
         return f"a name over {name_max - name_room} bytes (briefgen adds {name_room} to it)"
-    if len(whole) + max(name_room, path_room) >= path_max:
-        return f"a path over {path_max - 1 - max(name_room, path_room)} bytes"
+    room = max(name_room, path_room)
+    if len(whole) >= path_max:
+        return f"a path over {path_max - 1} bytes"
+    if len(whole) + room >= path_max:
+        return f"a path over {path_max - 1 - room} bytes (briefgen adds {room} to it)"
     return None
 
 
