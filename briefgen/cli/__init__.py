@@ -69,11 +69,25 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.ClickException as error:
         error.show()
         code = error.exit_code
+    except Exception as error:
+        if not was_interrupted(error):
+            raise  # a bug: its traceback is the report
+        interrupted()
     code = code if isinstance(code, int) else 0
     # The work is done and its outcome decided: a Ctrl-C while Python shuts down must not
     # print a traceback from an exit handler, nor turn a published build into a 130.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.exit(EXIT_PIPE if code == 0 and pipe_closed() else code)
+
+
+def was_interrupted(error: BaseException) -> bool:
+    """True when ERROR is a Ctrl-C or was raised because of one: Python 3.11 turns a
+    KeyboardInterrupt inside `__set_name__` (a dataclass field while a module imports) into
+    a RuntimeError caused by it."""
+    seen: BaseException | None = error
+    while seen is not None and not isinstance(seen, KeyboardInterrupt):
+        seen = seen.__cause__ or seen.__context__
+    return seen is not None
 
 
 def interrupted() -> NoReturn:
