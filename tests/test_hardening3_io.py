@@ -342,3 +342,36 @@ def test_os_errors_reach_diagnostics_only_in_words() -> None:
                 found.append(f"{name}:{number}: {line.strip()}")
     allowed = {"render/doctor.py"}  # `briefgen doctor` prints an import failure as it is
     assert [f for f in found if f.split(":")[0] not in allowed] == []
+
+
+def test_a_ctrl_c_python_wrapped_in_another_error_still_exits_130(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """3.11 turns a KeyboardInterrupt inside `__set_name__` (a dataclass field, while a
+    module imports) into a RuntimeError caused by it: that is a Ctrl-C, not a bug."""
+    import briefgen.cli as entry
+
+    def wrapped(**_: object) -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as error:
+            msg = "Error calling __set_name__ on 'Field' instance 'files' in 'Entry'"
+            raise RuntimeError(msg) from error
+
+    assert entry.was_interrupted(RuntimeError("x").with_traceback(None)) is False
+    monkeypatch.setattr(entry.cli, "main", wrapped)
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as done:
+            entry.main([])
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert done.value.code == 130
+    assert capsys.readouterr().err == "interrupted\n"
+
+    def bug(**_: object) -> None:
+        raise RuntimeError("a bug keeps its traceback")
+
+    monkeypatch.setattr(entry.cli, "main", bug)
+    with pytest.raises(RuntimeError, match="a bug"):
+        entry.main([])
+    signal.signal(signal.SIGINT, previous)
