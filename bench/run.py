@@ -41,7 +41,7 @@ T = TypeVar("T")
 PY = sys.executable
 BRIEFGEN = [PY, "-m", "briefgen"]
 PLAIN = [PY, str(HERE / "plain.py")]
-# As briefgen's default: all the cores this process may use (workers.default_jobs).
+# As briefgen's default: all the cores this process may use (workers.usable_cores).
 JOBS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 CHECK_MINIMUM = 100  # `check` uses worker processes from this many sheets (pipeline.py)
 

@@ -27,6 +27,7 @@ from briefgen.authoring.fetch import MAX_DOWNLOAD_BYTES, fetch
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
 from briefgen.project.scaffold import _q as yaml_string
 from briefgen.sheet.edit import append_sources, locked, read_for_edit, write_sheet
+from briefgen.sheet.files import reason
 from briefgen.sheet.load import read_sheet
 from briefgen.verify.sources import MAX_SOURCE_BYTES, read_bounded
 
@@ -208,7 +209,7 @@ def _read(item: str, proxies: dict[str, str]) -> _Document:
         body = read_bounded(path, MAX_DOWNLOAD_BYTES)
     except OSError as error:
         raise BriefError(
-            Diagnostic(Location(item), "BG833", f"cannot read the file: {error.strerror}"),
+            Diagnostic(Location(item), "BG833", f"cannot read the file: {reason(error)}"),
             exit_code=EXIT_IO,
         ) from None
     if body is None:
@@ -307,7 +308,7 @@ def _store(folder: Path, stem: str, suffix: str, body: bytes, created: list[Path
         except OSError as error:
             raise BriefError(
                 Diagnostic(
-                    Location(str(path)), "BG601", f"cannot store the source: {error.strerror}"
+                    Location(str(path)), "BG601", f"cannot store the source: {reason(error)}"
                 ),
                 exit_code=EXIT_IO,
             ) from None

@@ -8,8 +8,11 @@ traceback.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import click
 
@@ -54,17 +57,50 @@ def main(argv: Sequence[str] | None = None) -> None:
     A reader that goes away (`briefgen check --format json | head -1`) is no error: the
     rest of the output is dropped, the command finishes, and the exit status is its own
     when it failed, else EXIT_PIPE (141, as if killed by SIGPIPE), never a traceback.
+    Ctrl-C exits 130 with one word, never a traceback, whenever it comes (`interrupted`).
     """
     pipe_closed = terminal.guard_pipes()
     try:
         code = cli.main(args=argv, prog_name="briefgen", standalone_mode=False)
     except SystemExit as done:
         code = done.code
-    except click.exceptions.Abort:  # Ctrl-C: click would exit 1; the convention is 130
-        click.echo("interrupted", err=True)
-        code = 130
+    except (click.exceptions.Abort, KeyboardInterrupt):  # click would exit 1; the rule is 130
+        interrupted()
     except click.ClickException as error:
         error.show()
         code = error.exit_code
+    except Exception as error:
+        if not was_interrupted(error):
+            raise  # a bug: its traceback is the report
+        interrupted()
     code = code if isinstance(code, int) else 0
+    # The work is done and its outcome decided: a Ctrl-C while Python shuts down must not
+    # print a traceback from an exit handler, nor turn a published build into a 130.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.exit(EXIT_PIPE if code == 0 and pipe_closed() else code)
+
+
+def was_interrupted(error: BaseException) -> bool:
+    """True when ERROR is a Ctrl-C or was raised because of one: Python 3.11 turns a
+    KeyboardInterrupt inside `__set_name__` (a dataclass field while a module imports) into
+    a RuntimeError caused by it."""
+    seen: BaseException | None = error
+    while seen is not None and not isinstance(seen, KeyboardInterrupt):
+        seen = seen.__cause__ or seen.__context__
+    return seen is not None
+
+
+def interrupted() -> NoReturn:
+    """Ctrl-C: say so once and exit 130; a second Ctrl-C meanwhile is ignored.
+
+    The empty `exec` is a CPython workaround: when the interrupt landed in code run from a
+    string (dataclasses and namedtuple build methods that way while a module is imported),
+    CPython remembers it as unhandled, and `python -m briefgen` then kills itself with
+    SIGINT at exit instead of exiting 130. Evaluating a string clears that mark.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, ValueError):
+        click.echo("interrupted", err=True)
+    exec("", {})  # clears CPython's "unhandled KeyboardInterrupt" mark
+    sys.exit(130)
+

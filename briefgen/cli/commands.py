@@ -50,10 +50,12 @@ def check(sheets: tuple[Path, ...], strict: bool | None, fmt: str) -> None:
 
     with reporting(fmt):
         chosen = project(strict=strict)
-        report = pipeline.check_sheets(
-            pipeline.resolve_sheets(sheets, chosen.root),
+        jobs = workers.decide_jobs(chosen.jobs)
+        note(jobs.note)
+        report = pipeline.check_sheets(  # a sheet that cannot be read is reported with the rest
+            pipeline.resolve_sheets(sheets, chosen.root, keep_unreadable=True),
             strict=chosen.strict,
-            jobs=chosen.jobs or workers.default_jobs(),
+            jobs=jobs.jobs,
         )
     print_diagnostics(report.diagnostics, fmt)
     if fmt == "text":
@@ -178,13 +180,17 @@ def build(
         briefgen build --search                # plus a Pagefind search index
     """
     from briefgen import pipeline
+    from briefgen.pipeline import workers
 
     chosen = parse_formats(formats)
     signal.signal(signal.SIGTERM, _terminate)  # clean up the staging folder on `kill`
     with reporting():
         given = project(output=out, paper=paper, base_url=base_url, jobs=jobs, strict=strict)
+        decided = workers.decide_jobs(given.jobs, per_worker=workers.BUILD_WORKER_BYTES)
+        note(decided.note)
         options = pipeline.BuildOptions.from_settings(
             given,
+            jobs=decided.jobs,
             formats=chosen,
             force=force,
             keep_going=keep_going,
@@ -287,6 +293,12 @@ def _show(f: Finding) -> None:
     click.echo(f"{mark}  {f.name:<20} {f.detail}")
     if not f.ok and f.fix:
         click.echo(f"     fix: {f.fix}")
+
+
+def note(text: str) -> None:
+    """A note about how the run goes (fewer workers than asked), on stderr, if there is one."""
+    if text:
+        click.echo(f"note: {text}", err=True)
 
 
 def _report_built(built: Built) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from briefgen.cli import terminal
 from briefgen.errors import BriefError, Diagnostic
@@ -53,13 +54,39 @@ def project(
     strict: bool | None = None,
     jobs: int | None = None,
 ) -> Settings:
-    """The settings of the project the working folder is in, the flags given over them."""
+    """The settings of the project the working folder is in, the flags given over them,
+    checked as the file is: a bad value is refused at the flag or variable it came from."""
     from briefgen.project import settings
 
     found = settings.discover(Path.cwd())
     return settings.resolve(
-        found, output=output, paper=paper, base_url=base_url, strict=strict, jobs=jobs
+        found,
+        output=output,
+        paper=paper,
+        base_url=base_url,
+        strict=strict,
+        jobs=jobs,
+        origins=_origins(),
     )
+
+
+def _origins() -> dict[str, str]:
+    """Settings key → where the running command's value for it came from: its long flag
+    (`--base-url`), or its environment variable when click read it there."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return {}
+    found = {}
+    for param in ctx.command.params:
+        if not isinstance(param, click.Option) or not param.name:
+            continue
+        key = {"out": "output"}.get(param.name, param.name)
+        source = ctx.get_parameter_source(param.name)
+        if source is ParameterSource.ENVIRONMENT and isinstance(param.envvar, str):
+            found[key] = param.envvar
+        else:
+            found[key] = max(param.opts, key=len)
+    return found
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -72,10 +99,24 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return chosen
 
 
+class DeferredBool(click.types.BoolParamType):
+    """An on/off flag's type that hands text it cannot read (BRIEFGEN_STRICT=maybe) on as
+    it is: the settings check refuses it with the file's sentence, naming the variable."""
+
+    def convert(  # type: ignore[override]  # the text goes on to the settings check
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> bool | object:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            return value
+
+
 strict_option = click.option(
     "--strict/--no-strict",
     default=None,
     envvar="BRIEFGEN_STRICT",
+    type=DeferredBool(),
     help="Treat warnings as errors (use it in scheduled builds). [default: briefgen.toml, off]",
 )
 format_option = click.option(

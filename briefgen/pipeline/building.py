@@ -7,6 +7,7 @@ return and writes the shared pages.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 from collections.abc import Callable, Iterable
@@ -99,7 +100,8 @@ def _publish(
         task = functools.partial(_make, options=options)
         outcomes = workers.run(task, list(plan.rebuild), jobs=options.jobs)
         before = {s: plan.old.briefings.get(names[s]) for s in plan.rebuild}
-        built, failed = _render_into(stage, outcomes, taken, on_built, before)
+        with contextlib.closing(outcomes):  # Ctrl-C or a failure here stops the workers now
+            built, failed = _render_into(stage, outcomes, taken, on_built, before)
         report = BuildReport(out, tuple(built), plan.unchanged, tuple(failed), healed=plan.damaged)
         if failed and not options.keep_going:  # leaving the block throws the staging away
             return report

@@ -6,6 +6,7 @@ stored texts and the evidence of where each quote was found) is all composition 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -113,10 +114,11 @@ def check_sheets(sheets: Iterable[Path], *, strict: bool = False, jobs: int = 1)
         preload=workers.CHECK_MODULES,
         minimum=100,
     )
-    for outcome in outcomes:
-        code, diagnostics = outcome.result or (0, outcome.diagnostics)
-        found += diagnostics
-        codes.add(code)
+    with contextlib.closing(outcomes):  # on Ctrl-C the workers stop at once
+        for outcome in outcomes:
+            code, diagnostics = outcome.result or (0, outcome.diagnostics)
+            found += diagnostics
+            codes.add(code)
     if errors_in(found, strict=strict):
         codes.add(1)
     return CheckReport(paths, tuple(found), strict, max(codes))

@@ -38,18 +38,42 @@ class BuildOptions:
     audience: str | None = None  # briefgen.toml: audience of sheets that set none
     search: bool = False  # index the staged site with Pagefind (briefgen[search])
 
+    def __post_init__(self) -> None:
+        """Refuse what briefgen.toml would refuse (a `javascript:` base_url, jobs = 0), so
+        a library caller cannot pass around the one check every setting goes through."""
+        from briefgen.errors import EXIT_USAGE, BriefError
+        from briefgen.project.settings import check_values
+
+        values = {
+            "paper": self.paper,
+            "base_url": self.base_url,
+            "jobs": self.jobs,
+            "organisation": self.organisation or None,
+            "marking": self.marking,
+            "audience": self.audience,
+        }
+        found = check_values(values, {k: f"BuildOptions.{k}" for k in values})
+        if found:
+            raise BriefError(*found, exit_code=EXIT_USAGE)
+
     @classmethod
     def from_settings(cls, settings: Settings, **how: object) -> BuildOptions:
         """The options a project's resolved SETTINGS give, plus HOW this command runs
-        (formats, force, keep_going, wait, search): the one mapping from settings."""
-        from briefgen.pipeline.workers import default_jobs
+        (formats, force, keep_going, wait, search): the one mapping from settings.
 
+        `jobs` is capped (`workers.decide_jobs`); a CLI that wants to say so decides itself
+        and passes the result as HOW's `jobs`."""
+        from briefgen.pipeline.workers import BUILD_WORKER_BYTES, decide_jobs
+
+        jobs = how.pop("jobs", None)
+        if not isinstance(jobs, int):
+            jobs = decide_jobs(settings.jobs, per_worker=BUILD_WORKER_BYTES).jobs
         given = cls(
             paper=settings.paper,
             strict=settings.strict,
             project=settings.root,
             base_url=settings.base_url,
-            jobs=settings.jobs or default_jobs(),
+            jobs=jobs,
             organisation=settings.organisation,
             marking=settings.marking,
             audience=settings.audience,

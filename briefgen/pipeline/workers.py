@@ -4,18 +4,26 @@ Why processes: WeasyPrint's layout holds the GIL (threads gave no gain) and shar
 font set-up across threads corrupts memory. Each worker keeps one warm Renderer (font
 configuration and parsed stylesheets) for all the sheets it is given; results come back
 in input order, so the output is identical to `--jobs 1`.
+
+How many: never more than the cores this process may use, nor (for PDF workers) than the
+available memory holds (`decide_jobs`); `jobs = 500` in a settings file must not start
+500 renderers. Ctrl-C is the main process's alone: the fork server and the workers ignore
+it, so it ends the run once, cleanly, without a worker's traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
+import multiprocessing.forkserver
+import multiprocessing.resource_tracker
 import os
 import select
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +33,9 @@ from briefgen.errors import BriefError, Diagnostic
 
 _PR_SET_PDEATHSIG = 1
 R = TypeVar("R")
+# What one PDF worker may need: about twice the peak measured on the examples (85 MB RSS
+# per worker, 100 MB rendering in the main process), for larger sheets and more fonts.
+BUILD_WORKER_BYTES = 200 << 20
 
 
 @dataclass(frozen=True)
@@ -41,12 +52,59 @@ class Outcome(Generic[R]):
         return self.result is None
 
 
-def default_jobs() -> int:
-    """All the cores this process may use."""
+@dataclass(frozen=True)
+class Jobs:
+    """How many workers a run gets, and, when fewer than asked, why (for the user)."""
+
+    jobs: int
+    note: str = ""
+
+
+def usable_cores() -> int:
+    """All the cores this process may use (its CPU affinity, not the machine's count)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 PRELOAD = "briefgen.pipeline.making"  # what every worker runs: make, and check through it
+
+
+def available_memory() -> int | None:
+    """Bytes of memory this process could still use: MemAvailable, or less under a cgroup
+    (container) limit; None when the system does not say."""
+    found: list[int] = []
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:  # noqa: PTH123 - procfs
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    found.append(int(line.split()[1]) * 1024)
+    except (OSError, ValueError, IndexError):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            found.append(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    with contextlib.suppress(OSError, ValueError):
+        cgroup = Path("/sys/fs/cgroup")
+        limit = (cgroup / "memory.max").read_text(encoding="ascii").strip()
+        if limit != "max":
+            used = int((cgroup / "memory.current").read_text(encoding="ascii"))
+            found.append(max(0, int(limit) - used))
+    return min(found) if found else None
+
+
+def decide_jobs(asked: int | None, *, per_worker: int | None = None) -> Jobs:
+    """The workers a run gets for ASKED (None: as many as useful): at most the usable
+    cores and, with PER_WORKER bytes each, what the available memory holds; at least 1.
+    The note says why when fewer than ASKED (the CLI prints it, once)."""
+    cores = usable_cores()
+    ceiling, why = cores, f"this machine lets briefgen use {cores} core(s)"
+    memory = available_memory() if per_worker else None
+    if per_worker and memory is not None and memory // per_worker < ceiling:
+        ceiling = memory // per_worker
+        why = f"{memory >> 20} MiB of memory is available, about {per_worker >> 20} MiB per worker"
+    jobs = max(1, min(cores if asked is None else asked, ceiling))
+    if asked is None or jobs >= asked:
+        return Jobs(jobs)
+    return Jobs(jobs, f"using {jobs} worker(s), not the {asked} asked: {why}")
+
+
 CHECK_MODULES = (
     "briefgen.pipeline.checking",
     "briefgen.schema.validate",
@@ -72,10 +130,11 @@ def run(
     jobs: int,
     preload: tuple[str, ...] = BUILD_MODULES,
     minimum: int = 2,
-) -> Iterator[Outcome[R]]:
+) -> Generator[Outcome[R], None, None]:
     """Yield an Outcome for every sheet, in order; a BriefError becomes its diagnostics.
 
-    TASK must pickle (a module-level function, or a functools.partial of one).
+    TASK must pickle (a module-level function, or a functools.partial of one). Close the
+    generator (`contextlib.closing`) when not reading it to the end: the workers stop then.
 
     Runs in this process when JOBS is 1 or there are fewer than MINIMUM sheets (starting
     workers costs more than a few cheap tasks); PRELOAD is imported once for all workers.
@@ -88,12 +147,63 @@ def run(
     # Import once in the fork server, not once per worker: each worker starts warm. Pango
     # and the fonts are set up after the fork, in the worker (sharing them is unsafe).
     context.set_forkserver_preload([PRELOAD, *preload])
-    workers = min(jobs, len(sheets))
+    _start_forkserver()
+    workers = min(jobs, len(sheets), usable_cores())
     chunk = max(1, min(8, len(sheets) // (workers * 8)))
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_watch, initargs=(os.getpid(),)
-    ) as pool:
-        yield from pool.map(_call, [task] * len(sheets), sheets, chunksize=chunk)
+    )
+    finished = False
+    try:
+        with _sigint_deferred():  # workers start here: each is known to the pool when it ends
+            results = pool.map(_call, [task] * len(sheets), sheets, chunksize=chunk)
+        yield from results
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown()
+        else:  # Ctrl-C, or the caller stopped early: do not wait for the queued sheets
+            _abandon(pool)
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """SIGINT held back in this thread while the block runs, delivered after it.
+
+    Why around starting workers: a Ctrl-C between the fork server forking a worker and
+    the pool recording it leaves a worker the pool cannot stop; it starts after this
+    process has gone and dies with a traceback. The delay is the fork server's start.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _start_forkserver() -> None:
+    """Start the fork server with SIGINT blocked, as multiprocessing starts its resource
+    tracker: it inherits the mask, so a Ctrl-C while it imports PRELOAD (a second or so)
+    cannot print its traceback; it ignores SIGINT itself once it is ready. A Ctrl-C meant
+    for this process waits the few milliseconds and is then delivered here."""
+    # First the tracker: starting it unblocks SIGINT again (it blocks it for its own start).
+    multiprocessing.resource_tracker.ensure_running()
+    with _sigint_deferred():
+        multiprocessing.forkserver.ensure_running()
+
+
+def _abandon(pool: ProcessPoolExecutor) -> None:
+    """Stop POOL now: cancel what has not started and end the workers (their results are
+    not wanted; each also ends by itself when this process ends, see `_watch`)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.terminate()
+    # Then wait for the pool's thread, which sees the workers gone at once: left running,
+    # it races Python's exit handler over its wake-up pipe (an OSError traceback, 3.11).
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _watch(main: int) -> None:
@@ -106,6 +216,7 @@ def _watch(main: int) -> None:
     main process. So a thread waits on a pidfd of MAIN (polling where there is none), and
     the worker also dies with the fork server (PR_SET_PDEATHSIG).
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the main process
     libc = ctypes.CDLL(None, use_errno=True)
     if hasattr(libc, "prctl"):
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

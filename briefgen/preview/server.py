@@ -26,6 +26,7 @@ from urllib.parse import unquote
 
 from briefgen.errors import EXIT_USAGE, UNSAFE, BriefError, Diagnostic, Location
 from briefgen.preview.state import State
+from briefgen.sheet.files import reason
 
 KEEPALIVE = 15.0  # seconds between comments on an idle stream (proxies, dead peers)
 _RELOAD = (
@@ -63,7 +64,7 @@ def _server(out: Path, host: str, port: int, state: State) -> _Server:
         hint = f"try --port {port + 1}" if error.errno == errno.EADDRINUSE else ""
         raise BriefError(
             Diagnostic(
-                Location(f"{host}:{port}"), "BG607", f"cannot listen: {error.strerror}", hint
+                Location(f"{host}:{port}"), "BG607", f"cannot listen: {reason(error)}", hint
             ),
             exit_code=EXIT_USAGE,
         ) from None

@@ -3,21 +3,23 @@
 Why not a glob: `Path.glob` skips folders it cannot read, and a sheet that silently drops
 out of a scheduled build drops out of the published site. Every unreadable folder or
 sheet is reported instead (BG111, exit 3), and a missing named sheet is a usage error.
+`check` keeps the unreadable sheets in its list (KEEP_UNREADABLE): reading each reports
+it, and one closed sheet does not hide the findings of all the others.
 """
 
 from __future__ import annotations
 
-import errno
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
+from briefgen.sheet.files import read_regular, unreadable
 
 
-def find_sheets(root: Path) -> list[Path]:
+def find_sheets(root: Path, *, keep_unreadable: bool = False) -> list[Path]:
     """The default sheets: every seeds/*/facts.yaml below ROOT, sorted; BG111 for any
-    folder or sheet that cannot be read."""
+    folder or sheet that cannot be read (with KEEP_UNREADABLE, such a sheet is listed)."""
     seeds = root / "seeds"
     found, problems = [], []
     try:
@@ -25,7 +27,7 @@ def find_sheets(root: Path) -> list[Path]:
     except (FileNotFoundError, NotADirectoryError):
         return []
     except OSError as error:
-        raise _unreadable(seeds, error, folder=True) from None
+        raise unreadable(seeds, error, what="folder") from None
     for name in folders:
         sheet = seeds / name / "facts.yaml"
         try:
@@ -35,18 +37,24 @@ def find_sheets(root: Path) -> list[Path]:
         except FileNotFoundError:
             continue  # a folder without a sheet is not a sheet
         except OSError as error:
-            problems.append(_unreadable(sheet, error).diagnostics[0])
+            if keep_unreadable:
+                found.append(sheet)
+            else:
+                problems.append(unreadable(sheet, error).diagnostics[0])
     if problems:
         raise BriefError(*problems, exit_code=EXIT_IO)
     return found
 
 
-def resolve_sheets(sheets: Iterable[Path], root: Path) -> list[Path]:
+def resolve_sheets(
+    sheets: Iterable[Path], root: Path, *, keep_unreadable: bool = False
+) -> list[Path]:
     """SHEETS as given (folders mean their facts.yaml), or the defaults; usage error if none.
 
     A named sheet that does not exist is a usage error (exit 2); one that cannot be read
-    is an I/O error (exit 3) that says so. A file under a sheet's sources/ means that sheet
-    (the pre-commit hook passes the files that changed); each sheet is named once.
+    is an I/O error (exit 3) that says so, unless KEEP_UNREADABLE lists it for the reader
+    to report. A file under a sheet's sources/ means that sheet (the pre-commit hook
+    passes the files that changed); each sheet is named once.
     """
     chosen: list[Path] = []
     problems, code = [], EXIT_USAGE
@@ -70,11 +78,14 @@ def resolve_sheets(sheets: Iterable[Path], root: Path) -> list[Path]:
                 )
             )
         except OSError as error:
-            problems.append(_unreadable(sheet, error).diagnostics[0])
+            if keep_unreadable:
+                chosen += [] if sheet in chosen else [sheet]
+                continue
+            problems.append(unreadable(sheet, error).diagnostics[0])
             code = EXIT_IO
     if problems:
         raise BriefError(*problems, exit_code=code)
-    chosen = chosen or find_sheets(root)
+    chosen = chosen or find_sheets(root, keep_unreadable=keep_unreadable)
     if not chosen:
         raise BriefError(
             Diagnostic(
@@ -98,8 +109,9 @@ def _sheet_of_source(path: Path) -> Path:
 
 
 def _probe(sheet: Path) -> None:
-    """Open SHEET for reading (non-blocking) and close it again; OSError if that fails."""
-    os.close(os.open(sheet, os.O_RDONLY | os.O_NONBLOCK))
+    """Open SHEET as the loader will (without blocking, a regular file only); OSError if
+    that fails, so a named pipe is refused here instead of waited on later."""
+    read_regular(sheet, 0)
 
 
 def _is_dir(path: Path) -> bool:
@@ -119,19 +131,3 @@ def _denied(path: Path) -> bool:
     except OSError:
         return False
     return False
-
-
-def _unreadable(path: Path, error: OSError, *, folder: bool = False) -> BriefError:
-    """BG111 for PATH, naming the folder instead when it is the folder that is closed."""
-    if error.errno == errno.EACCES and not os.access(path.parent, os.R_OK | os.X_OK):
-        path, folder = path.parent, True
-    what = "folder" if folder else "fact sheet"
-    return BriefError(
-        Diagnostic(
-            Location(str(path)),
-            "BG111",
-            f"cannot read the {what}: {(error.strerror or str(error)).lower()}",
-            "fix its permissions, or remove it if it is not a briefing any more",
-        ),
-        exit_code=EXIT_IO,
-    )

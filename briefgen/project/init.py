@@ -19,7 +19,12 @@ from briefgen import __version__
 from briefgen.assets import bundled_examples
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
 from briefgen.project import install as install_spec
+from briefgen.project.paths import unusable
 from briefgen.schema.jsonschema import schema_text
+from briefgen.sheet.files import reason
+
+# What init writes below FOLDER, at most (the example's longest source file name, 90 bytes).
+DEEPEST = 128
 
 SETTINGS = """\
 # briefgen project settings. Commands run anywhere inside this folder use them.
@@ -158,8 +163,17 @@ def init(
 
     INSTALL is how its workflow installs briefgen (default: this version from the package
     index); anything but an install spec is BG707. Refuses a non-empty FOLDER (BG705,
-    exit 2) unless FORCE; never replaces a file.
+    exit 2) unless FORCE, and a name the OS would refuse (BG708, exit 2: NUL, a name or
+    path too long); never replaces a file.
     """
+    if why := unusable(folder, path_room=DEEPEST):
+        found = Diagnostic(
+            Location(str(folder)),
+            "BG708",
+            f"the folder name cannot be used: {why}",
+            "choose a shorter name, or a folder nearer the root",
+        )
+        raise BriefError(found, exit_code=EXIT_USAGE)
     spec = _recorded(folder, install_spec.checked(install)) if install else install_spec.default()
     if folder.exists() and not folder.is_dir():
         raise _usage(folder, "that is a file, not a folder", "name a new or empty folder")
@@ -202,7 +216,7 @@ def init(
             Diagnostic(
                 Location(str(where)),
                 "BG706",
-                f"cannot create the project: {(error.strerror or str(error)).lower()}",
+                f"cannot create the project: {reason(error)}",
                 "check the folder's permissions and free space",
             ),
             exit_code=EXIT_IO,

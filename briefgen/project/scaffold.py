@@ -17,6 +17,7 @@ from pathlib import Path
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
 from briefgen.schema.jsonschema import schema_text
 from briefgen.schema.kinds import KINDS, TABLE
+from briefgen.sheet.files import reason
 from briefgen.verify.sources import MAX_SOURCE_BYTES, read_bounded
 
 SCHEMA_FILE = Path("schema/fact-sheet.schema.json")
@@ -116,7 +117,7 @@ def _store_sources(sources: list[Path], target: Path) -> list[tuple[Path, bytes]
         try:
             name.write_bytes(text)
         except OSError as error:
-            raise _io(source, f"cannot store the source: {error.strerror}") from None
+            raise _io(source, f"cannot store the source: {reason(error)}") from None
         stored.append((name, text))
     return stored
 
@@ -129,7 +130,7 @@ def _read_source(source: Path) -> bytes:
     try:
         text = read_bounded(source)
     except OSError as error:
-        raise _io(source, f"cannot read the source: {error.strerror}") from None
+        raise _io(source, f"cannot read the source: {reason(error)}") from None
     if text is None:
         raise _usage(
             str(source),

@@ -1,25 +1,33 @@
 """A project's settings: `briefgen.toml`, where it is, what it says, and what wins.
 
 Why a file: paper, base URL, strictness and the organisation were flags repeated on every
-command. Precedence is fixed: a command-line flag, then `briefgen.toml`, then the built-in
-default. The project root is the nearest folder at or above the working folder that holds
-`briefgen.toml` (as git finds `.git`); outside a project the working folder is the root.
-Mistakes in the file are positioned diagnostics like a sheet's, `briefgen.toml:3:1`.
+command. Precedence is fixed: a command-line flag (or its environment variable), then
+`briefgen.toml`, then the built-in default. The project root is the nearest folder at or
+above the working folder that holds `briefgen.toml` (as git finds `.git`); outside a
+project the working folder is the root. Every value goes through one check (`_check`),
+whatever its source, with the same code and sentence: positioned in the file like a
+sheet's (`briefgen.toml:3:1`), or at the flag or variable it came from (`--base-url`,
+`BRIEFGEN_BASE_URL`). A flag must not let in what the file refuses.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location, inert
 from briefgen.project import install
+from briefgen.project.paths import unusable
 from briefgen.schema.vocabulary import PAPERS
+from briefgen.sheet.files import fix, read_regular, reason
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -28,6 +36,8 @@ else:  # pragma: no cover - Python 3.10
 
 FILE = "briefgen.toml"
 MAX_BYTES = 64 * 1024
+# What a build adds to the output folder's name beside it: `.NAME.briefgen-staging-XXXXXXXX`.
+OUTPUT_ROOM = len(".") + len(".briefgen-staging-") + 8
 
 
 @dataclass(frozen=True)
@@ -59,13 +69,21 @@ KEYS: dict[str, tuple[str, str]] = {
     "jobs": ("a whole number of at least 1", "worker processes for PDFs, e.g. jobs = 2"),
     "install": (install.EXPECTED, install.HINT),
 }
+# key → the flag that sets it, where a diagnostic points when no other origin is known
+FLAGS = {
+    "output": "--out",
+    "paper": "--paper",
+    "base_url": "--base-url",
+    "strict": "--strict",
+    "jobs": "--jobs",
+}
 
 
 def find_root(start: Path) -> Path | None:
     """The nearest folder at or above START holding briefgen.toml, as a path relative to
     START (`.`, `..`, …) so diagnostics stay short; None outside any project."""
     for up, folder in enumerate([start, *start.parents]):
-        if (folder / FILE).is_file():
+        if os.path.lexists(folder / FILE):  # a pipe or a link too: `load` says what is wrong
             return Path(*[".."] * up) if up else Path()
     return None
 
@@ -85,16 +103,15 @@ def load(root: Path, *, base: Path = Path()) -> Settings:
     """Read and validate ROOT/briefgen.toml (ROOT relative to BASE); BriefError with every
     problem found, positioned as ROOT/briefgen.toml:LINE:COL."""
     path = root / FILE
-    try:
-        with (base / path).open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
+    try:  # without blocking: a named pipe called briefgen.toml is refused, not waited on
+        data = read_regular(base / path, MAX_BYTES)
     except OSError as error:
         raise BriefError(
             Diagnostic(
                 Location(str(path)),
                 "BG704",
-                f"cannot read the settings: {(error.strerror or str(error)).lower()}",
-                "fix its permissions",
+                f"cannot read the settings: {reason(error)}",
+                fix(path, error),
             ),
             exit_code=EXIT_IO,
         ) from None
@@ -103,13 +120,16 @@ def load(root: Path, *, base: Path = Path()) -> Settings:
     try:
         text = data.decode("utf-8")
         table = tomllib.loads(text)
-    except UnicodeDecodeError:
-        raise _refused(
-            Diagnostic(Location(str(path)), "BG700", "the settings file is not UTF-8 text")
-        ) from None
+    except UnicodeDecodeError as error:
+        raise _refused(_not_utf8(str(path), data, error)) from None
     except tomllib.TOMLDecodeError as error:
         raise _refused(_syntax(str(path), text, error)) from None
-    return Settings(root=root, found=True, **_validated(table, text, str(path)))
+    values = _validated(table, text, str(path))
+    output = values.get("output")
+    if output is not None and (why := unusable(base / root / output, name_room=OUTPUT_ROOM)):
+        line, col = _value_position(text, _key_position(text, "output")[0])
+        raise _refused(_bad(Location(str(path), line, col), "output", ("BG703", f"found {why}")))
+    return Settings(root=root, found=True, **values)
 
 
 def resolve(
@@ -120,12 +140,20 @@ def resolve(
     base_url: str | None = None,
     strict: bool | None = None,
     jobs: int | None = None,
+    origins: Mapping[str, str] | None = None,
 ) -> Settings:
-    """SETTINGS with every flag that was given (not None) put over it.
+    """SETTINGS with every flag that was given (not None) put over it, each checked as the
+    file's value is; BriefError (exit 2) at the flag, or at the origin ORIGINS names for it
+    (the CLI passes `BRIEFGEN_BASE_URL` when the value came from the environment).
 
     An `output` flag is taken as given (relative to the working folder); the file's
     `output` is relative to the project root.
     """
+    flags: dict[str, object] = {"output": output, "paper": paper, "base_url": base_url}
+    flags |= {"strict": strict, "jobs": jobs}
+    found = check_values(flags, {**FLAGS, **(origins or {})})
+    if found:
+        raise _refused(*found)
     merged = dataclasses.replace(
         settings,
         paper=settings.paper if paper is None else paper,
@@ -135,6 +163,35 @@ def resolve(
     )
     where = output if output is not None else settings.root / settings.output
     return dataclasses.replace(merged, output=where)
+
+
+def check_values(values: Mapping[str, object], origins: Mapping[str, str]) -> list[Diagnostic]:
+    """The diagnostics of VALUES (key → value; None means unset), each at its origin
+    (key → a flag, a variable or a name): the file's checks, for values of any source."""
+    found = []
+    for key, value in values.items():
+        if value is None:
+            continue
+        shown = os.fspath(value) if isinstance(value, os.PathLike) else value
+        problem = _check(key, shown)
+        if problem is None and key == "output":
+            why = unusable(str(shown), name_room=OUTPUT_ROOM)
+            problem = ("BG703", f"found {why}") if why else None
+        if problem is None:
+            continue
+        bad = _bad(Location(origins.get(key, key)), key, problem)
+        if problem[0] == "BG702" and isinstance(shown, str):  # a flag's or variable's text
+            bad = _bad(bad.where, key, ("BG702", f"found '{shown}'"))
+            bad = dataclasses.replace(bad, hint=f"give {KEYS[key][0]}")
+        found.append(bad)
+    return found
+
+
+def _bad(where: Location, key: str, problem: tuple[str, str]) -> Diagnostic:
+    """The one sentence for a bad value of KEY, whatever its source."""
+    code, message = problem
+    expected, hint = KEYS[key]
+    return Diagnostic(where, code, f"{key} must be {expected}; {message}", hint)
 
 
 def _validated(table: dict[str, Any], text: str, file: str) -> dict[str, Any]:
@@ -154,17 +211,8 @@ def _validated(table: dict[str, Any], text: str, file: str) -> dict[str, Any]:
         if problem is None:
             values[key] = Path(value) if key == "output" else value
             continue
-        code, message = problem
         vline, vcol = _value_position(text, line)
-        expected, hint = KEYS[key]
-        found.append(
-            Diagnostic(
-                Location(file, vline or line, vcol or col),
-                code,
-                f"{key} must be {expected}; {message}",
-                hint,
-            )
-        )
+        found.append(_bad(Location(file, vline or line, vcol or col), key, problem))
     if found:
         raise _refused(*found)
     return values
@@ -182,15 +230,28 @@ def _check(key: str, value: object) -> tuple[str, str] | None:
         return "BG702", f"found {_kind(value)}"
     if key == "paper" and value not in PAPERS:
         return "BG703", f"found '{value}'"
-    if key == "base_url" and not re.fullmatch(r"""https?://[^\s<>"']+""", value):
+    if key == "base_url" and not _web_address(value):
         return "BG703", f"found '{value}'"
     if key == "output" and not value.strip():
         return "BG703", "found an empty text"
+    if key == "output" and "\0" in value:
+        return "BG703", "found a name holding NUL"
     if key in ("organisation", "marking", "audience") and (inert(value) != value or not value):
         return "BG703", "found an empty text or a control character"
     if key == "install" and isinstance(problem := install.parse(value), str):
         return "BG703", problem
     return None
+
+
+def _web_address(value: str) -> bool:
+    """An http(s) URL with a host and nothing a page, a feed or a terminal could trip on:
+    no space, quote, angle bracket, control, bidi or other invisible character."""
+    if not re.fullmatch(r"""https?://[^\s<>"'`\\^{|}]+""", value) or not value.isprintable():
+        return False
+    try:
+        return bool(urlsplit(value).hostname)
+    except ValueError:  # "http://[::1": an unclosed IPv6 address
+        return False
 
 
 def _kind(value: object) -> str:
@@ -242,6 +303,20 @@ def _syntax(file: str, text: str, error: Exception) -> Diagnostic:
         plain, hint = "a setting is given twice", "keep one of them; TOML allows each key once"
     return Diagnostic(
         Location(file, line, col), "BG700", f"TOML syntax: {plain[:1].lower()}{plain[1:]}", hint
+    )
+
+
+def _not_utf8(file: str, data: bytes, error: UnicodeDecodeError) -> Diagnostic:
+    """BG700 at the line and column (in characters) of the first byte that is not UTF-8."""
+    before = data[: error.start].decode("utf-8")
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    bad = data[error.start]
+    return Diagnostic(
+        Location(file, line, col),
+        "BG700",
+        f"the settings file is not UTF-8 text: byte 0x{bad:02x}",
+        "save it as UTF-8",
     )
 
 

@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from briefgen import __version__
-from briefgen.verify.sources import read_bounded
+from briefgen.sheet.files import read_bounded
 
 CODE = Path(__file__).resolve().parent.parent  # the briefgen package, every subpackage in it
 
@@ -184,7 +184,7 @@ def _source_files(raw: bytes, sheet: Path) -> list[str]:
 
 
 def read_bounded_or_why(path: Path) -> bytes:
-    """PATH's first bytes (bounded, see `verify.sources.read_bounded`), or a marker naming why
+    """PATH's first bytes (bounded, see `sheet.files.read_bounded`), or a marker naming why
     it cannot be read: a FIFO or device named as a source must not hang the key."""
     try:
         raw = read_bounded(path)

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from briefgen.errors import EXIT_IO, EXIT_LOCKED, EXIT_USAGE, BriefError, Diagnostic, Location
+from briefgen.sheet.files import reason
 
 MARKER = ".briefgen-site"
 _RENAME_EXCHANGE = 2
@@ -57,7 +58,7 @@ def locked(out: Path, *, wait: bool = False, sheets: Iterable[Path] = ()) -> Ite
         out.parent.mkdir(parents=True, exist_ok=True)
         handle = lock.open("a")
     except OSError as error:
-        raise _fail(lock, "BG602", f"cannot create the lock file: {error.strerror}") from None
+        raise _fail(lock, "BG602", f"cannot create the lock file: {reason(error)}") from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
@@ -119,7 +120,7 @@ class Stage:
             )
         except OSError as error:
             raise _fail(
-                out.parent, "BG601", f"cannot create a staging folder: {error.strerror}"
+                out.parent, "BG601", f"cannot create a staging folder: {reason(error)}"
             ) from None
 
     def write(self, rel: str, data: bytes) -> None:
@@ -140,7 +141,7 @@ class Stage:
             raise _fail(
                 staged,
                 "BG601",
-                f"cannot write: {error.strerror}",
+                f"cannot write: {reason(error)}",
                 "check free space and permissions",
             ) from None
 
@@ -153,7 +154,7 @@ class Stage:
             staged.parent.mkdir(parents=True, exist_ok=True)
             os.link(live, staged)
         except OSError as error:
-            raise _fail(staged, "BG601", f"cannot link: {error.strerror}") from None
+            raise _fail(staged, "BG601", f"cannot link: {reason(error)}") from None
         self.published[rel] = digest
         return True
 
@@ -172,7 +173,7 @@ class Stage:
             _fsync_dir(self.out.parent)
         except OSError as error:
             raise _fail(
-                self.out, "BG604", f"cannot swap the new site in: {error.strerror}"
+                self.out, "BG604", f"cannot swap the new site in: {reason(error)}"
             ) from None
 
     def abort(self) -> None:

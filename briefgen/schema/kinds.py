@@ -14,12 +14,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
+from pydantic_core import PydanticCustomError
 
+from briefgen.schema.countries import COUNTRIES
 from briefgen.schema.scalars import Closed, Date, Id, Line, Slug, Words
 from briefgen.schema.wording import format_date, join, present
 
-_CODE = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+COUNTRY_ERROR = "country_code"
+
+
+def _assigned(code: str) -> str:
+    """Two capitals are not enough: the code must be one ISO 3166 assigns (BG212)."""
+    if code not in COUNTRIES:
+        raise PydanticCustomError(COUNTRY_ERROR, "no ISO 3166 country code", {"code": code})
+    return code
+
+
+_CODE = Annotated[
+    str,
+    Field(pattern=r"^[A-Z]{2}$", json_schema_extra={"enum": sorted(COUNTRIES)}),
+    AfterValidator(_assigned),
+]
 EventType = Literal["summit", "meeting", "visit", "conference", "negotiation", "election", "other"]
 EVENT_TYPES = typing.get_args(EventType)
 

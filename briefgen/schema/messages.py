@@ -13,8 +13,9 @@ from collections.abc import Callable
 from pydantic_core import ErrorDetails
 
 from briefgen.errors import Diagnostic, Location
+from briefgen.schema.countries import suggest
 from briefgen.schema.kind_messages import bad_kind, other_kind
-from briefgen.schema.kinds import KIND_ERROR, KINDS
+from briefgen.schema.kinds import COUNTRY_ERROR, KIND_ERROR, KINDS
 from briefgen.schema.schemapath import bounds, fields_at
 from briefgen.sheet.load import Path_, SourceMap, dotted
 
@@ -153,6 +154,27 @@ def _pattern(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> H
     )
 
 
+def _country(e: ErrorDetails, path: Path_, data: object, where: SourceMap) -> Handled:
+    """BG212: two capitals ISO 3166 does not assign; the hint is the code of the country
+    named next to it (`country:` of a location, `name:` of a country profile)."""
+    code, parent = str(e.get("input")), data
+    for part in path[:-1]:
+        if isinstance(parent, dict) and isinstance(part, str):
+            parent = parent.get(part)
+        elif isinstance(parent, list) and isinstance(part, int) and part < len(parent):
+            parent = parent[part]
+    key = "country" if path[-1] == "country_code" else "name"
+    named = parent.get(key) if isinstance(parent, dict) else None
+    close = suggest(code, named if isinstance(named, str) else None)
+    hint = f"did you mean {close}?" if close else "an ISO 3166-1 alpha-2 code, e.g. FI for Finland"
+    return (
+        "BG212",
+        f"{dotted(path)}: '{code}' is no ISO 3166 country code",
+        hint,
+        where.at(path),
+    )
+
+
 def _value_error(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> Handled:
     reason = str((e.get("ctx") or {}).get("error", e["msg"]))
     if path and path[-1] in {
@@ -270,6 +292,7 @@ def _fallback(_e: ErrorDetails, path: Path_, _data: object, where: SourceMap) ->
 _HANDLERS: dict[str, Callable[[ErrorDetails, Path_, object, SourceMap], Handled]] = {
     "missing": _missing,
     KIND_ERROR: _kind,
+    COUNTRY_ERROR: _country,
     "extra_forbidden": _unknown,
     "literal_error": _literal,
     "string_pattern_mismatch": _pattern,

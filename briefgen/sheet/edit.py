@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from briefgen.errors import EXIT_IO, EXIT_LOCKED, EXIT_USAGE, BriefError, Diagnostic, Location
+from briefgen.sheet.files import reason
 from briefgen.sheet.load import MAX_BYTES, SourceMap, load_bytes
 
 LOCK_WAIT = 30.0  # seconds to wait for another briefgen command editing the same sheet
@@ -34,7 +35,7 @@ def read_for_edit(sheet: Path) -> tuple[bytes, object, SourceMap]:
             Diagnostic(
                 Location(str(sheet)),
                 "BG111",
-                f"cannot read the fact sheet: {error.strerror or 'unreadable'}",
+                f"cannot read the fact sheet: {reason(error)}",
             ),
             exit_code=EXIT_IO,
         ) from None
@@ -101,7 +102,7 @@ def write_sheet(sheet: Path, text: str, *, expected: bytes | None = None) -> Non
     except OSError as error:
         raise BriefError(
             Diagnostic(
-                Location(str(sheet)), "BG601", f"cannot write the fact sheet: {error.strerror}"
+                Location(str(sheet)), "BG601", f"cannot write the fact sheet: {reason(error)}"
             ),
             exit_code=EXIT_IO,
         ) from None

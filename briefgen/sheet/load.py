@@ -16,7 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from briefgen.errors import EXIT_IO, BriefError, Diagnostic, Location
+from briefgen.errors import BriefError, Diagnostic, Location
+from briefgen.sheet.files import read_regular, unreadable
 from briefgen.sheet.prescan import diag, line_col, scan
 
 MAX_BYTES = 512 * 1024
@@ -98,18 +99,16 @@ def dotted(path: Path_) -> str:
 def read_sheet(
     path: Path, *, shown: str | None = None, recover: bool = False
 ) -> tuple[object, SourceMap]:
-    """Read PATH from disk and load it (see `load_text`)."""
-    name = shown or str(path)
+    """Read PATH from disk and load it (see `load_text`).
+
+    Read like a stored source (`files.read_regular`): a named pipe or a device in place of
+    the sheet is refused at once instead of blocking a scheduled job.
+    """
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        raw = read_regular(path, MAX_BYTES)
     except OSError as error:
-        reason = error.strerror or "unreadable"
-        raise BriefError(
-            Diagnostic(Location(name), "BG111", f"cannot read the fact sheet: {reason}"),
-            exit_code=EXIT_IO,
-        ) from None
-    return load_bytes(raw, name, recover=recover)
+        raise unreadable(path, error, shown=shown) from None
+    return load_bytes(raw, shown or str(path), recover=recover)
 
 
 def load_bytes(raw: bytes, name: str, *, recover: bool = False) -> tuple[object, SourceMap]:

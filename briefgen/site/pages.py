@@ -10,6 +10,7 @@ Dates come from the data, never from the clock.
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 from briefgen.compose.entry import Entry
@@ -19,6 +20,10 @@ from briefgen.schema.vocabulary import SOURCES_FILE, briefing_path, page_file, p
 from briefgen.site import webassets
 
 TAG = "tag:briefgen,2026:"  # Atom ids are permanent: never derived from the URL layout
+# What XML 1.0 forbids anywhere in a document (outside its Char production): C0 controls
+# but tab, LF and CR, lone surrogates, U+FFFE and U+FFFF. One of them and no reader parses
+# the feed; they are shown as [U+FFFE], as invisible characters are on the pages.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def plan(
@@ -51,13 +56,21 @@ def plan(
     }
     pages = {
         "index.html": render_template("site/index.html", project, **context),
-        "feed.xml": render_template("site/feed.xml", project, **context),
+        "feed.xml": xml_text(render_template("site/feed.xml", project, **context)),
         "404.html": render_template("site/404.html", project, **context),
         "site.css": render_template("site/site.css", project),
     }
     if base is not None:
-        pages["sitemap.xml"] = render_template("site/sitemap.xml", project, **context)
+        sitemap = render_template("site/sitemap.xml", project, **context)
+        pages["sitemap.xml"] = xml_text(sitemap)
     return {name: text.encode() for name, text in pages.items()} | webassets.plan(project)
+
+
+def xml_text(text: str) -> str:
+    """TEXT (a whole rendered XML file, from any template) with every character XML
+    forbids shown as `[U+0001]`: whatever a sheet, the settings or a project's own
+    template hold, the feed and the sitemap stay well-formed."""
+    return _NOT_XML.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", text)
 
 
 def entry(page: Page, files: dict[str, int]) -> Entry:

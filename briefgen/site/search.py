@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from briefgen.errors import BriefError, Diagnostic, Location
+from briefgen.sheet.files import reason
 
 BUNDLE = "pagefind"  # out/pagefind/: the index and its UI, fetched by assets/filter.js
 TIMEOUT = 600
@@ -51,8 +52,10 @@ def index(site: Path) -> dict[str, bytes]:
                 timeout=TIMEOUT,
                 check=False,
             )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise _fail(site, f"Pagefind did not run: {error}", "") from None
+        except subprocess.TimeoutExpired:
+            raise _fail(site, "Pagefind did not run: it took too long", "") from None
+        except OSError as error:
+            raise _fail(site, f"Pagefind did not run: {reason(error)}", "") from None
         if done.returncode != 0:
             last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
             raise _fail(site, f"Pagefind failed: {last[0]}", "run `briefgen build --search` again")

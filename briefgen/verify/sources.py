@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefgen.sheet.files import MAX_SOURCE_BYTES, fix, read_bounded, reason
 from briefgen.verify.paragraphs import Span, paragraphs
 from briefgen.verify.passages import Folded, fold
 
 if TYPE_CHECKING:  # the up-to-date check reads inputs through here without the models
     from briefgen.schema.model import Brief, Source
 
-MAX_SOURCE_BYTES = 2 * 1024 * 1024
+__all__ = ["MAX_SOURCE_BYTES", "StoredText", "read_bounded", "read_sources"]
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # C0 but tab, newline, CR
 _CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x0B: "VT", 0x0C: "FF", 0x1B: "ESC"}
 _STORE = "store the source text next to facts.yaml, under sources/"
@@ -66,11 +65,12 @@ def _read(source: Source, folder: Path) -> StoredText:
     if not path.is_relative_to(root):
         return StoredText(None, problem="outside the fact sheet's folder")
     try:
-        if not path.exists():
-            return StoredText(None, problem="not found")
         raw = read_bounded(path)
-    except OSError as error:
-        return StoredText(None, problem=error.strerror or "unreadable")
+    except FileNotFoundError:
+        return StoredText(None, problem="not found")
+    except OSError as error:  # in words, with the fix that fits: a closed folder or file
+        shown = folder / source.file
+        return StoredText(None, problem=f"unreadable: {reason(error)}", fix=fix(shown, error))
     if raw is None:
         return StoredText(None, problem="not a regular file")
     if len(raw) > MAX_SOURCE_BYTES:
@@ -90,24 +90,3 @@ def _read(source: Source, folder: Path) -> StoredText:
             fix="store the text only (save or export it as plain UTF-8 text)",
         )
     return StoredText(text, hashlib.sha256(raw).hexdigest(), paragraphs=paragraphs(text))
-
-
-def read_bounded(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes | None:
-    """At most LIMIT + 1 bytes of PATH; None if it is not a regular file.
-
-    Why a descriptor: a FIFO or a device must be refused without a read that blocks or
-    never ends, even if the file is swapped between a check of its type and the read.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    fd = os.open(path, flags)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        chunks = []
-        left = limit + 1
-        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
