@@ -65,20 +65,18 @@ def build(
             template_dirs=template_dirs(options.project), **options.settings()
         )
         stamps = Stamps(publish.beside(out, "stamps.json"))
-        try:
-            plan = manifest.plan(
-                out,
-                paths,
-                settings=settings,
-                project=options.project,
-                force=options.force,
-                stamps=stamps,
-            )
-            if plan.up_to_date:
-                return BuildReport(out, kept=plan.unchanged, up_to_date=True)
-            return _publish(out, plan, options, on_built, stamps)
-        finally:
-            stamps.save()  # what was read is known next time, whatever became of the build
+        plan = manifest.plan(
+            out, paths, settings=settings, project=options.project, force=options.force,
+            stamps=stamps,
+        )
+        report = (
+            BuildReport(out, kept=plan.unchanged, up_to_date=True)
+            if plan.up_to_date
+            else _publish(out, plan, options, on_built, stamps)
+        )
+        if report.up_to_date or report.published:  # a failed build writes nothing but its lock
+            stamps.save()
+        return report
 
 
 def _publish(
