@@ -36,6 +36,13 @@ OFF_PAGE = {
     "positions[].id": "HTML anchor (id attribute)",
     "positions[].speech": "check only (BG312, BG313); a direct quote is printed in quotation marks",
     "watch[].id": "HTML anchor (id attribute)",
+    "options[].id": "HTML anchor (id attribute)",
+    "leadership[].id": "HTML anchor (id attribute)",
+    "structure[].id": "HTML anchor (id attribute)",
+    "decisions[].id": "HTML anchor (id attribute)",
+    "government[].id": "HTML anchor (id attribute)",
+    "indicators[].id": "HTML anchor (id attribute)",
+    "relations[].id": "HTML anchor (id attribute)",
     "cite[].excerpt": "HTML citation tooltip; on the site the citation links to its paragraph",
     "cite[].locator": "HTML citation tooltip, after the excerpt",
     "render.paper": "PDF page size",
@@ -77,6 +84,23 @@ class Item:
     extra: tuple[str, ...] = ()  # further lines: quote, via, assumptions, alternatives
     label: str = ""  # lead-in of the text: a position's stance and topic
     classes: str = ""  # HTML class hooks of the row, e.g. "stance-opposed actor-person"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One of the kind's own sections on the page, in page order: its `sections` key,
+    heading and shape ('list', 'text' for a section that is one object, 'table' for the
+    positions), and whether the sheet states it unknown (then it has no items)."""
+
+    name: str
+    heading: str
+    shape: str
+    unknown: bool = False
+
+    @property
+    def anchor(self) -> str:
+        """The HTML id of the section: 'key-facts' for key_facts."""
+        return self.name.replace("_", "-")
 
 
 @dataclass(frozen=True)
@@ -137,6 +161,7 @@ class Page:
     keywords: str
     bottom_line: Item
     sections: dict[str, tuple[Item, ...]] = field(default_factory=dict)
+    parts: tuple[Part, ...] = ()  # the kind's own sections, in page order
     sources: tuple[SourceEntry, ...] = ()
     gaps: tuple[str, ...] = ()
     legend: str = ""

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pydantic_core import ErrorDetails
 
 from briefgen.errors import Diagnostic, Location
-from briefgen.schema.kind_messages import bad_kind, other_kind
-from briefgen.schema.kinds import KIND_ERROR, KINDS
+from briefgen.schema.kind_messages import bad_kind, other_kind, other_section
+from briefgen.schema.kinds import KIND_ERROR, KINDS, OWNERS
 from briefgen.schema.schemapath import bounds, fields_at
 from briefgen.sheet.load import Path_, SourceMap, dotted
 
@@ -91,6 +91,8 @@ def _unknown(_e: ErrorDetails, path: Path_, data: object, where: SourceMap) -> H
     name = str(path[-1])
     if path[:-1] == ("briefing",) and name in KINDS:
         return other_kind(name, data, where.at(path, key=True))
+    if len(path) == 1 and name in OWNERS:
+        return other_section(name, data, where.at(path, key=True))
     known = fields_at(path[:-1], data)
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = (
