@@ -54,15 +54,17 @@ SUBJECTS = {
     ),
     "country": (
         "  kind: country\n  country: {name: Finland, code: FI, as_of: 2018-07-01}\n",
-        "Country profile: Finland (FI) · as of 1 July 2018",
+        "Country profile: Finland (FI)",
     ),
     "organization": (
         "  kind: organization\n  organization:\n    name: North Atlantic Treaty Organization\n"
         "    acronym: NATO\n    headquarters: Brussels\n    as_of: 2018-07\n",
-        "Organisation profile: North Atlantic Treaty Organization (NATO) · Brussels · "
-        "as of July 2018",
+        "Organisation profile: North Atlantic Treaty Organization (NATO) · Brussels",
     ),
 }
+# the date each variant's information is current to: the cut-off, or a profile's own as_of
+AS_OF = {"event": "July 2018", "issue": "July 2018", "country": "1 July 2018",
+         "organization": "July 2018"}
 LABELS = {"event": "Event brief", "issue": "Issue brief", "country": "Country profile",
           "organization": "Organisation profile"}
 _BLOCK = ('  kind: issue\n  issue:\n    name: "Russia–US relations"\n'
@@ -181,7 +183,8 @@ def test_each_kind_prints_its_header_line_in_every_format(kind: str, tmp_path: P
              "pdf": norm(pdf_text(built.files[f"{slug}.pdf"], tmp_path))}
     header = SUBJECTS[kind][1]
     for fmt, text in texts.items():
-        assert f"{header} · Prepared 23 November 2026" in text, fmt
+        assert f"{header} · Prepared by briefgen example" in text, fmt
+        assert f"Information as of {AS_OF[kind]} · prepared 23 November 2026" in text, fmt
     view = compose(pipeline.check(sheet).brief)
     assert (view.kind, view.kind_label) == (kind, LABELS[kind])
     if kind != "event":
@@ -366,7 +369,7 @@ def test_the_index_shows_each_kind_header_line(tmp_path: Path) -> None:
         entry = entries[f"kind-{kind}"]
         assert f"kind-{kind}" in entry.classes()
         meta = next(n for n in entry.iter() if "meta" in n.classes())
-        assert norm(meta.text()) == f"{SUBJECTS[kind][1]} · as of July 2018"
+        assert norm(meta.text()) == f"{SUBJECTS[kind][1]} · as of {AS_OF[kind]}"
 
 
 # --- the tester's case --------------------------------------------------------------------------
@@ -386,9 +389,11 @@ def test_an_issue_without_place_or_date_builds_to_one_page(tmp_path: Path) -> No
     texts = {"md": md_plain((folder / "maternity-pay-pledge.md").read_text("utf-8")),
              "html": norm(body.text()), "pdf": norm(pdf_text(pdf, tmp_path))}
     header = ("Issue: Maternity pay pledge · Labour Party, Conservative Party, Employer groups"
-              " · Prepared 20 November 2026 · To inform")
+              " · To inform")
     for fmt, text in texts.items():
         assert header in text, fmt
+        assert "Prepared 20 November 2026" in text, fmt
+        assert "as of" not in text.lower(), fmt  # no cut-off: the prepared day alone
         assert not EVENT_WORDS.search(text), (fmt, EVENT_WORDS.findall(text))
     index = (tmp_path / "out" / "index.html").read_text("utf-8")
     assert not EVENT_WORDS.search(norm(parse_html(index).text()).replace("newest first", ""))

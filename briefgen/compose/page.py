@@ -169,7 +169,8 @@ class Page:
     mentions: dict[str, Cite] = field(default_factory=dict)  # `[S1]` in free text, by id
     canonical: str = ""  # the page's absolute URL, when the site has a base_url
     organisation: str = ""  # the masthead's name; "" prints a neutral "Briefing"
-    dated: str = ""  # the prepared date, written out: the masthead shows it prominently
+    dated: str = ""  # the prepared date, written out: the masthead shows it, labelled
+    current: str = ""  # the date the information is current to, when not `dated`: ditto
     kind: str = "event"  # briefing.kind: event, issue, country, organization
     kind_label: str = KIND_LABELS["event"]  # "Event brief", "Issue brief", ...
     texts: tuple[SourceText, ...] = ()  # the sources page: stored texts, highlighted

@@ -118,8 +118,9 @@ class Subject:
 class Header(Closed):
     """What every kind of brief says about itself.
 
-    Each kind answers `subject` for itself: adding a kind is one model here, its sheet and
-    row in kinds.TABLE, and its templates; no other module asks which kind it has.
+    Each kind answers `subject` (and a profile `current`) for itself: adding a kind is one
+    model here, its sheet and row in kinds.TABLE, and its templates; no other module asks
+    which kind it has.
     """
 
     id: Slug
@@ -136,6 +137,13 @@ class Header(Closed):
     def subject(self, names: Mapping[str, str]) -> Subject:
         """The subject of this brief; NAMES maps actor ids to the names printed for them."""
         raise NotImplementedError
+
+    def current(self) -> tuple[tuple[str, ...], str] | None:
+        """Where the sheet says the date its information is current to, and that date: the
+        information cut-off (`prepared.as_of`), a profile's own `as_of`; None without one.
+        The masthead prints it once, labelled, beside the day the brief was prepared."""
+        as_of = getattr(getattr(self, "prepared", None), "as_of", None)  # salvaged: absent
+        return (("briefing", "prepared", "as_of"), as_of) if as_of else None
 
 
 class EventBriefing(Header):
@@ -188,8 +196,12 @@ class CountryBriefing(Header):
         """A country profile: its as-of date and the country."""
         c = self.country
         code = f" ({c.code})" if c.code else ""
-        header = present(f"Country profile: {c.name}{code}", f"as of {format_date(c.as_of)}")
+        header = present(f"Country profile: {c.name}{code}")
         return Subject(c.as_of, c.name, header, (c.name, *([c.code] if c.code else [])))
+
+    def current(self) -> tuple[tuple[str, ...], str] | None:
+        """A profile is as of its own date."""
+        return ("briefing", "country", "as_of"), self.country.as_of
 
 
 class OrganizationBriefing(Header):
@@ -202,12 +214,12 @@ class OrganizationBriefing(Header):
         """An organisation profile: its as-of date and its headquarters."""
         o = self.organization
         acronym = f" ({o.acronym})" if o.acronym else ""
-        header = present(
-            f"Organisation profile: {o.name}{acronym}",
-            o.headquarters or "",
-            f"as of {format_date(o.as_of)}",
-        )
+        header = present(f"Organisation profile: {o.name}{acronym}", o.headquarters or "")
         keywords = (o.name, *([o.acronym] if o.acronym else []))
         return Subject(o.as_of, o.headquarters or "", header, keywords)
+
+    def current(self) -> tuple[tuple[str, ...], str] | None:
+        """A profile is as of its own date."""
+        return ("briefing", "organization", "as_of"), self.organization.as_of
 
 
