@@ -16,6 +16,7 @@ from briefgen.compose.entry import Entry
 from briefgen.compose.items import parts, section_items
 from briefgen.compose.page import Cite, Item, Page
 from briefgen.compose.sources import source_entries, source_texts
+from briefgen.compose.typography import typeset
 from briefgen.schema.cites import BOTTOM_LINE, as_numbers, numbering
 from briefgen.schema.kinds import KIND_LABELS
 from briefgen.schema.model import LIKELIHOOD, Brief, Excerpt
@@ -67,7 +68,7 @@ def compose(
                 seen[sid] = Cite(numbers[sid], sid, excerpt, href, where, locator)
         return tuple(sorted(seen.values(), key=lambda c: c.n))
 
-    return Page(
+    return typeset(Page(
         id=slug,
         lang=b.language,
         title=b.title,
@@ -103,7 +104,7 @@ def compose(
         texts=source_texts(brief, numbers, found, stored or {}),
         entry=_entry(brief, numbers),
         digests=digests(brief),
-    )
+    ))
 
 
 def _with_defaults(brief: Brief, edition: Edition) -> Brief:
@@ -152,7 +153,7 @@ def _entry(brief: Brief, numbers: dict[str, int]) -> Entry:
         summary=" ".join(as_numbers(brief.bottom_line.text, numbers).split()),
         author=b.prepared.by or "briefgen",
         kind=b.kind,
-        header=" · ".join(subject.header),
+        header="\u00a0· ".join(subject.header),  # a line of the index never starts with "·"
         country=subject.place,
     )
 

@@ -140,8 +140,10 @@ def _assessment(a: Any, _ctx: _Context, marks: tuple[Cite, ...]) -> Item:
 
 
 def _watch(w: Any, _ctx: _Context, marks: tuple[Cite, ...]) -> Item:
-    moves = "raise or lower" if w.direction == "either" else w.direction[:-1]
-    note = f"would {moves} {', '.join(w.signals)}" + (f" · by {format_date(w.by)}" if w.by else "")
+    effect = {"raises": "more likely", "lowers": "less likely"}.get(w.direction, "")
+    effect = effect or "more or less likely"  # either
+    note = f"would make {', '.join(w.signals)} {effect}"
+    note += f" · by {format_date(w.by)}" if w.by else ""
     return Item(w.id, w.indicator, marks, note=note)
 
 

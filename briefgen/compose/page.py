@@ -118,13 +118,14 @@ class SourceEntry:
 class Piece:
     """A run of one paragraph's text: highlighted when a quote or excerpt covers it.
 
-    CITED_BY lists the ids of the briefing items whose passage ends with this run, so each
-    highlight links back to the item that cites it.
+    CITED_BY lists the briefing items whose passage ends with this run, so each highlight
+    links back to the item that cites it: (its anchor on the page, its label as the reader
+    knows it there: 'Bottom line', 'J1', 'Key facts 2', 'Mandate').
     """
 
     text: str
     marked: bool = False
-    cited_by: tuple[str, ...] = ()
+    cited_by: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

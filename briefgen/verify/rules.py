@@ -8,6 +8,7 @@ scalar fields are read with `getattr(..., None)`: a field that failed is absent 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Iterator
@@ -262,6 +263,29 @@ def _wording(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
                     f"the bottom line states {j} without its term '{term}'",
                     "use the same likelihood word as the judgment",
                 )
+
+
+def one_per_placeholder(found: list[Diagnostic]) -> list[Diagnostic]:
+    """FOUND with one finding per TODO placeholder: a value that still says TODO is one
+    problem, not also a wrong date (BG205) or an excerpt not found in its source (BG402).
+    The placeholder's finding keeps a schema error's hint (what the value must look like)."""
+    todo = {(d.where.file, d.where.line, d.where.col) for d in found if d.code == "BG315"}
+    hints: dict[tuple[object, ...], str] = {}
+    kept = []
+    for d in found:
+        at = (d.where.file, d.where.line, d.where.col)
+        if d.code != "BG315" and at in todo and d.where.line is not None:
+            if d.code.startswith("BG2") and (d.hint or " must be " in d.message):
+                wanted = d.message.split(" must be ", 1)[-1].rsplit(", got ", 1)[0]
+                hints[at] = d.hint or f"it must be {wanted}"
+            continue
+        kept.append(d)
+    return [
+        dataclasses.replace(d, hint=f"{d.hint} ({hints[at]})")
+        if d.code == "BG315" and (at := (d.where.file, d.where.line, d.where.col)) in hints
+        else d
+        for d in kept
+    ]
 
 
 def placeholders(data: object, where: SourceMap, path: Path_ = ()) -> Iterator[Diagnostic]:
