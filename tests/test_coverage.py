@@ -4,8 +4,10 @@ The sheet is generated from the pydantic models: a walk over `model_fields` find
 field, each gets a marker value of its own, and the Markdown, the HTML and the PDF text
 (pdftotext) must all show it. Only the fields in `view.OFF_PAGE` are exempt, and each of
 those must be listed in the README. A field added to the models without a place on the
-page, or dropped from a template, fails here. Each briefing kind (kinds.py) gets a sheet of
-its own, with the fields of its kind only.
+page, or dropped from a template, fails here. Each briefing kind (kinds.py) gets sheets of
+its own, with the fields of its kind only (its own sections, issue 20): two per kind, each
+stating one of the kind's own sections `unknown` (printed as such) and filling the rest,
+so between them every field of the kind is printed.
 """
 
 from __future__ import annotations
@@ -24,8 +26,7 @@ from briefgen.compose.page import OFF_PAGE
 from briefgen.compose.phrases import format_date
 from briefgen.pipeline.making import _pdf_renderer
 from briefgen.render.pages import render_html, render_markdown
-from briefgen.schema.kinds import KINDS
-from briefgen.schema.model import Brief
+from briefgen.schema.kinds import KINDS, TABLE, parse, sections
 from tests.conftest import ROOT
 from tests.test_render import md_plain, norm, parse_html, pdf_text
 
@@ -63,10 +64,16 @@ VALUES: dict[str, tuple[Any, str | None]] = {
     "assessments[].likelihood": ("almost-no-chance", "almost no chance, 1–5%"),
     "assessments[].high_impact": (True, "High impact."),
     "assessments[].confidence": ("moderate", "Moderate confidence"),
-    "watch[].signals[]": (JUDGMENT, f"would lower {JUDGMENT}"),
-    "watch[].direction": ("lowers", "would lower"),
+    "watch[].signals[]": (JUDGMENT, f"would make {JUDGMENT}"),
+    "watch[].direction": ("lowers", "less likely"),
     "render.paper": ("Letter", None),
+    "options[].likelihood": ("roughly-even-chance", "roughly even chance, 45–55%"),
+    "options[].backers[]": (ACTOR, f"backed by {NAME}"),
+    "membership.count": (1234, "1,234 members"),
+    "indicators[].value": (98765.5, "98,765.5"),
+    "relations[].state": ("strained", "Strained:"),
 }
+UNKNOWN_LINE = "Unknown: the sources do not say."
 
 
 def _unwrap(annotation: Any) -> list[Any]:
@@ -105,7 +112,8 @@ def _leaves(annotation: Any, path: str) -> Iterator[tuple[str, Any]]:
             yield path, alternative
 
 
-PATHS = dict(fields(Brief))
+PATHS = {kind: dict(fields(TABLE[kind].sheet)) for kind in KINDS}
+ALL_PATHS = {path for paths in PATHS.values() for path in paths}
 
 
 def _marker(path: str, annotation: Any, k: int) -> tuple[Any, str | None]:
@@ -123,23 +131,30 @@ def _marker(path: str, annotation: Any, k: int) -> tuple[Any, str | None]:
     pytest.fail(f"{path}: no marker fits {annotation}; add it to VALUES with its rendered form")
 
 
-def _sheet(kind: str = "event") -> tuple[dict[str, Any], dict[str, str]]:
-    """The generated sheet of KIND (one item per list) and the text each field must show."""
+def _sheet(kind: str = "event", unknown: int | None = None
+           ) -> tuple[dict[str, Any], dict[str, str]]:
+    """The generated sheet of KIND (one item per list) and the text each field must show;
+    the kind's own section number UNKNOWN (not counting the positions, which alone print
+    the actors' roles) is stated unknown instead of filled."""
     data: dict[str, Any] = {}
     shown: dict[str, str] = {}
-    others = tuple(f"briefing.{other}." for other in KINDS if other != kind)
-    for k, (path, annotation) in enumerate(PATHS.items()):
-        if path.startswith(others):
+    own = [s for s in TABLE[kind].sections if s != "positions"]
+    silent = own[unknown] if unknown is not None else None
+    for k, (path, annotation) in enumerate(PATHS[kind].items()):
+        if path == "unknown[]" or (silent and path.split(".")[0].rstrip("[]") == silent):
             continue
         value, text = (kind, None) if path == "briefing.kind" else _marker(path, annotation, k)
         if path not in OFF_PAGE:
             assert text is not None, f"{path} has no rendered form but is not in OFF_PAGE"
             shown[path] = text
         _put(data, path, value)
-    for section in ("bottom_line", "key_facts", "agenda", "obstacles", "positions",
-                    "assessments", "watch"):
-        item = data[section] if section == "bottom_line" else data[section][0]
-        item["cite"] = [dict(data["cite"][0])]
+    if silent:
+        data["unknown"] = [silent]
+        shown["unknown[]"] = f"{TABLE[kind].sections[silent].heading} {UNKNOWN_LINE}"
+    for section in sections(TABLE[kind].sheet.model_construct()):
+        if section in data:
+            item = data[section] if isinstance(data[section], dict) else data[section][0]
+            item["cite"] = [dict(data["cite"][0])]
     del data["cite"]
     return data, shown
 
@@ -163,14 +178,16 @@ def _child(node: dict[str, Any], part: str, empty: dict[str, Any]) -> dict[str, 
     return typing.cast(dict[str, Any], node.setdefault(part, empty))
 
 
-@pytest.fixture(scope="module", params=KINDS)
+@pytest.fixture(scope="module", params=[(k, n) for k in KINDS for n in (0, 1)],
+                ids=lambda p: f"{p[0]}-unknown-{p[1]}")
 def generated(tmp_path_factory: pytest.TempPathFactory,
               request: pytest.FixtureRequest) -> tuple[dict[str, str], dict[str, str]]:
-    """(field → expected text, format → the page's plain text) for the generated sheet of
+    """(field → expected text, format → the page's plain text) for the generated sheets of
     each briefing kind."""
-    data, shown = _sheet(request.param)
-    brief = Brief.model_validate(data)
-    assert brief.briefing.kind == request.param
+    kind, unknown = request.param
+    data, shown = _sheet(kind, unknown)
+    brief = parse(data)
+    assert brief.briefing.kind == kind
     html = render_html(compose(brief).for_print())
     body = parse_html(html).find("body")
     assert body is not None
@@ -185,7 +202,27 @@ def test_the_walk_finds_every_kind_of_field() -> None:
             "assessments[].assumptions[]", "briefing.handling.caveats[]", "gaps[]",
             "render.paper", "sources[].accessed", "briefing.kind", "briefing.issue.involved[]",
             "briefing.issue.since", "briefing.country.code", "briefing.organization.acronym",
-            "briefing.organization.as_of"} <= set(PATHS)
+            "briefing.organization.as_of", "question.why_now", "options[].likelihood",
+            "mandate.founding_document", "leadership[].holder", "membership.members[]",
+            "structure[].aspect", "decisions[].body", "government[].as_of",
+            "indicators[].unit", "relations[].state", "unknown[]"} <= ALL_PATHS
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kind_has_only_its_own_sections(kind: str) -> None:
+    """A kind's sheet walks to its own sections and the shared ones, none of another's."""
+    roots = {path.split(".")[0].rstrip("[]") for path in PATHS[kind]}
+    own = set(TABLE[kind].sections)
+    foreign = {s for k in KINDS for s in TABLE[k].sections} - own
+    assert own <= roots
+    assert not roots & foreign
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_two_sheets_of_a_kind_print_every_field_between_them(kind: str) -> None:
+    """Each generated sheet leaves one own section unknown; the other prints its fields."""
+    printed = set(_sheet(kind, 0)[1]) | set(_sheet(kind, 1)[1])
+    assert printed == set(PATHS[kind]) - set(OFF_PAGE)
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
@@ -199,7 +236,7 @@ def test_every_field_reaches_every_format(
 
 
 def test_off_page_names_only_real_fields() -> None:
-    assert set(OFF_PAGE) <= set(PATHS), set(OFF_PAGE) - set(PATHS)
+    assert set(OFF_PAGE) <= ALL_PATHS, set(OFF_PAGE) - ALL_PATHS
 
 
 @pytest.mark.parametrize("path", sorted(OFF_PAGE))
@@ -210,7 +247,7 @@ def test_every_off_page_field_is_in_the_readme(path: str) -> None:
 
 def test_off_page_keywords_reach_html_and_pdf_metadata(tmp_path: Path) -> None:
     data, _ = _sheet()
-    html = render_html(compose(Brief.model_validate(data)).for_print())
+    html = render_html(compose(parse(data)).for_print())
     keywords = next(n.attrs.get("content") or "" for n in parse_html(html).iter()
                     if n.tag == "meta" and n.attrs.get("name") == "keywords")
     assert keywords.split(", ")[1:] == ["election", NAME, "NZ"]

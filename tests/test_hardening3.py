@@ -291,7 +291,7 @@ def test_an_event_country_code_must_be_assigned(example_copy: Path, code: str,
                             encoding="utf-8")
     with pytest.raises(BriefError) as caught:
         pipeline.check(example_copy)
-    (found,) = [d for d in caught.value.diagnostics if d.code == "BG212"]
+    (found,) = [d for d in caught.value.diagnostics if d.code == "BG213"]
     line = next(i for i, t in enumerate(text.splitlines(), 1) if LOCATION in t)
     col = text.splitlines()[line - 1].index(": FI}") + 3
     assert (found.where.line, found.where.col) == (line, col)
@@ -306,7 +306,7 @@ def test_a_well_known_wrong_code_gets_the_right_one(example_copy: Path) -> None:
                                          "country: United Kingdom, country_code: UK"), "utf-8")
     with pytest.raises(BriefError) as caught:
         pipeline.check(example_copy)
-    (found,) = [d for d in caught.value.diagnostics if d.code == "BG212"]
+    (found,) = [d for d in caught.value.diagnostics if d.code == "BG213"]
     assert found.hint == "did you mean GB (United Kingdom)?"
 
 
@@ -317,7 +317,7 @@ def test_a_country_profile_code_must_be_assigned(tmp_path: Path) -> None:
     sheet.write_text(sheet.read_text(encoding="utf-8").replace("code: FI", "code: QQ"), "utf-8")
     with pytest.raises(BriefError) as caught:
         pipeline.check(sheet)
-    (found,) = [d for d in caught.value.diagnostics if d.code == "BG212"]
+    (found,) = [d for d in caught.value.diagnostics if d.code == "BG213"]
     assert found.message == "briefing.country.code: 'QQ' is no ISO 3166 country code"
     assert found.hint == "did you mean FI (Finland)?"
     assert found.where.line is not None

@@ -55,7 +55,8 @@ def test_a_mention_is_linked_like_a_citation(mentioned: pipeline.Built,
     page = parse_html(mentioned.files[f"{SLUG}.html"].decode())  # the site's page
     gaps = next(n for n in page.iter() if "gaps" in n.classes())
     (link,) = [n for n in gaps.iter() if n.tag == "a"]
-    assert (link.attrs["href"], link.text(), link.classes()) == ("sources.html#S1", "2", ["cite"])
+    assert (link.attrs["href"], link.text(), link.classes()) == ("sources.html#S1", "2",
+                                                               ["cite", "mention"])
     printed = compose(pipeline.check(example_copy).brief).for_print()
     alone = parse_html(render_html(printed))  # the PDF source
     gaps = next(n for n in alone.iter() if "gaps" in n.classes())

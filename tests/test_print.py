@@ -108,7 +108,7 @@ def test_links_are_described_for_a_reader(pdf: Path, made: dict[str, pipeline.Bu
         contents = [str(a.get("/Contents", "")) for a in doc.pages[0].Annots
                     if a.Subtype == "/Link"]
     page = made["A4"].files[f"{SLUG}.html"].decode()
-    printed = re.findall(r'class="cite"[^>]*>(\d+)(?: ¶(\d+))?(?:</a>|<span)', page)
+    printed = re.findall(r'class="cite(?: mention)?"[^>]*>(\d+)(?: ¶(\d+))?(?:</a>|<span)', page)
     expected = [f"Source {n}, paragraph {p}" if p else f"Source {n}" for n, p in printed]
     assert len(contents) == len(expected) == 32
     assert contents == expected

@@ -47,6 +47,10 @@ FILLED = {  # the TODOs of `briefgen new`, filled so the sheet checks
 ISSUE_FILLED = {  # the TODOs that `briefgen new --kind issue` has instead of an event's
     '"TODO: the question or dispute"': '"Water rights on the upper river"',
     '["TODO: a jurisdiction, an organisation or an actor id"]': '["the ministers"]',
+    # an issue brief's own section (issue 20)
+    '"TODO: the question this brief answers, in one sentence."':
+        '"Will the ministers settle water rights on the upper river?"',
+    '"TODO: why it matters now, or remove this line"': '"They met in Geneva on 3 March."',
 }
 
 

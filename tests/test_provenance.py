@@ -249,7 +249,8 @@ def test_sources_page_marks_each_excerpt_and_links_back_to_its_item(
     sources, brief = example_pages
     assert ("As planned, <mark>the two leaders will hold a high-level meeting on July 16 in the "
             'Finnish capital, Helsinki</mark><a class="cited-by" '
-            'href="helsinki-summit-2018.html#F1" title="cited by F1">F1</a>.') in sources
+            'href="helsinki-summit-2018.html#F1" title="cited in Key facts 1">Key facts 1</a>.'
+            ) in sources
     # the quote inside its own excerpt: one highlight, one back-link
     assert ('<mark>the meeting could open “a fine relationship”</mark><a class="cited-by" '
             'href="helsinki-summit-2018.html#P3"') in sources
@@ -278,7 +279,7 @@ def test_a_passage_over_a_marked_line_break_is_highlighted_in_both_paragraphs(
     assert second.group(1) == (
         '<a class="pn" href="#S2-p5">¶5</a> <mark>Troubled relations</mark>'
         '<a class="cited-by" href="helsinki-summit-2018.html#bottom-line" '
-        'title="cited by bottom-line">bottom-line</a>'
+        'title="cited in Bottom line">Bottom line</a>'
     )
     page = built.files["helsinki-summit-2018.html"].decode()
     assert ('href="sources.html#S2-p4">1 ¶4<span class="excerpt"> '

@@ -22,6 +22,7 @@ import pytest
 import regress
 
 from briefgen.schema.jsonschema import schema, schema_text
+from briefgen.schema.kinds import TABLE
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schema" / "fact-sheet.schema.json"
@@ -51,9 +52,12 @@ def test_briefgen_schema_prints_the_committed_file() -> None:
 
 
 def test_schema_is_draft_07_and_closed() -> None:
+    """The top level only picks the kind's sheet (issue 20: a sheet per kind); each sheet,
+    like every other object, is closed."""
     doc = schema()
     assert doc["$schema"] == "http://json-schema.org/draft-07/schema#"
-    assert doc["additionalProperties"] is False
+    assert [branch["then"]["$ref"] for branch in doc["allOf"]] == [
+        f"#/$defs/{kind.sheet.__name__}" for kind in TABLE.values()]
     assert all(d.get("additionalProperties") is False
                for d in doc["$defs"].values() if d.get("type") == "object")
 

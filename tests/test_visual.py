@@ -1,5 +1,6 @@
-"""Visual regression: the example's PDF (A4 and Letter, via pdftoppm) and its web page at
-1280 and 390 px (headless Chromium) look like the committed references in tests/visual/.
+"""Visual regression: each bundled example's PDF (A4 and Letter, via pdftoppm) and its web
+page at 1280 and 390 px (headless Chromium) look like the committed references in
+tests/visual/ (one example per kind of brief; the event's keep their first names).
 
 Why a tolerance, not equal bytes: antialiasing differs a little between poppler and Chromium
 builds; a changed layout moves whole lines. A render differs when more than TOLERANCE of its
@@ -31,6 +32,13 @@ pytestmark = pytest.mark.slow
 REFERENCES = Path(__file__).resolve().parent / "visual"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SLUG = EXAMPLE.name
+# one bundled example of each kind: event, issue, country profile, organisation profile
+EXAMPLES = [SLUG, "russia-us-relations-2018", "russia-profile-2018", "nato-profile-2018"]
+
+
+def _name(kind: str, slug: str) -> str:
+    """The reference's file name: 'pdf-a4.png' for the event, 'pdf-a4-<slug>.png' else."""
+    return f"{kind}.png" if slug == SLUG else f"{kind}-{slug}.png"
 TOLERANCE = 0.005  # share of pixels
 THRESHOLD = 48  # per channel, 0-255
 DPI = 60  # PDF renders: enough to see layout, small enough to commit
@@ -68,9 +76,10 @@ def check_render(png: bytes, name: str, request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example alone, built as a site: out/."""
+    """The examples, built as a site: out/."""
     project = tmp_path_factory.mktemp("visual")
-    shutil.copytree(EXAMPLE, project / "seeds" / SLUG)
+    for slug in EXAMPLES:
+        shutil.copytree(EXAMPLE.parent / slug, project / "seeds" / slug)
     done = run_cli(project, "build", "--jobs", "1")
     assert done.returncode == 0, done.stderr
     return project / "out"
@@ -85,24 +94,27 @@ def _pdftoppm(pdf: bytes, tmp: Path) -> bytes:
     return (tmp / "page.png").read_bytes()
 
 
+@pytest.mark.parametrize("slug", EXAMPLES)
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
-def test_pdf_looks_like_its_reference(paper: str, tmp_path: Path,
+def test_pdf_looks_like_its_reference(paper: str, slug: str, tmp_path: Path,
                                       request: pytest.FixtureRequest) -> None:
-    built = pipeline.make(EXAMPLE / "facts.yaml", BuildOptions(formats=("pdf",), paper=paper))
-    png = _pdftoppm(built.files[f"{SLUG}.pdf"], tmp_path)
-    check_render(png, f"pdf-{paper.lower()}.png", request)
+    sheet = EXAMPLE.parent / slug / "facts.yaml"
+    built = pipeline.make(sheet, BuildOptions(formats=("pdf",), paper=paper))
+    png = _pdftoppm(built.files[f"{slug}.pdf"], tmp_path)
+    check_render(png, _name(f"pdf-{paper.lower()}", slug), request)
 
 
+@pytest.mark.parametrize("slug", EXAMPLES)
 @pytest.mark.parametrize("width", [1280, 390])
-def test_web_page_looks_like_its_reference(site: Path, width: int, tmp_path: Path,
+def test_web_page_looks_like_its_reference(site: Path, width: int, slug: str, tmp_path: Path,
                                            request: pytest.FixtureRequest) -> None:
     browser = Browser(chromium("the visual regression test"), tmp_path)
     try:
         browser.open_page()
-        png = page_png(browser, (site / SLUG / f"{SLUG}.html").as_uri(), width)
+        png = page_png(browser, (site / slug / f"{slug}.html").as_uri(), width)
     finally:
         browser.close()
-    check_render(png, f"web-{width}.png", request)
+    check_render(png, _name(f"web-{width}", slug), request)
 
 
 def test_the_compare_sees_a_moved_line() -> None:

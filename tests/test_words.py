@@ -9,6 +9,7 @@ from briefgen.authoring.draft import draft
 from briefgen.authoring.words import budget_table
 from briefgen.schema.budgets import budgets_by_model, field_budget_paths, section_words
 from briefgen.schema.jsonschema import schema
+from briefgen.schema.kinds import KINDS, budgets
 from tests.cli_helpers import run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,21 +73,24 @@ def test_the_readme_table_is_the_code() -> None:
     start = README.index("<!-- budgets:")
     table = README[README.index("\n", start) + 1 : README.index("<!-- /budgets -->")]
     assert table == budget_table()
-    assert "| `key_facts` | 65 | 4 | `key_facts[].text` ≤ 18 |" in table
+    assert "| `key_facts` | 65 / 4 | 65 / 4 | 65 / 4 | 65 / 4 | `key_facts[].text` ≤ 18 |" in table
 
 
 def test_the_schema_shows_every_budget() -> None:
     doc = schema()
     assert doc["$defs"]["Fact"]["properties"]["text"]["description"].endswith("≤ 18 words.")
     assert doc["$defs"]["AgendaItem"]["properties"]["topic"]["description"] == "≤ 4 words."
-    assert doc["properties"]["key_facts"]["description"] == (
-        "Section budget: ≤ 65 words, at most 4 item(s) on the page.")
+    assert doc["$defs"]["EventBrief"]["properties"]["key_facts"]["description"] == (
+        "Printed as 'Key facts'. Section budget: ≤ 65 words, at most 4 item(s) on the page.")
+    assert doc["$defs"]["CountryBrief"]["properties"]["positions"]["description"] == (
+        "Printed as 'Stated positions'. Section budget: ≤ 40 words, at most 2 item(s) on the "
+        "page.")
     text = json.dumps(doc, ensure_ascii=False)
     # one description per budgeted field of each model (the four kinds each have a title)
     shown = text.count("≤") - text.count("Section budget: ≤")
     assert shown == sum(len(fields) for fields in budgets_by_model().values())
     assert shown >= len(field_budget_paths())
-    assert text.count("Section budget: ≤") == 7
+    assert text.count("Section budget: ≤") == sum(len(budgets(k)) for k in KINDS)
 
 
 def test_a_missing_sheet_is_a_usage_error(tmp_path: Path) -> None:

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from briefgen.schema.budgets import BODY_LIMIT, SECTION_BUDGETS, field_budget_paths, section_words
+from briefgen.schema.budgets import (
+    BODY_LIMIT,
+    field_budget_paths,
+    section_budgets,
+    section_words,
+)
+from briefgen.schema.kinds import KINDS
 from briefgen.schema.model import Brief
 from briefgen.sheet.load import dotted
 from briefgen.verify.budgets import field_budgets
@@ -49,9 +55,9 @@ def table(brief: Brief) -> list[Row]:
     fields = field_budgets(brief)
     counts = section_words(brief)
     rows = [Row(dotted(p), "field", n, limit) for p, n, limit in fields if p[0] not in counts]
-    for section, (limit, most) in SECTION_BUDGETS.items():
+    for section, (limit, most) in section_budgets(brief).items():
         rows += [Row(dotted(p), "field", n, b) for p, n, b in fields if p[0] == section]
-        value = getattr(brief, section)
+        value = getattr(brief, section, None)
         items = len(value) if isinstance(value, list) else None
         rows.append(
             Row(
@@ -68,16 +74,23 @@ def table(brief: Brief) -> list[Row]:
 
 
 def budget_table() -> str:
-    """The budgets as the README shows them (a test keeps the two the same)."""
+    """The budgets as the README shows them, words / items per kind (a test keeps the two
+    the same)."""
     paths = field_budget_paths()
-    lines = ["| section | words | items | fields (words each) |", "|---|---|---|---|"]
-    for section, (limit, most) in SECTION_BUDGETS.items():
-        inside = [f"`{p}` ≤ {n}" for p, n in paths if p.split(".")[0].rstrip("[]") == section]
-        lines.append(f"| `{section}` | {limit} | {most} | {', '.join(inside)} |")
-    others = [
-        f"`{p}` ≤ {n}" for p, n in paths if p.split(".")[0].rstrip("[]") not in SECTION_BUDGETS
+    per_kind = {kind: section_budgets(kind) for kind in KINDS}
+    sections = list(dict.fromkeys(s for budgets in per_kind.values() for s in budgets))
+    lines = [
+        f"| section | {' | '.join(KINDS)} | fields (words each) |",
+        "|---" * (len(KINDS) + 2) + "|",
     ]
-    lines.append(
-        f"| body (all sections) | {BODY_LIMIT} (an error past it) | | {', '.join(others)} |"
-    )
+    for section in sections:
+        inside = [f"`{p}` ≤ {n}" for p, n in paths if p.split(".")[0].rstrip("[]") == section]
+        cells = [
+            f"{b[section][0]} / {b[section][1]}" if section in b else "—"
+            for b in per_kind.values()
+        ]
+        lines.append(f"| `{section}` | {' | '.join(cells)} | {', '.join(inside)} |")
+    others = [f"`{p}` ≤ {n}" for p, n in paths if p.split(".")[0].rstrip("[]") not in sections]
+    body = " | ".join(str(BODY_LIMIT) for _ in KINDS)
+    lines.append(f"| body (all sections) | {body} | {', '.join(others)} |")
     return "\n".join(lines) + "\n"

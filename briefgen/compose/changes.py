@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from briefgen.schema.model import SECTIONS, Brief
+from briefgen.schema.budgets import items_of
+from briefgen.schema.kinds import every_section, sections
+from briefgen.schema.model import Brief
 
 Digests = dict[str, dict[str, str]]  # section → item id (or '#n' without one) → digest
 
@@ -22,9 +24,8 @@ Digests = dict[str, dict[str, str]]  # section → item id (or '#n' without one)
 def digests(brief: Brief) -> Digests:
     """Each section's items by id, each with a digest of its content."""
     found: Digests = {}
-    for section in SECTIONS:
-        value = getattr(brief, section)
-        items = value if isinstance(value, list) else [value]
+    for section in sections(brief):
+        items = items_of(brief, section)
         found[section] = {_id(item, n): _digest(item) for n, item in enumerate(items, start=1)}
     return found
 
@@ -58,7 +59,7 @@ def compare(
 ) -> Change:
     """AFTER against BEFORE (None: never published, or by a manifest that kept no digests)."""
     sections: dict[str, tuple[int, int, int]] = {}
-    for section in SECTIONS if before else ():
+    for section in every_section() if before else ():
         old, new = (before or {}).get(section, {}), after.get(section, {})
         counts = (
             sum(k not in old for k in new),

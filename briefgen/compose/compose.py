@@ -7,18 +7,19 @@ digests are all decided here, once per sheet and edition; the renderers only for
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from briefgen.compose import phrases
 from briefgen.compose.changes import digests
 from briefgen.compose.entry import Entry
+from briefgen.compose.items import parts, section_items
 from briefgen.compose.page import Cite, Item, Page
 from briefgen.compose.sources import source_entries, source_texts
+from briefgen.compose.typography import typeset
 from briefgen.schema.cites import BOTTOM_LINE, as_numbers, numbering
 from briefgen.schema.kinds import KIND_LABELS
-from briefgen.schema.model import LIKELIHOOD, Actor, Assessment, Brief, Excerpt, Position
+from briefgen.schema.model import LIKELIHOOD, Brief, Excerpt
 from briefgen.schema.vocabulary import FORMATS, PAPERS, page_file, page_url, sources_link
 from briefgen.sheet.load import Path_
 from briefgen.verify.provenance import Found
@@ -67,7 +68,7 @@ def compose(
                 seen[sid] = Cite(numbers[sid], sid, excerpt, href, where, locator)
         return tuple(sorted(seen.values(), key=lambda c: c.n))
 
-    return Page(
+    return typeset(Page(
         id=slug,
         lang=b.language,
         title=b.title,
@@ -87,7 +88,8 @@ def compose(
         bottom_line=Item(
             BOTTOM_LINE, brief.bottom_line.text, marks(brief.bottom_line.cite, "bottom_line")
         ),
-        sections=_sections(brief, marks),
+        sections=section_items(brief, marks),
+        parts=parts(brief),
         sources=source_entries(brief, numbers),
         gaps=tuple(brief.gaps),
         legend=_legend(brief),
@@ -95,13 +97,14 @@ def compose(
         canonical=page_url(edition.base_url, slug, "html") if edition.base_url else "",
         organisation=edition.organisation,
         dated=phrases.format_date(b.prepared.date),
+        current=phrases.current(brief),
         mentions={sid: Cite(n, sid, href=sources_link(sid)) for sid, n in numbers.items()},
         kind=b.kind,
         kind_label=KIND_LABELS[b.kind],
         texts=source_texts(brief, numbers, found, stored or {}),
         entry=_entry(brief, numbers),
         digests=digests(brief),
-    )
+    ))
 
 
 def _with_defaults(brief: Brief, edition: Edition) -> Brief:
@@ -116,126 +119,6 @@ def _with_defaults(brief: Brief, edition: Edition) -> Brief:
     if not update:
         return brief
     return brief.model_copy(update={"briefing": b.model_copy(update=update)})
-
-
-Marks = Callable[..., tuple[Cite, ...]]  # a cite list and its path → the item's markers
-
-
-def _sections(brief: Brief, marks: Marks) -> dict[str, tuple[Item, ...]]:
-    """Every list section of the page, as items in sheet order."""
-    actors = {a.id: a for a in brief.actors}
-    topics = {a.id: a.topic for a in brief.agenda}
-    join, format_date, credibility = phrases.join, phrases.format_date, phrases.credibility
-
-    def names(ids: list[str]) -> str:
-        return ", ".join(actors[i].name if i in actors else i for i in ids)
-
-    return {
-        "key_facts": tuple(
-            Item(
-                f.id,
-                f.text,
-                marks(f.cite, "key_facts", i),
-                note=join(format_date(f.date), credibility(f.credibility)),
-            )
-            for i, f in enumerate(brief.key_facts)
-        ),
-        "agenda": tuple(
-            Item(
-                a.id,
-                a.detail or "",
-                marks(a.cite, "agenda", i),
-                lead=a.topic,
-                note=join(f"per {names(a.raised_by)}" if a.raised_by else "", a.status),
-            )
-            for i, a in enumerate(brief.agenda)
-        ),
-        "obstacles": tuple(
-            Item(
-                o.id,
-                o.issue,
-                marks(o.cite, "obstacles", i),
-                note=join(
-                    o.detail or "",
-                    names(o.parties),
-                    f"since {format_date(o.since)}" if o.since else "",
-                ),
-            )
-            for i, o in enumerate(brief.obstacles)
-        ),
-        "positions": tuple(
-            _position(p, actors, topics, marks(p.cite, "positions", i))
-            for i, p in enumerate(brief.positions)
-        ),
-        "assessments": tuple(
-            _assessment(a, marks(a.cite, "assessments", i)) for i, a in enumerate(brief.assessments)
-        ),
-        "watch": tuple(
-            Item(
-                w.id,
-                w.indicator,
-                marks(w.cite, "watch", i),
-                note=f"would {'raise or lower' if w.direction == 'either' else w.direction[:-1]} "
-                f"{', '.join(w.signals)}" + (f" · by {format_date(w.by)}" if w.by else ""),
-            )
-            for i, w in enumerate(brief.watch)
-        ),
-    }
-
-
-def _position(
-    p: Position, actors: dict[str, Actor], topics: dict[str, str], marks: tuple[Cite, ...]
-) -> Item:
-    join = phrases.join
-    actor = actors.get(p.actor)
-    name = actor.name if actor else p.actor
-    role = join(actor.role or "", actor.affiliation or "") if actor else ""
-    said = join(
-        p.venue or "",
-        phrases.format_date(p.said_on),
-        f"via {p.via}" if p.via else "",
-        phrases.credibility(p.credibility),
-    )
-    extra = ([f"— “{p.quote}”"] if p.quote else []) + ([f"({said})"] if said else [])
-    topic = topics.get(p.on, p.on) if p.on else ""
-    label = " ".join(x for x in (p.stance or "", f"on {topic}" if topic else "") if x)
-    classes = " ".join(
-        [
-            *([f"stance-{p.stance}"] if p.stance else []),
-            *([f"actor-{actor.type}"] if actor and actor.type else []),
-        ]
-    )
-    return Item(
-        p.id,
-        p.summary,
-        marks,
-        lead=name,
-        note=role,
-        extra=tuple(extra),
-        label=label[:1].upper() + label[1:],
-        classes=classes,
-    )
-
-
-def _assessment(a: Assessment, marks: tuple[Cite, ...]) -> Item:
-    statement = a.statement
-    if a.likelihood != "not-assessed":
-        term, span = LIKELIHOOD[a.likelihood]
-        m = re.search(rf"\b{re.escape(term)}\b", statement, re.IGNORECASE)
-        statement = (
-            f"{statement[: m.end()]} ({span}){statement[m.end() :]}"
-            if m
-            else f"{statement} ({term}, {span})"
-        )
-    extra = (
-        *(f"Assumes: {x}" for x in a.assumptions),
-        *(f"Alternative: {x}" for x in a.alternatives),
-        *([f"Horizon: {a.horizon}"] if a.horizon else []),
-    )
-    note = ("High impact. " if a.high_impact else "") + (
-        f"{a.confidence.capitalize()} confidence: {a.basis.rstrip('.')}."
-    )
-    return Item(a.id, statement, marks, note=note, extra=extra)
 
 
 def _legend(brief: Brief) -> str:
@@ -265,12 +148,12 @@ def _entry(brief: Brief, numbers: dict[str, int]) -> Entry:
         event_date=subject.date,
         when=phrases.format_date(event.start_date) if event else "",
         place=", ".join(p for p in (loc.venue, loc.city, loc.country) if p) if loc else "",
-        as_of=phrases.format_date(b.prepared.as_of or b.prepared.date),
+        as_of=phrases.current(brief) or phrases.format_date(b.prepared.date),
         updated=_rfc3339(b.prepared.date),
         summary=" ".join(as_numbers(brief.bottom_line.text, numbers).split()),
         author=b.prepared.by or "briefgen",
         kind=b.kind,
-        header=" · ".join(subject.header),
+        header="\u00a0· ".join(subject.header),  # a line of the index never starts with "·"
         country=subject.place,
     )
 

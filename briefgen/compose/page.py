@@ -36,6 +36,13 @@ OFF_PAGE = {
     "positions[].id": "HTML anchor (id attribute)",
     "positions[].speech": "check only (BG312, BG313); a direct quote is printed in quotation marks",
     "watch[].id": "HTML anchor (id attribute)",
+    "options[].id": "HTML anchor (id attribute)",
+    "leadership[].id": "HTML anchor (id attribute)",
+    "structure[].id": "HTML anchor (id attribute)",
+    "decisions[].id": "HTML anchor (id attribute)",
+    "government[].id": "HTML anchor (id attribute)",
+    "indicators[].id": "HTML anchor (id attribute)",
+    "relations[].id": "HTML anchor (id attribute)",
     "cite[].excerpt": "HTML citation tooltip; on the site the citation links to its paragraph",
     "cite[].locator": "HTML citation tooltip, after the excerpt",
     "render.paper": "PDF page size",
@@ -80,6 +87,23 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One of the kind's own sections on the page, in page order: its `sections` key,
+    heading and shape ('list', 'text' for a section that is one object, 'table' for the
+    positions), and whether the sheet states it unknown (then it has no items)."""
+
+    name: str
+    heading: str
+    shape: str
+    unknown: bool = False
+
+    @property
+    def anchor(self) -> str:
+        """The HTML id of the section: 'key-facts' for key_facts."""
+        return self.name.replace("_", "-")
+
+
+@dataclass(frozen=True)
 class SourceEntry:
     """One numbered entry of the source list."""
 
@@ -94,13 +118,14 @@ class SourceEntry:
 class Piece:
     """A run of one paragraph's text: highlighted when a quote or excerpt covers it.
 
-    CITED_BY lists the ids of the briefing items whose passage ends with this run, so each
-    highlight links back to the item that cites it.
+    CITED_BY lists the briefing items whose passage ends with this run, so each highlight
+    links back to the item that cites it: (its anchor on the page, its label as the reader
+    knows it there: 'Bottom line', 'J1', 'Key facts 2', 'Mandate').
     """
 
     text: str
     marked: bool = False
-    cited_by: tuple[str, ...] = ()
+    cited_by: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,6 +162,7 @@ class Page:
     keywords: str
     bottom_line: Item
     sections: dict[str, tuple[Item, ...]] = field(default_factory=dict)
+    parts: tuple[Part, ...] = ()  # the kind's own sections, in page order
     sources: tuple[SourceEntry, ...] = ()
     gaps: tuple[str, ...] = ()
     legend: str = ""
@@ -144,7 +170,8 @@ class Page:
     mentions: dict[str, Cite] = field(default_factory=dict)  # `[S1]` in free text, by id
     canonical: str = ""  # the page's absolute URL, when the site has a base_url
     organisation: str = ""  # the masthead's name; "" prints a neutral "Briefing"
-    dated: str = ""  # the prepared date, written out: the masthead shows it prominently
+    dated: str = ""  # the prepared date, written out: the masthead shows it, labelled
+    current: str = ""  # the date the information is current to, when not `dated`: ditto
     kind: str = "event"  # briefing.kind: event, issue, country, organization
     kind_label: str = KIND_LABELS["event"]  # "Event brief", "Issue brief", ...
     texts: tuple[SourceText, ...] = ()  # the sources page: stored texts, highlighted

@@ -30,22 +30,32 @@ def credibility(value: int | None) -> str:
 
 def meta(brief: Brief) -> tuple[str, ...]:
     """The line under the title: what the brief is about (its kind's header line), who
-    prepared it, cut-off, for whom, why."""
+    prepared it, for whom, why. Its dates are the masthead's (`dates`), each said once."""
     b = brief.briefing
-    prepared = f"Prepared {format_date(b.prepared.date)}" + (
-        f" by {b.prepared.by}" if b.prepared.by else ""
-    )
     return tuple(
         p
         for p in (
             *headline(brief),
-            prepared,
-            f"As of {format_date(b.prepared.as_of)}" if b.prepared.as_of else "",
+            f"Prepared by {b.prepared.by}" if b.prepared.by else "",
             f"For {b.audience}" if b.audience else "",
             PURPOSE[b.purpose],
         )
         if p
     )
+
+
+def current(brief: Brief) -> str:
+    """The date the information is current to, written out, when it is not the day the
+    brief was prepared ('' then, or when the sheet names none). A profile is as of its own
+    date; a cut-off it also states, if another, follows: 'July 2018 (cut-off August 2018)'."""
+    b = brief.briefing
+    found = b.current()
+    if found is None or found[1] == b.prepared.date:
+        return ""
+    cut_off, as_of = b.prepared.as_of or "", found[1]
+    same = as_of.startswith(cut_off) or cut_off.startswith(as_of)  # 2018-07 and 2018-07-01
+    also = f" (cut-off {format_date(cut_off)})" if cut_off and not same else ""
+    return format_date(found[1]) + also
 
 
 def headline(brief: Brief) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from briefgen.compose.page import Piece, SourceEntry, SourceText
 from briefgen.schema.cites import item_id
+from briefgen.schema.kinds import budgets
 from briefgen.schema.model import UNKNOWN, Brief, Source
 from briefgen.schema.wording import format_date, join
 from briefgen.sheet.load import Path_
@@ -26,13 +27,13 @@ def source_entries(brief: Brief, numbers: Mapping[str, int]) -> tuple[SourceEntr
 def _source_entry(s: Source, n: int) -> SourceEntry:
     """Publisher. “Title.” Date (note). Type, reliability."""
     publisher = "Publisher unknown" if s.publisher == UNKNOWN else s.publisher
-    date = "Undated" if s.published == UNKNOWN else format_date(s.published)
+    date = "Undated" if s.published == UNKNOWN else _unbroken(format_date(s.published))
     if s.accessed:
-        date += f", accessed {format_date(s.accessed)}"
+        date += f", accessed {_unbroken(format_date(s.accessed))}"
     title = s.title if s.title.endswith(("?", "!", ".")) else f"{s.title}."
     parts = [f"{publisher}.", f"“{title}”"]
-    if s.author:
-        parts.insert(0, f"{s.author}.")
+    if s.author and s.author.strip().rstrip(".") != s.publisher.strip().rstrip("."):
+        parts.insert(0, f"{s.author}.")  # an outlet that is its own author is named once
     parts.append(f"{date}" + (f" ({s.date_note.rstrip('.')})" if s.date_note else "") + ".")
     detail = join(
         s.type.replace("-", " "),
@@ -42,6 +43,11 @@ def _source_entry(s: Source, n: int) -> SourceEntry:
     )
     parts.append(detail[0].upper() + detail[1:] + "." if detail else "")
     return SourceEntry(n, s.id, " ".join(p for p in parts if p), s.url, s.file)
+
+
+def _unbroken(date: str) -> str:
+    """'18 February 2005' that no line break splits: its spaces are no-break spaces."""
+    return date.replace(" ", "\u00a0")
 
 
 def source_texts(
@@ -71,7 +77,7 @@ def _highlighted(
     if got.text is None:
         return ()
     found = {
-        ((f.start, f.end), item_id(brief, path))
+        ((f.start, f.end), (item_id(brief, path), _label(brief, path)))
         for path, f in evidence.items()
         if f.source == source
     }
@@ -83,7 +89,23 @@ def _highlighted(
     return tuple(_pieces(got.text, paragraph, spans) for paragraph in got.paragraphs)
 
 
-def _pieces(text: str, paragraph: Span, spans: list[tuple[Span, str]]) -> tuple[Piece, ...]:
+def _label(brief: Brief, path: Path_) -> str:
+    """The item at PATH as the reader knows it on the page: its section's heading, with
+    its place in a list of several ('Key facts 2'), or a judgment's own number ('J1')."""
+    section = str(path[0])
+    heading = budgets(brief.KIND)[section].heading
+    value = getattr(brief, section)
+    if not isinstance(value, list):
+        return heading
+    if section == "assessments":
+        return str(value[int(path[1])].id)
+    return f"{heading} {int(path[1]) + 1}" if len(value) > 1 else heading
+
+
+Back = tuple[str, str]  # an item's anchor and its label
+
+
+def _pieces(text: str, paragraph: Span, spans: list[tuple[Span, Back]]) -> tuple[Piece, ...]:
     lo, hi = paragraph
     inner = [
         ((max(s, lo), min(e, hi)), item, e <= hi) for (s, e), item in spans if s < hi and e > lo

@@ -82,15 +82,17 @@ def check(sheet: Path, *, strict: bool = False) -> Checked:
     stored = sourcefiles.read_sources(brief, sheet.parent)
     verified = provenance.verify(brief, where, stored, unchecked, failed)
     found = sort_diagnostics(
-        [
-            *where.problems,
-            *schema,
-            *rules.check(brief, where, unchecked, partial=bool(schema)),
-            *rules.placeholders(data, where),
-            *verified.diagnostics,
-            *chronology.check(brief, where),
-            *mentions.check(brief, where, unchecked),
-        ]
+        rules.one_per_placeholder(
+            [
+                *where.problems,
+                *schema,
+                *rules.check(brief, where, unchecked, partial=bool(schema)),
+                *rules.placeholders(data, where),
+                *verified.diagnostics,
+                *chronology.check(brief, where),
+                *mentions.check(brief, where, unchecked),
+            ]
+        )
     )
     if errors_in(found, strict=strict):
         raise BriefError(*found)

@@ -3,7 +3,8 @@
 The sheet is written from a template, not by PyYAML's emitter (which folds U+0085 and
 friends inside quoted scalars); every value is a JSON string, which is valid YAML.
 Placeholders say TODO, and `check` refuses TODO, so nothing half-written gets published:
-an event's type is a TODO too, not a guess such as `summit`.
+an event's type is a TODO too, not a guess such as `summit`. Each kind gets its own
+sections (kinds.TABLE's skeleton), and none of another kind's.
 """
 
 from __future__ import annotations
@@ -43,11 +44,9 @@ key_facts:                      # 3-4 dated, reported facts; no hedging
     cite:
       - {{source: S1, excerpt: "TODO: the verbatim passage it rests on"}}
 
-agenda: []                      # {{id, topic, detail, raised_by: [actor], status, cite}}
-obstacles: []                   # {{id, issue, cite}}
 actors: []                      # {{id, name, role, affiliation, type}}
-positions: []                   # {{id, actor, speech: direct|indirect, summary, quote, cite}}
 
+{skeleton}
 assessments:
   - id: J1
     statement: "TODO: X is likely to ..."
@@ -81,7 +80,8 @@ def scaffold(slug: str, sources: list[Path], *, root: Path, kind: str = "event")
         for n, (path, text) in enumerate(stored, start=1)
     )
     sheet = folder / "facts.yaml"
-    sheet.write_text(_header(slug, kind) + entries + "\n" + _BODY.format(), encoding="utf-8")
+    body = _BODY.format(skeleton=TABLE[kind].skeleton)
+    sheet.write_text(_header(slug, kind) + entries + "\n" + body, encoding="utf-8")
     schema = root / SCHEMA_FILE
     if not schema.exists():
         schema.parent.mkdir(parents=True, exist_ok=True)

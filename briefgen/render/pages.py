@@ -36,6 +36,7 @@ _INVISIBLE = re.compile(
 _MD_SPECIAL = re.compile(r"([\\`<>|\[\]])")
 _MD_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^()\s]*)\)")
 _TAG = re.compile(r"(<[^>]*>)")
+_SPACES = re.compile(r"[^\S\u00a0]+")
 _MD_MENTION = re.compile(r"\\\[[A-Za-z][\w,\s-]*\\\](?!\()")  # `[S1]` after md_text: `\[S1\]`
 
 
@@ -216,7 +217,8 @@ def _inline_md(context: jinja2.runtime.Context, text: str) -> Markup:
 
     def linked(ids: list[str]) -> str:
         links = (
-            f'<a class="cite" href="{escape(found[i].href)}" aria-label="{found[i].label}">'
+            f'<a class="cite mention" href="{escape(found[i].href)}" '
+            f'aria-label="{found[i].label}">'
             f"{found[i].n}</a>"
             for i in ids
         )
@@ -297,7 +299,7 @@ def md_text(text: str) -> str:
     HTML, code and bracket characters are escaped, so raw HTML, images and links with
     other schemes stay visible text; an http(s) or mailto link is kept as a link.
     """
-    text = " ".join(text.split())
+    text = " ".join(_SPACES.split(text.strip()))  # a no-break space stays (dates, "·")
     parts, last = [], 0
     for m in _MD_LINK.finditer(text):
         parts.append(_md_escape(text[last : m.start()]))

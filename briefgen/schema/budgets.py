@@ -2,7 +2,9 @@
 
 Why beside the models: the JSON Schema prints each budget in its description, the rules
 warn over them (verify/budgets.py) and `briefgen words` tabulates them; one table and
-one way of counting serve all three. Field budgets are the models' Words(n) metadata.
+one way of counting serve all three. Field budgets are the models' Words(n) metadata;
+section budgets are each kind's (kinds.TABLE); a section counts the words of its items'
+budgeted fields and of those marked Counted.
 """
 
 from __future__ import annotations
@@ -12,43 +14,75 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
+from briefgen.schema.kinds import SHEETS, budgets
 from briefgen.schema.model import Brief
-from briefgen.schema.scalars import Words, words
+from briefgen.schema.scalars import Counted, Words, words
 
 BODY_LIMIT = 400
-SECTION_BUDGETS = {  # words, items (briefing-format.md §2.2)
-    "bottom_line": (50, 1),
-    "key_facts": (65, 4),
-    "agenda": (50, 5),
-    "obstacles": (45, 5),
-    "positions": (105, 6),
-    "assessments": (55, 2),
-    "watch": (30, 3),
-}
-COUNTED = {
-    "bottom_line": ("text",),
-    "key_facts": ("text",),
-    "agenda": ("topic", "detail"),
-    "obstacles": ("issue", "detail"),
-    "positions": ("summary", "quote"),
-    "assessments": ("statement", "basis"),
-    "watch": ("indicator",),
-}
+
+
+def section_budgets(brief: Brief | str) -> dict[str, tuple[int, int]]:
+    """(words, items) of each section of BRIEF (or of the kind named), in sheet order."""
+    kind = brief if isinstance(brief, str) else brief.KIND
+    return {name: (s.words, s.items) for name, s in budgets(kind).items()}
+
+
+SECTION_BUDGETS = section_budgets("event")  # an event brief's (briefing-format.md §2.2)
+
+
+def items_of(brief: Brief, section: str) -> list[BaseModel]:
+    """The items of SECTION: a list section's, or the one object (none if absent)."""
+    value = getattr(brief, section, None)
+    if isinstance(value, list):
+        return value
+    return [value] if isinstance(value, BaseModel) else []
 
 
 def section_words(brief: Brief) -> dict[str, int]:
-    """Body words per section, as the budgets count them."""
+    """Body words per section of BRIEF's kind, as the budgets count them."""
     counts = {}
-    for section, fields in COUNTED.items():
-        value = getattr(brief, section)
-        items = value if isinstance(value, list) else [value]
-        counts[section] = sum(words(getattr(i, f, None) or "") for i in items for f in fields)
+    for section in budgets(brief.KIND):
+        counts[section] = sum(
+            _words(getattr(item, name, None))
+            for item in items_of(brief, section)
+            for name in counted(type(item))
+        )
     return counts
 
 
-def field_budget_paths(model: type[BaseModel] = Brief, prefix: str = "") -> list[tuple[str, int]]:
-    """Every budgeted field of the format as ('key_facts[].text', 18), in model order:
-    what the README's table and the JSON Schema's descriptions say."""
+def _words(value: object) -> int:
+    if isinstance(value, list):
+        return sum(_words(v) for v in value)
+    return words(value) if isinstance(value, str) else 0
+
+
+@functools.cache
+def counted(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of MODEL whose words count toward its section: budgeted or Counted."""
+    return tuple(
+        name
+        for name, info in model.model_fields.items()
+        if name in field_limits(model) or _marked(info.annotation, info.metadata)
+    )
+
+
+def _marked(annotation: object, metadata: list[object]) -> bool:
+    if any(isinstance(m, Counted) for m in metadata):
+        return True
+    if any(isinstance(m, Counted) for m in getattr(annotation, "__metadata__", ())):
+        return True
+    return any(_marked(a, []) for a in getattr(annotation, "__args__", ()))
+
+
+def field_budget_paths(
+    model: type[BaseModel] | None = None, prefix: str = ""
+) -> list[tuple[str, int]]:
+    """Every budgeted field of the format as ('key_facts[].text', 18), in model order
+    (of every kind's sheet when MODEL is None): what the README's table and the JSON
+    Schema's descriptions say."""
+    if model is None:
+        every = [p for sheet in SHEETS.values() for p in field_budget_paths(sheet)]
+        return list(dict.fromkeys(every))
     found = []
     limits = field_limits(model)
     for name, info in model.model_fields.items():
@@ -60,8 +94,11 @@ def field_budget_paths(model: type[BaseModel] = Brief, prefix: str = "") -> list
     return list(dict.fromkeys(found))  # a field shared by union branches (the kinds) once
 
 
-def budgets_by_model(model: type[BaseModel] = Brief) -> dict[str, dict[str, int]]:
-    """The word budget of each field, by model name: what the JSON Schema's $defs show."""
+def budgets_by_model(model: type[BaseModel] | None = None) -> dict[str, dict[str, int]]:
+    """The word budget of each field, by model name (of every kind's sheet when MODEL is
+    None): what the JSON Schema's $defs show."""
+    if model is None:
+        return {k: v for sheet in SHEETS.values() for k, v in budgets_by_model(sheet).items()}
     found = {model.__name__: field_limits(model)} if field_limits(model) else {}
     for info in model.model_fields.values():
         for inner, _ in _models_in(info.annotation):

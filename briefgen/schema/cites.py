@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from briefgen.schema.model import SECTIONS, Brief, Excerpt
+from briefgen.schema.kinds import sections
+from briefgen.schema.model import Brief, Excerpt
 from briefgen.sheet.load import Path_
 
 _ID = r"[A-Za-z][A-Za-z0-9_-]*"
@@ -34,14 +35,19 @@ def as_numbers(text: str, numbers: dict[str, int]) -> str:
     return resolve(text, numbers, lambda ids: f"[{', '.join(str(numbers[i]) for i in ids)}]")
 
 
-BOTTOM_LINE = "bottom-line"  # the bottom line's id on the page; every other item has its own
+BOTTOM_LINE = "bottom-line"  # the bottom line's id on the page; every listed item has its own
+
+
+def object_id(section: str) -> str:
+    """The page id of a section that is one object: 'bottom-line', 'question', 'mandate'."""
+    return section.replace("_", "-")
 
 
 def cites(brief: Brief) -> Iterator[tuple[Path_, str | Excerpt]]:
     """Every cite entry of the sheet with its document path, in document order."""
-    for section in SECTIONS:
-        value = getattr(brief, section)
-        for i, item in enumerate(value if isinstance(value, list) else [value]):
+    for section in sections(brief):
+        value = getattr(brief, section, None)
+        for i, item in enumerate(value if isinstance(value, list) else [value] if value else []):
             base: Path_ = (section, i) if isinstance(value, list) else (section,)
             for j, ref in enumerate(item.cite):
                 yield (*base, "cite", j), ref
@@ -63,4 +69,4 @@ def numbering(brief: Brief) -> dict[str, int]:
 def item_id(brief: Brief, path: Path_) -> str:
     """The page id of the item a cite or quote PATH belongs to (brief.html's element ids)."""
     value = getattr(brief, str(path[0]))
-    return value[int(path[1])].id if isinstance(value, list) else BOTTOM_LINE
+    return value[int(path[1])].id if isinstance(value, list) else object_id(str(path[0]))

@@ -2,11 +2,11 @@
 
 Why the post-processing: editors' YAML tooling (yaml-language-server, check-jsonschema)
 handles draft-07 best and ignores keywords next to `$ref` there, so the schema declares
-draft-07 and wraps such `$ref`s in `allOf`. The briefing's kinds become `if`/`then`
-branches: with pydantic's `oneOf`, a typo in any briefing is reported as "not valid under
-any of the given schemas" plus every branch's complaints; `if kind is issue then
-IssueBriefing` reports only the kind written, and editors complete that kind's fields.
-The `discriminator` mapping stays, for tools that read it.
+draft-07 and wraps such `$ref`s in `allOf`. Each kind's sheet becomes an `if`/`then`
+branch: with pydantic's `oneOf`, a typo in any sheet is reported as "not valid under any
+of the given schemas" plus every branch's complaints; `if briefing.kind is issue then
+IssueBrief` reports only the kind written, and editors complete that kind's sections.
+Each section's description says its heading and budget on the page of its kind.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 
-from briefgen.schema.model import SCHEMA_VERSION, Brief
+from briefgen.schema.kinds import KINDS, SHEETS, TABLE, budgets, json_schema
+from briefgen.schema.model import SCHEMA_VERSION
 
 SCHEMA_ID = f"https://briefgen.invalid/schema/v{SCHEMA_VERSION}/fact-sheet.schema.json"
 
@@ -24,7 +25,7 @@ SCHEMA_ID = f"https://briefgen.invalid/schema/v{SCHEMA_VERSION}/fact-sheet.schem
 class _Draft07(GenerateJsonSchema):
     def generate(self, schema: Any, mode: Any = "validation") -> JsonSchemaValue:
         result = super().generate(schema, mode=mode)
-        result = _wrap_refs(_kinds_as_conditions(result))
+        result = _wrap_refs(_sheets_as_conditions(result))
         return {
             "$schema": "http://json-schema.org/draft-07/schema#",
             "$id": SCHEMA_ID,
@@ -34,31 +35,30 @@ class _Draft07(GenerateJsonSchema):
         }
 
 
-def _kinds_as_conditions(node: Any) -> Any:
-    """Each `oneOf` with a discriminator → a closed `kind` and one `if`/`then` per kind;
-    without `kind` the first (default) member applies."""
-    if isinstance(node, list):
-        return [_kinds_as_conditions(v) for v in node]
-    if not isinstance(node, dict):
-        return node
-    node = {k: _kinds_as_conditions(v) for k, v in node.items()}
-    if "discriminator" not in node or "oneOf" not in node:
-        return node
-    key = node["discriminator"]["propertyName"]
-    mapping: dict[str, str] = node["discriminator"]["mapping"]
-    default = next(k for k, ref in mapping.items() if ref == node["oneOf"][0]["$ref"])
+def _sheets_as_conditions(node: dict[str, Any]) -> dict[str, Any]:
+    """The `oneOf` of the kinds' sheets → a closed `briefing.kind` and one `if`/`then` per
+    kind; without `kind` the event's sheet applies. Each sheet is closed on its own."""
+    node = dict(node)
     node.pop("oneOf")
+    default = KINDS[0]
     node["type"] = "object"
-    node["properties"] = {key: {"enum": list(mapping)}}
+    node["properties"] = {
+        "briefing": {"type": "object", "properties": {"kind": {"enum": list(KINDS)}}}
+    }
     node["allOf"] = [
         {
             "if": {
-                "properties": {key: {"const": name}},
-                **({} if name == default else {"required": [key]}),
+                "properties": {
+                    "briefing": {
+                        "properties": {"kind": {"const": name}},
+                        **({} if name == default else {"required": ["kind"]}),
+                    }
+                },
+                **({} if name == default else {"required": ["briefing"]}),
             },
-            "then": {"$ref": ref},
+            "then": {"$ref": f"#/$defs/{sheet.__name__}"},
         }
-        for name, ref in mapping.items()
+        for name, sheet in SHEETS.items()
     ]
     return node
 
@@ -77,15 +77,20 @@ def _wrap_refs(node: Any) -> Any:
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of a fact sheet, as a dict; sections say their budgets."""
-    from briefgen.schema.budgets import SECTION_BUDGETS, budgets_by_model
+    from briefgen.schema.budgets import budgets_by_model
 
-    result = Brief.model_json_schema(schema_generator=_Draft07)
+    result = json_schema(_Draft07)
     for model, limits in budgets_by_model().items():
         for name, limit in limits.items():
             _describe(result["$defs"][model]["properties"][name], f"≤ {limit} words.")
-    for section, (limit, most) in SECTION_BUDGETS.items():
-        budget = f"Section budget: ≤ {limit} words, at most {most} item(s) on the page."
-        _describe(result["properties"][section], budget)
+    for kind, row in TABLE.items():
+        sheet = result["$defs"][row.sheet.__name__]
+        for section, s in budgets(kind).items():
+            budget = (
+                f"Printed as '{s.heading}'. Section budget: ≤ {s.words} words, "
+                f"at most {s.items} item(s) on the page."
+            )
+            _describe(sheet["properties"][section], budget)
     return dict(_wrap_refs(result))
 
 

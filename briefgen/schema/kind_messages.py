@@ -1,4 +1,5 @@
-"""Stage 2b, messages for briefing kinds: a subject key of another kind, an unknown kind.
+"""Stage 2b, messages for briefing kinds: a subject key or a section of another kind, an
+unknown kind.
 
 Why apart from messages.py: both depend on what kinds.py says (which key each kind uses,
 which event types exist), and both must name the way out: the key this kind expects, or
@@ -12,7 +13,8 @@ import difflib
 from pydantic_core import ErrorDetails
 
 from briefgen.errors import Location
-from briefgen.schema.kinds import EVENT_TYPES, KINDS, kind_of
+from briefgen.schema.headers import EVENT_TYPES
+from briefgen.schema.kinds import KIND_LABELS, KINDS, OWNERS, TABLE, kind_of
 from briefgen.sheet.load import Path_, SourceMap, dotted
 
 Handled = tuple[str, str, str, Location]
@@ -28,6 +30,30 @@ def other_kind(name: str, data: object, at: Location) -> Handled:
         f"put this brief's subject under `{declared}:`, or set `kind: {name}`",
         at,
     )
+
+
+def other_section(name: str, data: object, at: Location) -> Handled:
+    """`obstacles:` in an issue brief: whose section it is, which this kind has instead.
+
+    Why a message of its own: before each kind had its own sections (issue 20), every kind
+    took the event's; a sheet written then gets this one finding per such section.
+    """
+    briefing = data.get("briefing") if isinstance(data, dict) else None
+    declared = str(kind_of(briefing))
+    owners = OWNERS[name]
+    whose = " and ".join(f"{KIND_LABELS[k].lower()}s" for k in owners)
+    own = ", ".join(TABLE[declared].sections) if declared in TABLE else ""
+    label = KIND_LABELS.get(declared, declared).lower()
+    return (
+        "BG212",
+        f"'{name}' is a section of {whose}; {_article(label)} {label} has {own}",
+        f"move its items to one of those (or to key_facts), or set `kind: {owners[0]}`",
+        at,
+    )
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def bad_kind(e: ErrorDetails, path: Path_, where: SourceMap) -> Handled:

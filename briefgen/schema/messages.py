@@ -14,8 +14,9 @@ from pydantic_core import ErrorDetails
 
 from briefgen.errors import Diagnostic, Location
 from briefgen.schema.countries import suggest
-from briefgen.schema.kind_messages import bad_kind, other_kind
-from briefgen.schema.kinds import COUNTRY_ERROR, KIND_ERROR, KINDS
+from briefgen.schema.headers import COUNTRY_ERROR
+from briefgen.schema.kind_messages import bad_kind, other_kind, other_section
+from briefgen.schema.kinds import KIND_ERROR, KINDS, OWNERS
 from briefgen.schema.schemapath import bounds, fields_at
 from briefgen.sheet.load import Path_, SourceMap, dotted
 
@@ -92,6 +93,8 @@ def _unknown(_e: ErrorDetails, path: Path_, data: object, where: SourceMap) -> H
     name = str(path[-1])
     if path[:-1] == ("briefing",) and name in KINDS:
         return other_kind(name, data, where.at(path, key=True))
+    if len(path) == 1 and name in OWNERS:
+        return other_section(name, data, where.at(path, key=True))
     known = fields_at(path[:-1], data)
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = (
@@ -155,7 +158,7 @@ def _pattern(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) -> H
 
 
 def _country(e: ErrorDetails, path: Path_, data: object, where: SourceMap) -> Handled:
-    """BG212: two capitals ISO 3166 does not assign; the hint is the code of the country
+    """BG213: two capitals ISO 3166 does not assign; the hint is the code of the country
     named next to it (`country:` of a location, `name:` of a country profile)."""
     code, parent = str(e.get("input")), data
     for part in path[:-1]:
@@ -168,7 +171,7 @@ def _country(e: ErrorDetails, path: Path_, data: object, where: SourceMap) -> Ha
     close = suggest(code, named if isinstance(named, str) else None)
     hint = f"did you mean {close}?" if close else "an ISO 3166-1 alpha-2 code, e.g. FI for Finland"
     return (
-        "BG212",
+        "BG213",
         f"{dotted(path)}: '{code}' is no ISO 3166 country code",
         hint,
         where.at(path),

@@ -6,17 +6,20 @@ is a number; `strict=True` stops pydantic from undoing that (`"yes"` → True), 
 `Words(n)` metadata (scalars.py) read by `budgets.py`, not validators: they warn, they do
 not reject.
 Cross-references (cites, actors, judgments) are checked later, where each can be located.
-The `briefing` header, one model per kind of brief, lives in kinds.py.
+Here: what every kind of brief has. The `briefing` header, one model per kind, is
+headers.py's; the sections a kind adds are sections.py's, and each kind's sheet (these
+shared fields plus its own sections) is kinds.py's.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from briefgen.schema.kinds import Briefing
-from briefgen.schema.scalars import Closed, Date, Id, Line, MaybeDate, Text, Url, Words
+from briefgen.schema.headers import Header
+from briefgen.schema.scalars import Closed, Counted, Date, Id, Line, MaybeDate, Text, Url, Words
 from briefgen.schema.vocabulary import Paper
 from briefgen.schema.wording import UNKNOWN as UNKNOWN
 
@@ -31,8 +34,7 @@ LIKELIHOOD = {  # ICD 203 row 1 terms and ranges (briefing-format.md §4.1)
     "very-likely": ("very likely", "80–95%"),
     "almost-certain": ("almost certain", "95–99%"),
 }
-# The briefing's cited sections, in page order (briefing-format.md §2.2).
-SECTIONS = ("bottom_line", "key_facts", "agenda", "obstacles", "positions", "assessments", "watch")
+Likelihood = Literal[(*LIKELIHOOD,)]  # type: ignore[valid-type]
 
 
 class Excerpt(Closed):
@@ -121,28 +123,6 @@ class Fact(Closed):
     credibility: Annotated[int, Field(ge=1, le=6)] | None = None
 
 
-class AgendaItem(Closed):
-    """A topic expected on the table."""
-
-    id: Id
-    topic: Annotated[Line, Words(4)]
-    detail: Annotated[Line, Words(12)] | None = None
-    raised_by: list[Id] = Field(default_factory=list, max_length=10)
-    status: Literal["confirmed", "expected", "speculated"] = "expected"
-    cite: Cite
-
-
-class Obstacle(Closed):
-    """A point of friction."""
-
-    id: Id
-    issue: Annotated[Line, Words(10)]
-    detail: Annotated[Line, Words(12)] | None = None
-    parties: list[Id] = Field(default_factory=list, max_length=10)
-    since: Date | None = None
-    cite: Cite
-
-
 class Position(Closed):
     """What an actor said: a paraphrase, and a verbatim quote only if the source has one."""
 
@@ -150,7 +130,7 @@ class Position(Closed):
     actor: Id
     on: Line | None = None
     summary: Annotated[Text, Words(16)]
-    quote: Annotated[str, Field(min_length=2, max_length=500)] | None = None
+    quote: Annotated[str, Field(min_length=2, max_length=500), Counted()] | None = None
     speech: Literal["direct", "indirect"]
     said_on: Date | None = None
     venue: Line | None = None
@@ -195,18 +175,25 @@ class RenderSettings(Closed):
 
 
 class Brief(Closed):
-    """One fact sheet (`seeds/<slug>/facts.yaml`)."""
+    """One fact sheet (`seeds/<slug>/facts.yaml`): what every kind of brief has.
+
+    Each kind's sheet (kinds.py) adds its own sections and narrows `briefing` to its kind's
+    header; `kinds.parse` reads a sheet as the kind it declares. Stated positions are
+    shared: what an actor says belongs on an event brief, an issue brief and a profile.
+    """
+
+    KIND: ClassVar[str] = "event"  # each kind's sheet says its own
 
     schema_version: Literal["1"] = Field(description="Fact-sheet schema version.")
-    briefing: Briefing
+    briefing: Header
     actors: list[Actor] = Field(default_factory=list, max_length=30)
     sources: Annotated[list[Source], Field(min_length=1, max_length=12)]
     bottom_line: BottomLine
     key_facts: Annotated[list[Fact], Field(min_length=1, max_length=12)]
-    agenda: list[AgendaItem] = Field(default_factory=list, max_length=12)
-    obstacles: list[Obstacle] = Field(default_factory=list, max_length=12)
     positions: list[Position] = Field(default_factory=list, max_length=12)
     assessments: Annotated[list[Assessment], Field(min_length=1, max_length=6)]
     watch: list[Indicator] = Field(default_factory=list, max_length=8)
     gaps: list[Line] = Field(default_factory=list, max_length=10)
     render: RenderSettings = Field(default_factory=RenderSettings)
+    if TYPE_CHECKING:
+        unknown: Sequence[str]  # each kind's sheet declares the sections it may name

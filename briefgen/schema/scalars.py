@@ -27,6 +27,12 @@ class Words:
     limit: int
 
 
+@dataclass(frozen=True)
+class Counted:
+    """A field without a budget of its own whose words count toward its section's (a
+    position's quote, an organisation's notable members)."""
+
+
 _DATE_RE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 _MAYBE_DATE_RE = r"^([0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?|unknown)$"
 _DATE_PARTS = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from briefgen.schema.kinds import model_of
+from briefgen.schema.kinds import fields_in_order, sheet_of
 from briefgen.schema.model import Brief
 from briefgen.sheet.load import Path_
 
@@ -21,16 +21,16 @@ from briefgen.sheet.load import Path_
 def fields_at(path: Path_, data: object = None) -> list[str]:
     """The field names allowed at PATH (of the briefing kind DATA declares), for hints."""
     model = model_at(path, data)
+    if model is not None and issubclass(model, Brief):
+        return fields_in_order(model)
     return list(model.model_fields) if model is not None else []
 
 
 def model_at(path: Path_, data: object = None) -> type[BaseModel] | None:
     """The model that describes the mapping at PATH, if PATH is one; the briefing's kind
     is read from DATA (the whole sheet), an event's without it."""
-    model: Any = Brief
-    node = data
+    model: Any = sheet_of(data)
     for part in path:
-        node = _child(node, part)
         if isinstance(part, int):
             continue
         if (
@@ -38,25 +38,15 @@ def model_at(path: Path_, data: object = None) -> type[BaseModel] | None:
             or part not in model.model_fields
         ):
             return None
-        model = field_model(model, part, node)
+        model = field_model(model, part)
     if isinstance(model, type) and issubclass(model, BaseModel):
         return model
     return None
 
 
-def field_model(model: type[BaseModel], name: str, value: object) -> Any:
-    """The model of field NAME of MODEL holding VALUE: for the briefing, its kind's."""
-    if model is Brief and name == "briefing":
-        return model_of(value)
+def field_model(model: type[BaseModel], name: str) -> Any:
+    """The model of field NAME of MODEL (a sheet's briefing is its kind's header)."""
     return model_in(model.model_fields[name].annotation)
-
-
-def _child(node: object, part: str | int) -> object:
-    if isinstance(node, dict):
-        return node.get(part)
-    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-        return node[part]
-    return None
 
 
 def model_in(annotation: Any) -> Any:

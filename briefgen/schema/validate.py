@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from briefgen.errors import BriefError, Diagnostic, sort_diagnostics
-from briefgen.schema.kinds import KINDS
+from briefgen.schema.kinds import KIND_ERROR, KINDS, OWNERS, parse, sheet_of
 from briefgen.schema.messages import diagnose, kind
 from briefgen.schema.model import Brief
 from briefgen.schema.schemapath import field_model, model_in
@@ -28,9 +28,10 @@ Branch = tuple[str, Path_]  # (union member name, where in the document it was t
 
 
 def validate(data: object, where: SourceMap) -> Brief:
-    """Return the Brief, or raise one BriefError holding every schema diagnostic."""
+    """Return the Brief (its kind's sheet, kinds.py), or raise one BriefError holding every
+    schema diagnostic."""
     try:
-        return Brief.model_validate(data)
+        return parse(data)
     except ValidationError as error:
         found = _diagnose_all(error.errors(include_url=False), data, where)
         raise BriefError(*sort_diagnostics(found)) from None
@@ -40,14 +41,18 @@ def _diagnose_all(errors: list[ErrorDetails], data: object, where: SourceMap) ->
     kept: list[ErrorDetails] = []
     tried: set[Path_] = set()  # union values (cite entries) pydantic tried
     matched: set[Path_] = set()  # ... of which one branch fits what was written
-    for e in _without_misplaced_subject(errors):
+    placed: list[tuple[ErrorDetails, Branch | None]] = []
+    for e in errors:
         path, branch = _document_path(e["loc"], data)
+        error = _kind_error(e, data) if e["type"] == KIND_ERROR else {**e, "loc": path}
+        placed.append((error, branch))
+    for e, branch in _without_misplaced_subject(placed):
         if branch is not None:
             tried.add(branch[1])
             if not _branch_matches(branch, data):
                 continue
             matched.add(branch[1])
-        kept.append({**e, "loc": path})
+        kept.append(e)
     found = [diagnose(e, data, where) for e in kept]
     for path in sorted(tried - matched, key=str):
         found.append(
@@ -62,31 +67,53 @@ def _diagnose_all(errors: list[ErrorDetails], data: object, where: SourceMap) ->
     return found
 
 
-def _without_misplaced_subject(errors: list[ErrorDetails]) -> list[ErrorDetails]:
+def _kind_error(e: ErrorDetails, data: object) -> ErrorDetails:
+    """A kind that is none of KINDS fails the whole sheet: say it of `briefing.kind`."""
+    briefing = data.get("briefing") if isinstance(data, dict) else None
+    return {**e, "loc": ("briefing",), "input": briefing}
+
+
+def _without_misplaced_subject(
+    errors: list[tuple[ErrorDetails, Branch | None]],
+) -> list[tuple[ErrorDetails, Branch | None]]:
     """`event:` in an issue brief is one mistake: report the misplaced key (BG211), not
-    also the missing `issue:` it was meant to be."""
-    misplaced = any(
-        e["type"] == "extra_forbidden" and len(e["loc"]) == 3 and e["loc"][2] in KINDS
-        for e in errors
+    also the missing `issue:` it was meant to be, nor the sections of the kind the key
+    names (they fit once `kind` is right). Locations are document paths here."""
+    misplaced = {
+        str(e["loc"][1])
+        for e, _ in errors
+        if e["type"] == "extra_forbidden" and len(e["loc"]) == 2 and e["loc"][1] in KINDS
         if e["loc"][:1] == ("briefing",)
+    }
+    return [
+        (e, b)
+        for e, b in errors
+        if not (misplaced and (_missing_subject(e) or _owned_by(e, misplaced)))
+    ]
+
+
+def _owned_by(e: ErrorDetails, kinds: set[str]) -> bool:
+    """A top-level section of one of KINDS, refused by the sheet of the kind declared."""
+    loc = e["loc"]
+    return e["type"] == "extra_forbidden" and len(loc) == 1 and bool(
+        kinds & set(OWNERS.get(str(loc[0]), ()))
     )
-    return [e for e in errors if not (misplaced and _missing_subject(e))]
 
 
 def _missing_subject(e: ErrorDetails) -> bool:
-    """pydantic's error for a briefing of kind K without its `K:` (loc: briefing, K, K)."""
+    """pydantic's error for a briefing of kind K without its `K:` (loc: briefing, K)."""
     loc = e["loc"]
-    return e["type"] == "missing" and len(loc) == 3 and loc[0] == "briefing" and loc[1] == loc[2]
+    return e["type"] == "missing" and len(loc) == 2 and loc[0] == "briefing" and loc[1] in KINDS
 
 
 def _document_path(loc: tuple[int | str, ...], data: object) -> tuple[Path_, Branch | None]:
     """Drop pydantic's internal fragments from LOC; return the union branch taken, if any.
-    The briefing's kind tag (`briefing.issue.…` → `briefing.…`) is dropped too."""
+    The sheet's kind tag (`issue.briefing.…` → `briefing.…`) is dropped too."""
     path: list[str | int] = []
     branch: Branch | None = None
     node = data
     for i, part in enumerate(loc):
-        if i == 1 and loc[0] == "briefing" and part in KINDS:
+        if i == 0 and part in KINDS:
             continue
         if isinstance(part, int) and isinstance(node, list):
             path.append(part)
@@ -143,7 +170,8 @@ def salvage(data: object) -> Salvage | None:
         return None
     dropped: list[object] = []
     failed: list[Path_] = []
-    brief = Brief.model_construct(**_fields(Brief, data, dropped, (), failed))
+    sheet = sheet_of(data)
+    brief = sheet.model_construct(**_fields(sheet, data, dropped, (), failed))
     return Salvage(brief, frozenset(_texts(dropped)), frozenset(failed))
 
 
@@ -171,7 +199,7 @@ def _fields(
         if found is _MISSING and name in raw:
             failed.append((*path, name))
         if found is _MISSING and info.is_required():
-            inner = field_model(model, name, raw.get(name))
+            inner = field_model(model, name)
             if typing.get_origin(info.annotation) is list:
                 found = []
             elif inner is not None:
@@ -195,7 +223,7 @@ def _salvaged(
     except ValidationError:
         pass
     annotation = model.model_fields[name].annotation
-    inner = field_model(model, name, value)
+    inner = field_model(model, name)
     if typing.get_origin(annotation) is list:
         if isinstance(value, list):
             return _items(model, name, value, dropped, path, failed)

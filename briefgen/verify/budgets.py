@@ -11,9 +11,9 @@ from pydantic import BaseModel
 from briefgen.errors import Diagnostic
 from briefgen.schema.budgets import (
     BODY_LIMIT,
-    COUNTED,
-    SECTION_BUDGETS,
+    counted,
     field_limits,
+    section_budgets,
     section_words,
 )
 from briefgen.schema.model import Brief
@@ -26,7 +26,7 @@ def over_budget(brief: Brief) -> list[str]:
     counts = section_words(brief)
     return [
         f"{s} ({counts[s]}/{limit} words)"
-        for s, (limit, _) in SECTION_BUDGETS.items()
+        for s, (limit, _) in section_budgets(brief).items()
         if counts[s] > limit
     ]
 
@@ -44,8 +44,8 @@ def check(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
     fields = list(_field_budgets(brief, where))
     yield from fields
     counts = section_words(brief)
-    for section, (limit, most) in SECTION_BUDGETS.items():
-        value = getattr(brief, section)
+    for section, (limit, most) in section_budgets(brief).items():
+        value = getattr(brief, section, None)
         if counts[section] > limit and not _said(section, value, fields):
             yield _warn(
                 where,
@@ -75,11 +75,10 @@ def check(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
 
 def _said(section: str, value: object, fields: list[Diagnostic]) -> bool:
     """True when SECTION is a single item whose one counted field already warned."""
-    return (
-        not isinstance(value, list)
-        and len(COUNTED[section]) == 1
-        and any(d.message.startswith(f"{section}.{COUNTED[section][0]} ") for d in fields)
-    )
+    if not isinstance(value, BaseModel):
+        return False
+    names = counted(type(value))
+    return len(names) == 1 and any(d.message.startswith(f"{section}.{names[0]} ") for d in fields)
 
 
 def _field_budgets(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:

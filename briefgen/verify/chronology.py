@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from briefgen.errors import Diagnostic
 from briefgen.schema.model import UNKNOWN, Brief
-from briefgen.sheet.load import SourceMap
+from briefgen.sheet.load import SourceMap, dotted
 
 
 def check(brief: Brief, where: SourceMap) -> list[Diagnostic]:
@@ -65,8 +65,18 @@ def _cut_off(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
             f"briefing.prepared.as_of {as_of} is after the day the brief was prepared, {written}",
             "the information cut-off is at most prepared.date",
         )
-    cut_off = as_of or written  # without an as-of date, the day it was prepared is the cut-off
-    what = "the as-of date" if as_of else "the day the brief was prepared,"
+    # Each date the sheet says its information is current to (the cut-off, a profile's own
+    # as_of) is a claim no cited source may postdate; without one, the day it was prepared.
+    stated = [(p, d) for p, d in _as_of_dates(brief) if d]
+    cut_off = min((d for _, d in stated), default=written, key=lambda d: d or "")
+    field = next((p for p, d in stated if d == cut_off), None)
+    what = (
+        "the day the brief was prepared,"
+        if field is None
+        else "the as-of date"
+        if field[1] == "prepared"
+        else "the profile's as-of date"
+    )
     for i, source in enumerate(brief.sources):
         published = getattr(source, "published", None)
         if after(published, cut_off):
@@ -75,7 +85,19 @@ def _cut_off(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
                 "BG408",
                 f"source {getattr(source, 'id', i + 1)} was published ({published})"
                 f" after {what} {cut_off}",
-                "move prepared.as_of, or drop the source and the facts taken from it"
-                if as_of
+                f"move {dotted(field[1:])}, or drop the source and the facts taken from it"
+                if field
                 else "check the date; a brief cannot cite what was published after it",
             )
+
+
+def _as_of_dates(brief: Brief) -> list[tuple[tuple[str, ...], str | None]]:
+    """The information cut-off and a profile's own as_of, where the sheet has them."""
+    prepared = getattr(brief.briefing.prepared, "as_of", None)
+    found: list[tuple[tuple[str, ...], str | None]] = [
+        (("briefing", "prepared", "as_of"), prepared)
+    ]
+    for key in ("country", "organization"):
+        subject = getattr(brief.briefing, key, None)
+        found.append((("briefing", key, "as_of"), getattr(subject, "as_of", None)))
+    return found

@@ -21,7 +21,7 @@ from briefgen.schema.model import Brief
 from briefgen.sheet.load import Path_, SourceMap, dotted
 
 _NOT_PROSE = {"id", "actor", "source", "excerpt", "quote", "file", "sha256", "url", "judgment"}
-_REFERENCE_LISTS = {"cite", "participants", "raised_by", "parties", "signals"}
+_REFERENCE_LISTS = {"cite", "participants", "raised_by", "parties", "signals", "unknown"}
 
 
 def check(

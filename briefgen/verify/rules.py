@@ -8,6 +8,7 @@ scalar fields are read with `getattr(..., None)`: a field that failed is absent 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Iterator
@@ -15,7 +16,10 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from briefgen.errors import Diagnostic
-from briefgen.schema.model import LIKELIHOOD, SECTIONS, Brief
+from briefgen.schema.budgets import items_of
+from briefgen.schema.kinds import TABLE, sections
+from briefgen.schema.model import LIKELIHOOD, Brief
+from briefgen.schema.schemapath import model_in
 from briefgen.sheet.load import Path_, SourceMap, dotted
 from briefgen.verify import budgets
 
@@ -28,6 +32,10 @@ _SCALE_WORDS = re.compile(
 _HEDGES = re.compile(r"\b(may|might|could|possibly|perhaps)\b", re.IGNORECASE)
 _CONFIDENCE = re.compile(r"\b(low|moderate|high)[- ]confidence\b|\bconfiden(t|ce)\b", re.IGNORECASE)
 _QUOTE_MARKS = re.compile(r"[\"“”„‟«»]|(?<!\w)['‘’](?=\w)[^'‘’]*\w['‘’](?!\w)")
+# Fields of a kind's own sections that name actors by id, and those that name them by id or
+# by name (a name that is no actor id is no error there): both count as referencing one.
+_ACTOR_IDS = ("raised_by", "parties")
+_ACTOR_NAMES = ("backers", "holder", "members", "body", "partner")
 
 
 def check(
@@ -49,6 +57,7 @@ def check(
         *_references(brief, where, unchecked, partial),
         *_speech(brief, where),
         *_wording(brief, where),
+        *_unknown(brief, where),
         *budgets.check(brief, where),
     ]
 
@@ -62,9 +71,17 @@ def _error(where: SourceMap, path: Path_, code: str, message: str, hint: str = "
 
 
 def _items(brief: Brief) -> Iterator[tuple[Path_, BaseModel]]:
-    for section in ("actors", "sources", *SECTIONS[1:]):
-        for i, item in enumerate(getattr(brief, section)):
+    for section in ("actors", "sources", *sections(brief)):
+        value = getattr(brief, section, None)
+        for i, item in enumerate(value if isinstance(value, list) else []):
             yield (section, i), item
+
+
+def _own(brief: Brief) -> Iterator[tuple[str, int, BaseModel]]:
+    """Each item of the kind's own sections: (section, index, item)."""
+    for section in TABLE[brief.KIND].sections:
+        for i, item in enumerate(items_of(brief, section)):
+            yield section, i, item
 
 
 def _ids(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
@@ -102,12 +119,16 @@ def _references(
         for i, p in enumerate(brief.positions)
         if getattr(p, "actor", None) is not None
     ]
-    for section, name in (("agenda", "raised_by"), ("obstacles", "parties")):
-        for i, item in enumerate(getattr(brief, section)):
+    loose: set[str] = set()  # named by id or by name
+    for section, i, item in _own(brief):
+        for name in _ACTOR_IDS:
             refs += [
                 ((section, i, name, j), a, actors, "actor")
-                for j, a in enumerate(getattr(item, name))
+                for j, a in enumerate(getattr(item, name, None) or [])
             ]
+        for name in _ACTOR_NAMES:
+            value = getattr(item, name, None)
+            loose |= set(value) if isinstance(value, list) else {value} if value else set()
     for i, w in enumerate(brief.watch):
         refs += [
             (("watch", i, "signals", j), s, judgments, "assessment")
@@ -122,11 +143,8 @@ def _references(
             close = difflib.get_close_matches(ident, known, n=1, cutoff=0.5)
             hint = f"did you mean '{close[0]}'?" if close else f"add it to the {kind}s list"
             yield _error(where, path, "BG302", f"unknown {kind} '{ident}'", hint)
-    named = {ident for _, ident, _, kind in refs if kind == "actor"} | unchecked
+    named = {ident for _, ident, _, kind in refs if kind == "actor"} | unchecked | loose
     named |= set(getattr(getattr(subject, "issue", None), "involved", []))  # ids or names
-    kind_list = {"event": " or participants", "issue": " or involved"}.get(
-        getattr(subject, "kind", "event"), ""
-    )
     if partial:
         return
     for i, actor in enumerate(brief.actors):  # like an uncited source (BG404)
@@ -136,7 +154,31 @@ def _references(
                 ("actors", i, "id"),
                 "BG318",
                 f"actor {actor.id} is never referenced",
-                f"name it in a position, raised_by, parties{kind_list}, or remove it",
+                f"name it in {_naming(brief)}, or remove it",
+            )
+
+
+def _naming(brief: Brief) -> str:
+    """Where this kind's sheet names actors: 'a position, raised_by, parties or participants'."""
+    row = TABLE[brief.KIND]
+    models = [model_in(row.sheet.model_fields[s].annotation) for s in row.sections]
+    subject = model_in(row.header.model_fields[brief.KIND].annotation)
+    fields = [n for n in (*_ACTOR_IDS, *_ACTOR_NAMES) if any(n in m.model_fields for m in models)]
+    fields += [n for n in ("participants", "involved") if n in subject.model_fields]
+    places = ["a position", *fields]
+    return ", ".join(places[:-1]) + " or " + places[-1]
+
+
+def _unknown(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
+    """A section stated unknown must be empty: the page cannot say both."""
+    for i, section in enumerate(getattr(brief, "unknown", [])):
+        if items_of(brief, section):
+            yield _error(
+                where,
+                ("unknown", i),
+                "BG319",
+                f"{section} is listed as unknown but has items",
+                f"remove '{section}' from unknown, or remove its items",
             )
 
 
@@ -221,6 +263,29 @@ def _wording(brief: Brief, where: SourceMap) -> Iterator[Diagnostic]:
                     f"the bottom line states {j} without its term '{term}'",
                     "use the same likelihood word as the judgment",
                 )
+
+
+def one_per_placeholder(found: list[Diagnostic]) -> list[Diagnostic]:
+    """FOUND with one finding per TODO placeholder: a value that still says TODO is one
+    problem, not also a wrong date (BG205) or an excerpt not found in its source (BG402).
+    The placeholder's finding keeps a schema error's hint (what the value must look like)."""
+    todo = {(d.where.file, d.where.line, d.where.col) for d in found if d.code == "BG315"}
+    hints: dict[tuple[object, ...], str] = {}
+    kept = []
+    for d in found:
+        at = (d.where.file, d.where.line, d.where.col)
+        if d.code != "BG315" and at in todo and d.where.line is not None:
+            if d.code.startswith("BG2") and (d.hint or " must be " in d.message):
+                wanted = d.message.split(" must be ", 1)[-1].rsplit(", got ", 1)[0]
+                hints[at] = d.hint or f"it must be {wanted}"
+            continue
+        kept.append(d)
+    return [
+        dataclasses.replace(d, hint=f"{d.hint} ({hints[at]})")
+        if d.code == "BG315" and (at := (d.where.file, d.where.line, d.where.col)) in hints
+        else d
+        for d in kept
+    ]
 
 
 def placeholders(data: object, where: SourceMap, path: Path_ = ()) -> Iterator[Diagnostic]:
