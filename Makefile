@@ -20,8 +20,9 @@ AUDIT_DEBS := default-jre-headless
 
 example: system-deps $(VENV)/.runtime
 	$(BIN)/briefgen build
-	@echo "Open out/index.html, or out/helsinki-summit-2018/helsinki-summit-2018.pdf (an event brief)"
-	@echo "and out/russia-us-relations-2018/russia-us-relations-2018.pdf (an issue brief); or .html, .md."
+	@echo "Open out/index.html, or one of each kind: out/helsinki-summit-2018/ (an event brief),"
+	@echo "out/russia-us-relations-2018/ (an issue brief), out/russia-profile-2018/ (a country profile),"
+	@echo "out/nato-profile-2018/ (an organisation profile): each holds .pdf, .html and .md."
 
 test: system-deps test-deps audit-tools $(VENV)/.test
 	$(BIN)/python -m pytest
