@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import subprocess
 import sys
@@ -19,3 +20,16 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                             capture_output=True, text=True, timeout=120, check=False)
     assert "Traceback" not in result.stderr, result.stderr
     return result
+
+
+_PR_CAPBSET_DROP = 24
+_DAC_CAPABILITIES = (1, 2)  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+
+
+def drop_dac_capabilities() -> None:
+    """preexec_fn: from the exec on, file modes apply to this (root) child too, so a test
+    of an unreadable file means something when the suite runs as root."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in _DAC_CAPABILITIES:
+        if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")

@@ -15,7 +15,6 @@ drops the capabilities that let root ignore them (tests/test_scheduled.py does t
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import os
 import re
@@ -34,6 +33,7 @@ from briefgen.errors import BriefError
 from briefgen.pipeline import workers
 from briefgen.pipeline.options import BuildOptions
 from briefgen.project import settings
+from tests.cli_helpers import drop_dac_capabilities
 from tests.conftest import EXAMPLE, ROOT
 from tests.test_hardening3 import cli
 
@@ -143,23 +143,13 @@ def test_the_cli_notes_the_cap_once(tmp_path: Path, where: str, command: str) ->
 
 # --- 7. permissions ------------------------------------------------------------------------
 
-_PR_CAPBSET_DROP = 24
-_DAC_CAPABILITIES = (1, 2)  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
-
-
-def _drop_dac_capabilities() -> None:
-    """preexec_fn: from the exec on, file modes apply to this (root) child too."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    for cap in _DAC_CAPABILITIES:
-        if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
 
 
 def unprivileged(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The CLI as a user that file modes apply to."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    preexec: Callable[[], None] | None = _drop_dac_capabilities if os.geteuid() == 0 else None
+    preexec: Callable[[], None] | None = drop_dac_capabilities if os.geteuid() == 0 else None
     return subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120, check=False,
                           preexec_fn=preexec)
@@ -176,7 +166,7 @@ def closed(*paths: Path) -> Iterator[None]:
             [sys.executable, "-c", f"import os; os.listdir({str(paths[0].parent)!r}); "
                                    f"os.open({str(paths[0])!r}, 0)"],
             capture_output=True, check=False,
-            preexec_fn=_drop_dac_capabilities if os.geteuid() == 0 else None)
+            preexec_fn=drop_dac_capabilities if os.geteuid() == 0 else None)
         if check.returncode == 0:
             pytest.skip("cannot run the CLI as a user that file modes apply to")
         yield

@@ -14,7 +14,6 @@ interpreter under /root, but a folder with mode 000 is closed to it.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import shutil
 import signal
@@ -40,24 +39,15 @@ from site_helpers import (
 from briefgen.errors import BriefError
 from briefgen.publish import manifest
 from briefgen.publish import stage as publish
+from tests.cli_helpers import drop_dac_capabilities
 
 pytestmark = pytest.mark.slow
 
-_PR_CAPBSET_DROP = 24
-_DAC_CAPABILITIES = (1, 2)  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
-
-
-def _drop_dac_capabilities() -> None:
-    """preexec_fn: from the exec on, file modes apply to this (root) child too."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    for cap in _DAC_CAPABILITIES:
-        if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
 
 
 def run_unprivileged(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the CLI in PROJECT as a user that file modes apply to."""
-    preexec: Callable[[], None] | None = _drop_dac_capabilities if os.geteuid() == 0 else None
+    preexec: Callable[[], None] | None = drop_dac_capabilities if os.geteuid() == 0 else None
     return subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=project, env=cli_env(),
                           capture_output=True, text=True, timeout=180, check=False,
                           preexec_fn=preexec)
@@ -79,7 +69,7 @@ def closed(path: Path) -> Iterator[Path]:
         assert probe.returncode == 0, probe.stderr
         check = subprocess.run([sys.executable, "-c", f"import os; os.open({str(path)!r}, 0)"],
                                capture_output=True, check=False,
-                               preexec_fn=_drop_dac_capabilities if os.geteuid() == 0 else None)
+                               preexec_fn=drop_dac_capabilities if os.geteuid() == 0 else None)
         if check.returncode == 0:
             pytest.skip("cannot run the CLI as a user that file modes apply to")
         yield path
