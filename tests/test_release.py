@@ -153,7 +153,7 @@ def test_the_wheel_ships_the_package_templates_fonts_and_examples(checkout: Path
     assert f"\nVersion: {VERSION}\n" in meta
     assert "\nLicense-Expression: MIT\n" in meta
     assert "\nDescription-Content-Type: text/markdown\n" in meta
-    assert "briefgen = briefgen.cli:main" in entry
+    assert "briefgen = briefgen.__main__:main" in entry  # catches a Ctrl-C while loading
 
 
 def test_the_version_is_written_in_one_place(checkout: Path) -> None:
