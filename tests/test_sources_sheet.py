@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import fcntl
 import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import pytest
 from briefgen.authoring import ingest
 from briefgen.errors import EXIT_LOCKED, BriefError, Diagnostic, Location
 from briefgen.sheet.edit import locked, write_sheet
+from tests.conftest import ROOT
 from tests.ingest_helpers import ARTICLE, REPORT_HTML, Site, run, serving, start
 
 TODAY = "2026-11-29"
@@ -240,3 +243,18 @@ def test_a_symlinked_sheet_is_edited_where_it_points(tmp_path: Path) -> None:
     assert (folder / "facts.yaml").is_symlink()  # still the link, not a copy beside it
     assert "  - id: S2\n" in real.read_text(encoding="utf-8")
     assert (folder / "sources" / "notes.txt").exists()  # sources sit next to the link
+
+
+def test_a_named_pipe_for_a_sheet_is_refused_at_once(tmp_path: Path) -> None:
+    """`sources add` reads the sheet like every user file: no wait on a pipe with no writer
+    (a child process with a time limit, so a regression fails instead of hanging the suite)."""
+    (tmp_path / "s").mkdir()
+    os.mkfifo(tmp_path / "s" / "facts.yaml")
+    (tmp_path / "note.txt").write_text("A title\n\nA paragraph of text.\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "briefgen", "sources", "add", "s/facts.yaml",
+                           "note.txt"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=30, check=False)
+    assert done.returncode == 3, done.stderr
+    assert "error BG111: cannot read the fact sheet: it is not a regular file (a named pipe)" in (
+        done.stderr)

@@ -28,7 +28,6 @@ from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Locatio
 from briefgen.project.scaffold import _q as yaml_string
 from briefgen.sheet.edit import append_sources, locked, read_for_edit, write_sheet
 from briefgen.sheet.files import reason
-from briefgen.sheet.load import read_sheet
 from briefgen.verify.sources import MAX_SOURCE_BYTES, read_bounded
 
 _SUFFIXES = {
@@ -71,8 +70,8 @@ def add_sources(
     Nothing is written unless every input could be read and extracted. TODAY is the
     retrieval date recorded as `accessed`; PROXIES as `urllib.request.getproxies()`.
     """
-    _, where = read_sheet(sheet)  # the sheet must load: positions come from it
-    append_sources(sheet.read_bytes().decode("utf-8"), where, "")  # before any download
+    raw, _, where = read_for_edit(sheet)  # the sheet must load: positions come from it
+    append_sources(raw.decode("utf-8"), where, "")  # before any download: the same bytes
     _folders(sheet)
     documents = [_read(item, proxies) for item in inputs]  # all, before writing anything
     # Downloads take long: the sheet is read again under the lock and the entries planned

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from briefgen.errors import EXIT_IO, EXIT_LOCKED, EXIT_USAGE, BriefError, Diagnostic, Location
-from briefgen.sheet.files import reason
+from briefgen.sheet.files import read_regular, reason
 from briefgen.sheet.load import MAX_BYTES, SourceMap, load_bytes
 
 LOCK_WAIT = 30.0  # seconds to wait for another briefgen command editing the same sheet
@@ -109,8 +109,9 @@ def write_sheet(sheet: Path, text: str, *, expected: bytes | None = None) -> Non
 
 
 def _current(sheet: Path) -> bytes:
-    with sheet.open("rb") as handle:
-        return handle.read(MAX_BYTES + 1)
+    """SHEET as it is now, read like every user file (`files.read_regular`): a named pipe
+    swapped in for the sheet is refused at once, never waited on."""
+    return read_regular(sheet, MAX_BYTES)
 
 
 def _changed(sheet: Path) -> BriefError:
