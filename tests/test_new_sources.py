@@ -165,6 +165,15 @@ def test_new_refuses_a_slug_that_exists_and_leaves_it_as_it_was(
     assert _tree(project) == before
 
 
+def test_new_says_when_seeds_is_not_a_folder(tmp_path: Path) -> None:
+    project = _project(tmp_path, "project")
+    (project / "seeds").write_text("not a folder\n", encoding="utf-8")
+    made = run("new", "talks", cwd=project)
+    assert made.returncode == 3, made.stderr
+    assert made.stderr.startswith("seeds: error BG601: cannot make the briefings' folder")
+    assert (project / "seeds").read_text(encoding="utf-8") == "not a folder\n"
+
+
 @pytest.mark.parametrize(
     ("line", "after"),
     [

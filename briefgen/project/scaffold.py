@@ -14,11 +14,13 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import shutil
 from pathlib import Path
 
-from briefgen.errors import EXIT_USAGE, BriefError, Diagnostic, Location
+from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
 from briefgen.schema.jsonschema import schema_text
 from briefgen.schema.kinds import KINDS, TABLE
+from briefgen.sheet.files import reason
 
 SCHEMA_FILE = Path("schema/fact-sheet.schema.json")
 
@@ -65,14 +67,27 @@ def scaffold(slug: str, *, root: Path, kind: str = "event") -> Path:
     """Create ROOT/seeds/SLUG/facts.yaml for a brief of KIND, with no source yet; return
     the sheet's path. The folder is made here, never reused (another run's stays its own)."""
     folder = planned(slug, root=root, kind=kind)
-    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # seeds/ is a file, a symlink to nothing, not writable
+        raise _io(
+            folder.parent,
+            f"cannot make the briefings' folder: {reason(error)}",
+            "seeds/ holds one folder per briefing: make it a plain folder",
+        ) from None
     try:
         folder.mkdir()
     except FileExistsError:
         raise _usage(str(folder), "that briefing already exists", "choose another slug") from None
+    except OSError as error:
+        raise _io(folder, f"cannot make the briefing's folder: {reason(error)}") from None
     sheet = folder / "facts.yaml"
     body = _BODY.format(skeleton=TABLE[kind].skeleton)
-    sheet.write_text(_header(slug, kind) + "\n" + body, encoding="utf-8")
+    try:
+        sheet.write_text(_header(slug, kind) + "\n" + body, encoding="utf-8")
+    except OSError as error:
+        shutil.rmtree(folder, ignore_errors=True)  # made just above: this run's own
+        raise _io(sheet, f"cannot write the fact sheet: {reason(error)}") from None
     return sheet
 
 
@@ -105,6 +120,10 @@ def _q(text: str) -> str:
     """A YAML double-quoted scalar that survives U+0085, U+2028 and U+2029."""
     quoted = json.dumps(text, ensure_ascii=False)
     return quoted.replace("\x85", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
+
+
+def _io(path: Path, message: str, hint: str = "") -> BriefError:
+    return BriefError(Diagnostic(Location(str(path)), "BG601", message, hint), exit_code=EXIT_IO)
 
 
 def _usage(where: str, message: str, hint: str) -> BriefError:
