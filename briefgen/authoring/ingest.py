@@ -9,6 +9,7 @@ appended to the sheet's TEXT after its last source: the user's comments and layo
 as they were (the sheet is never re-dumped through a YAML emitter). Downloads take long,
 so the sheet is read again under an edit lock before the entries are planned: an edit
 made meanwhile, or another `sources add` on the same sheet, is kept, never overwritten.
+`briefgen new --source` runs the same two steps (starting.py): one ingestion path.
 """
 
 from __future__ import annotations
