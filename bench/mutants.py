@@ -50,6 +50,7 @@ CLI = "tests/test_cli_build.py"
 PUBLISH = "tests/test_publish.py"
 SOURCES_ADD = "tests/test_sources_add.py"
 SOURCES_ACCEPT = "tests/test_sources_accept.py"
+NEW_SOURCES = "tests/test_new_sources.py"
 
 # One table, so a refactor on another branch updates one line per mutant. Provenance's
 # word-boundary check is being added elsewhere: no mutant depends on it yet.
@@ -369,6 +370,20 @@ MUTANTS = (
         "        _unmoved(data, where, change)\n",
         "",
         (SOURCES_ACCEPT, "-k", "edited"),
+    ),
+    Mutant(
+        "new-leaves-a-half-made-brief",
+        "briefgen/authoring/starting.py",
+        "            shutil.rmtree(sheet.parent)\n",
+        "            pass\n",
+        (NEW_SOURCES, "-k", "cannot_use"),
+    ),
+    Mutant(
+        "new-without-a-source-cannot-be-added-to",
+        "briefgen/sheet/edit.py",
+        "    if key is not None and value is not None and value[0] == key[0] <= len(lines):",
+        "    if False:",
+        (NEW_SOURCES, "-k", "without_a_source"),
     ),
     Mutant(
         "build-claims-changes-it-did-not-publish",

@@ -2,7 +2,8 @@
 
 A device (`/dev/zero`) would be copied until the disk fills, a FIFO would hang, and a huge
 file would be read whole into memory; each is refused with a diagnostic, exit 2, and no
-half-made seeds/ folder.
+half-made seeds/ folder. `new` reads through `sources add`'s path (issue 18), so the
+codes and bounds are that command's: BG833, BG824 (10 MiB read), BG831 (2 MiB stored).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def new(source: Path | str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_new_refuses_a_device_as_source(tmp_path: Path, device: str) -> None:
     result = new(device, tmp_path)
     assert result.returncode == 2, result.stderr
-    assert f"{device}: error BG002: the source is not a regular file" in result.stderr
+    assert f"{device}: error BG833: not a regular file" in result.stderr
     assert not (tmp_path / "seeds").exists()
 
 
@@ -55,14 +56,23 @@ def test_new_refuses_a_source_over_the_limit_without_reading_it_whole(tmp_path: 
         handle.truncate(8 << 30)  # sparse: 8 GiB of zeros that take no disk space
     result = new(huge, tmp_path)
     assert result.returncode == 2, result.stderr
-    assert "error BG002: the source is larger than 2 MiB" in result.stderr
+    assert "error BG824: the file is larger than 10 MiB" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "seeds").exists()
 
 
 def test_new_accepts_a_source_of_exactly_the_limit(tmp_path: Path) -> None:
     source = tmp_path / "long.txt"
-    source.write_bytes(b"Long article\n" + b"x" * (LIMIT - 13))
+    source.write_bytes(b"Long article\n" + b"x" * (LIMIT - 14) + b"\n")
     result = new(source, tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "seeds" / "x" / "sources" / "long.txt").read_bytes() == source.read_bytes()
+
+
+def test_new_refuses_a_text_over_the_stored_limit(tmp_path: Path) -> None:
+    source = tmp_path / "long.txt"
+    source.write_bytes(b"Long article\n" + b"x" * (LIMIT - 13) + b"\n")  # one byte over
+    result = new(source, tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "error BG831: the extracted text is larger than 2 MiB" in result.stderr
+    assert not (tmp_path / "seeds").exists()

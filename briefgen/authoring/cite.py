@@ -19,6 +19,7 @@ MAX_SECONDS, is a plain error (BG802).
 from __future__ import annotations
 
 import re
+import shlex
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -149,7 +150,7 @@ def _stored(sheet: Path) -> dict[str, StoredText]:
                 Location(str(sheet)),
                 "BG800",
                 "no source of the sheet has a readable stored file",
-                "list the sources with their `file:` under sources/ (briefgen new --source)",
+                f"store one: briefgen sources add {shlex.quote(str(sheet.parent))} FILE-OR-URL",
             )
         )
     return stored

@@ -9,6 +9,7 @@ appended to the sheet's TEXT after its last source: the user's comments and layo
 as they were (the sheet is never re-dumped through a YAML emitter). Downloads take long,
 so the sheet is read again under an edit lock before the entries are planned: an edit
 made meanwhile, or another `sources add` on the same sheet, is kept, never overwritten.
+`briefgen new --source` runs the same two steps (starting.py): one ingestion path.
 """
 
 from __future__ import annotations
@@ -54,7 +55,9 @@ class Added:
 
 
 @dataclass(frozen=True)
-class _Document:
+class Document:
+    """A document read and extracted, not yet stored."""
+
     name: str  # the path or URL the user gave
     url: str | None
     kind: str
@@ -73,7 +76,16 @@ def add_sources(
     raw, _, where = read_for_edit(sheet)  # the sheet must load: positions come from it
     append_sources(raw.decode("utf-8"), where, "")  # before any download: the same bytes
     _folders(sheet)
-    documents = [_read(item, proxies) for item in inputs]  # all, before writing anything
+    return store_documents(sheet, read_documents(inputs, proxies), today=today)
+
+
+def read_documents(inputs: list[str], proxies: dict[str, str]) -> list[Document]:
+    """Every input (a file or an http(s) URL) read and extracted; nothing is written."""
+    return [_read(item, proxies) for item in inputs]
+
+
+def store_documents(sheet: Path, documents: list[Document], *, today: date) -> list[Added]:
+    """Store DOCUMENTS (read_documents) as new sources of SHEET, all or none."""
     # Downloads take long: the sheet is read again under the lock and the entries planned
     # on what it holds now, so an edit made meanwhile (or another `sources add`) is kept.
     with locked(sheet):
@@ -126,7 +138,7 @@ def _folders(sheet: Path) -> Path:
     return folder
 
 
-def _plan(documents: list[_Document], data: object) -> list[tuple[str, _Document, bytes, str]]:
+def _plan(documents: list[Document], data: object) -> list[tuple[str, Document, bytes, str]]:
     """Each document's new id, text bytes and sha256; refuse duplicates and huge texts."""
     taken = _ids(data)  # any kind: a fact or an actor may already be called S3
     hashes = _existing(data)
@@ -185,7 +197,7 @@ def _existing(data: object) -> dict[str, str]:
     }
 
 
-def _read(item: str, proxies: dict[str, str]) -> _Document:
+def _read(item: str, proxies: dict[str, str]) -> Document:
     if "://" in item:
         url = quote(item, safe=":/?#[]@!$&()*+,;=%~")  # the schema's url has no quotes
         if len(url) > MAX_URL:
@@ -196,7 +208,7 @@ def _read(item: str, proxies: dict[str, str]) -> _Document:
                 "use the page's short or canonical address",
             )
         got = fetch(url, proxies=proxies)
-        return _Document(
+        return Document(
             item,
             url,
             got.kind,
@@ -233,7 +245,7 @@ def _read(item: str, proxies: dict[str, str]) -> _Document:
             "not a web page, PDF or text file",
             "name it .html, .pdf or .txt if it is one; save anything else as text",
         )
-    return _Document(item, None, kind, body, extract(body, kind, name=item))
+    return Document(item, None, kind, body, extract(body, kind, name=item))
 
 
 def _sniff(body: bytes) -> str | None:
@@ -245,7 +257,7 @@ def _sniff(body: bytes) -> str | None:
     return None
 
 
-def _entry(ident: str, doc: _Document, file: str, original: str, digest: str, today: date) -> str:
+def _entry(ident: str, doc: Document, file: str, original: str, digest: str, today: date) -> str:
     got = doc.got
     lines = [
         f"- id: {ident}",

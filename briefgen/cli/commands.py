@@ -7,6 +7,7 @@ modules are imported inside the command, so `briefgen --help` loads none of them
 from __future__ import annotations
 
 import signal
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from briefgen.cli.options import (
     reporting,
     sheets_argument,
     strict_option,
+    today_option,
 )
 
 if TYPE_CHECKING:
@@ -77,15 +79,15 @@ def schema() -> None:
     click.echo(schema_text(), nl=False)
 
 
-@click.command(short_help="Scaffold seeds/SLUG/ with sources copied and hashed.")
+@click.command(short_help="Start seeds/SLUG/: a sheet to fill, with sources stored or none yet.")
 @click.argument("slug")
 @click.option(
     "--source",
     "sources",
     multiple=True,
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A source text to store with the sheet (repeat for several).",
+    metavar="FILE|URL",
+    help="A document to store as a source, as `briefgen sources add` stores it: a text "
+    "file, a saved web page (.html), a PDF or an http(s) URL (repeat for several).",
 )
 @click.option(
     "--root",
@@ -100,20 +102,39 @@ def schema() -> None:
     help="What the brief is about: an event (dates, place), an issue (a policy question "
     "or dispute: no place or date), a country or an organization (a profile as of a date).",
 )
-def new(slug: str, sources: tuple[Path, ...], root: Path | None, kind: str) -> None:
-    """Scaffold seeds/SLUG/facts.yaml with its sources copied and hashed.
+@today_option
+def new(slug: str, sources: tuple[str, ...], root: Path | None, kind: str, today: date) -> None:
+    """Start seeds/SLUG/facts.yaml, a sheet of TODOs to fill, and store each --source
+    as a source: its text under sources/, the original under sources/original/, and an
+    entry (title, publisher, date, `accessed`, type, sha256) exactly as `briefgen sources
+    add` makes it. Without --source the sheet has `sources: []`; add them later.
 
     \b
     Examples:
-        briefgen new geneva-talks-2025 --source notes/article1.txt --source a2.txt
+        briefgen new geneva-talks-2025                                # no source yet
+        briefgen new geneva-talks-2025 --source notes/article1.txt    # a text file
+        briefgen new geneva-talks-2025 --source saved/page.html       # a saved web page
+        briefgen new geneva-talks-2025 --source report.pdf            # a PDF
+        briefgen new geneva-talks-2025 --source https://example.org/news/talks.html
         briefgen new maternity-pay --kind issue --source bbc1.txt --source bbc2.txt
     """
-    from briefgen.project.scaffold import next_steps, scaffold
+    import urllib.request
+
+    from briefgen.authoring.starting import new_brief
+    from briefgen.project.scaffold import next_steps
 
     with reporting():
-        sheet = scaffold(slug, list(sources), root=root or project().root, kind=kind)
+        where = root or project().root
+        sheet = new_brief(
+            slug,
+            list(sources),
+            root=where,
+            kind=kind,
+            today=today,
+            proxies=urllib.request.getproxies(),
+        )
     click.echo(sheet)
-    click.echo(terminal.steps_text(next_steps(sheet)), err=True)
+    click.echo(terminal.steps_text(next_steps(sheet, sourced=bool(sources))), err=True)
 
 
 @click.command(short_help="Build briefings (MD, HTML, one-page PDF) and the site.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -149,4 +150,23 @@ def out_option(help_text: str) -> Callable[[F], F]:
 # a missing sheet (exit 2) from one that cannot be read (exit 3).
 sheets_argument = click.argument(
     "sheets", nargs=-1, type=click.Path(readable=False, path_type=Path)
+)
+
+
+def _today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date:
+    """VALUE as a date; none given is today (read here, in the CLI, and nowhere below)."""
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        msg = f"'{value}' is not a date YYYY-MM-DD"
+        raise click.BadParameter(msg) from None
+
+
+today_option = click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    callback=_today,
+    help="The retrieval date to record as `accessed` (default: today).",
 )

@@ -49,7 +49,7 @@ def init(folder: Path, example: bool, force: bool, install: str | None) -> None:
         click.echo(f"note: --install changed nothing: {folder / 'briefgen.toml'} was kept; "
                    "set its install line yourself", err=True)
     click.echo(
-        f"next: cd {folder} && briefgen new SLUG --source ARTICLE.txt, "
+        f"next: cd {folder} && briefgen new SLUG [--source FILE-OR-URL], "
         "then briefgen check and briefgen build",
         err=True,
     )

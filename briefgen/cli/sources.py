@@ -11,21 +11,11 @@ from pathlib import Path
 
 import click
 
-from briefgen.cli.options import print_diagnostics, reporting
+from briefgen.cli.options import print_diagnostics, reporting, today_option
 
 
 def _sheet(path: Path) -> Path:
     return path / "facts.yaml" if path.is_dir() else path
-
-
-def _today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        msg = f"'{value}' is not a date YYYY-MM-DD"
-        raise click.BadParameter(msg) from None
 
 
 sheet_argument = click.argument("sheet", type=click.Path(exists=True, path_type=Path))
@@ -45,12 +35,7 @@ def sources() -> None:
 @sources.command(short_help="Store files or URLs (text, HTML, PDF) as new sources.")
 @sheet_argument
 @click.argument("documents", nargs=-1, required=True)
-@click.option(
-    "--today",
-    metavar="YYYY-MM-DD",
-    callback=_today,
-    help="The retrieval date to record as `accessed` (default: today).",
-)
+@today_option
 def add(sheet: Path, documents: tuple[str, ...], today: date) -> None:
     """Store each DOCUMENT (a file, or an http/https URL) as a new source of SHEET.
 

@@ -8,7 +8,9 @@ and a hint ("did you mean 'title'?") where one helps. No Python type names, no U
 from __future__ import annotations
 
 import difflib
+import shlex
 from collections.abc import Callable
+from pathlib import Path
 
 from pydantic_core import ErrorDetails
 
@@ -215,10 +217,13 @@ def _too_short(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) ->
             where.at(path),
         )
     need = ctx.get("min_length", 1)
+    folder = shlex.quote(str(Path(where.file).parent))
     return (
         "BG207",
         f"{dotted(path)} needs at least {need} item{'s' if need != 1 else ''}",
-        "",
+        f"store one: briefgen sources add {folder} FILE-OR-URL (a text file, web page or PDF)"
+        if path == ("sources",)
+        else "",
         where.at(path),
     )
 

@@ -12,6 +12,7 @@ and `write_sheet(…, expected=)` refuses to replace a sheet that changed since 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 import time
@@ -23,6 +24,7 @@ from briefgen.errors import EXIT_IO, EXIT_LOCKED, EXIT_USAGE, BriefError, Diagno
 from briefgen.sheet.files import read_regular, reason
 from briefgen.sheet.load import MAX_BYTES, SourceMap, load_bytes
 
+_EMPTY_LIST = re.compile(r"\[[ \t]*\]")  # `sources: []`, a flow list with no item
 LOCK_WAIT = 30.0  # seconds to wait for another briefgen command editing the same sheet
 
 
@@ -50,11 +52,17 @@ def line_end(text: str) -> str:
 
 
 def append_sources(text: str, where: SourceMap, entries: str) -> str:
-    """TEXT with ENTRIES (block YAML at column 0) after the last item of `sources:`."""
+    """TEXT with ENTRIES (block YAML at column 0) after the last item of `sources:`.
+
+    An empty `sources: []` (what `briefgen new` writes without a source) becomes a block
+    list: the `[]` goes, a comment after it stays, and the items follow at two spaces."""
     lines = text.splitlines(keepends=True)
     key = where.keys.get(("sources",))
     value = where.values.get(("sources",))
-    if key is None or value is None or value[0] == key[0] or key[1] != 1:
+    empty = None
+    if key is not None and value is not None and value[0] == key[0] <= len(lines):
+        empty = _EMPTY_LIST.match(lines[key[0] - 1], value[1] - 1)
+    if key is None or value is None or (value[0] == key[0] and not empty) or key[1] != 1:
         raise BriefError(
             Diagnostic(
                 Location(where.file),
@@ -65,6 +73,13 @@ def append_sources(text: str, where: SourceMap, entries: str) -> str:
             exit_code=EXIT_USAGE,
         )
     dash = " " * (value[1] - 1)
+    if empty:
+        line = lines[key[0] - 1]
+        rest = line[empty.end():]
+        lines[key[0] - 1] = line[: empty.start()].rstrip() + (
+            rest if rest.strip() else rest.lstrip(" \t")
+        )
+        dash = "  "
     later = sorted(
         line for (path, (line, _)) in where.keys.items() if len(path) == 1 and line > key[0]
     )
