@@ -122,9 +122,9 @@ def new(slug: str, sources: tuple[Path, ...], root: Path | None, kind: str) -> N
 @click.option(
     "--format",
     "formats",
-    default="md,html,pdf",
+    default="md,html,pdf,docx,txt",
     show_default=True,
-    help="Comma-separated formats to write: md, html, pdf.",
+    help="Comma-separated formats to write: md, html, pdf, docx (Word), txt (plain text).",
 )
 @paper_option
 @click.option(

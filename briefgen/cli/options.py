@@ -94,7 +94,7 @@ def parse_formats(text: str) -> tuple[str, ...]:
     chosen = tuple(f.strip().lower() for f in text.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
-        msg = f"unknown format {', '.join(unknown) or '(none)'}; use md, html and/or pdf"
+        msg = f"unknown format {', '.join(unknown) or '(none)'}; use {', '.join(FORMATS)}"
         raise click.BadParameter(msg, param_hint="--format")
     return chosen
 
