@@ -5,8 +5,9 @@ positions table's header row is marked as one, the title, author and keywords ar
 and LibreOffice (headless, Debian's libreoffice-writer-nogui) converts it to a PDF of one
 page. Both editions rebuild byte for byte, even when the clock moves. A project's
 templates/reference.docx lends its styles and page setup, not its text. The plain text
-wraps at 72 columns, starts and ends with the banner and carries no markup. Golden files:
-the Helsinki example's .txt, and its .docx as extracted text and structure (not bytes).
+wraps at 72 columns, starts and ends with the banner and carries no markup. Golden files
+(tests/cases/*/expected): the .txt, and the .docx as extracted text and structure (not
+bytes) of the event and the issue example.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ from briefgen.pipeline.options import BuildOptions
 from tests.conftest import ROOT
 
 EXAMPLES = sorted(p.name for p in (ROOT / "seeds").iterdir() if (p / "facts.yaml").is_file())
-EXPECTED = Path(__file__).parent / "cases" / "helsinki" / "expected"
+CASES = Path(__file__).parent / "cases"
+GOLDEN = {"helsinki-summit-2018": "helsinki",
+          "russia-us-relations-2018": "russia-us-relations-2018"}
 OPTIONS = BuildOptions(formats=("docx", "txt"))
 MARKUP = ("*", "#", "|", "`", "<", ">", "__", "](")
 
@@ -179,16 +182,15 @@ def to_pdf(source: Path, workdir: Path) -> Path:
     return pdf
 
 
-# --- golden files of the Helsinki example -------------------------------------------------
+# --- golden files of the event and the issue example ---------------------------------------------
 
-def test_text_golden(golden: Callable[[str, Path], None]) -> None:
-    made = pipeline.make(ROOT / "seeds" / "helsinki-summit-2018" / "facts.yaml", OPTIONS)
-    golden(made.files[f"{made.slug}.txt"].decode(), EXPECTED / f"{made.slug}.txt")
-
-
-def test_word_structure_golden(golden: Callable[[str, Path], None]) -> None:
-    made = pipeline.make(ROOT / "seeds" / "helsinki-summit-2018" / "facts.yaml", OPTIONS)
-    golden(structure(_document(made)), EXPECTED / f"{made.slug}.docx.txt")
+@pytest.mark.parametrize(("slug", "case"), GOLDEN.items())
+def test_text_and_word_structure_golden(slug: str, case: str,
+                                        golden: Callable[[str, Path], None]) -> None:
+    made = pipeline.make(ROOT / "seeds" / slug / "facts.yaml", OPTIONS)
+    expected = CASES / case / "expected"
+    golden(made.files[f"{slug}.txt"].decode(), expected / f"{slug}.txt")
+    golden(structure(_document(made)), expected / f"{slug}.docx.txt")
 
 
 # --- a project's reference document -------------------------------------------------------
