@@ -53,6 +53,7 @@ def project(
     base_url: str | None = None,
     strict: bool | None = None,
     jobs: int | None = None,
+    formats: tuple[str, ...] | None = None,
 ) -> Settings:
     """The settings of the project the working folder is in, the flags given over them,
     checked as the file is: a bad value is refused at the flag or variable it came from."""
@@ -66,6 +67,7 @@ def project(
         base_url=base_url,
         strict=strict,
         jobs=jobs,
+        formats=formats,
         origins=_origins(),
     )
 
