@@ -187,8 +187,14 @@ def _builtin_style(document: Any) -> None:
         style.paragraph_format.space_before = Pt(6 if level > 1 else 2)
         style.paragraph_format.space_after = Pt(2)
     for name in ("List Bullet", "Subtitle"):
-        _font(styles[name], 9, italic=name == "Subtitle")
+        _font(styles[name], 9, italic=name == "Subtitle", color=RGBColor(0x33, 0x33, 0x33))
         styles[name].paragraph_format.space_after = Pt(1)
+    for spaced in styles["Subtitle"].element.rPr.findall(qn("w:spacing")):
+        spaced.getparent().remove(spaced)  # the template's letter-spacing
+    package = document.part.package
+    for rid, rel in list(package.rels.items()):  # the template's picture of an empty page
+        if rel.reltype.endswith("/metadata/thumbnail"):
+            package.rels.pop(rid)
 
 
 def _ensure_styles(document: Any) -> None:
@@ -223,6 +229,7 @@ def _font(
     font.size, font.bold, font.italic = Pt(size), bold or None, italic or None
     if color is not None:
         font.color.rgb = color
+        font.color.element.rPr.color.attrib.pop(qn("w:themeColor"), None)
     fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
     for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
         fonts.attrib.pop(qn(f"w:{attr}"), None)
