@@ -148,6 +148,8 @@ def _table(document: Any, block: Block) -> None:
     section = document.sections[-1]
     width = section.page_width - section.left_margin - section.right_margin
     widths = (int(width * 0.3), width - int(width * 0.3))  # as the PDF's table: 30 % the actor
+    for column, share in zip(table.columns, widths, strict=True):
+        column.width = share  # the grid LibreOffice reads; Word reads the cells' widths
     for row, cells in zip(table.rows, block.rows, strict=True):
         for cell, runs, share in zip(row.cells, cells, widths, strict=True):
             cell.width = share
