@@ -12,6 +12,7 @@ bytes) of the event and the issue example.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -29,8 +30,11 @@ from docx.shared import RGBColor
 
 from briefgen import pipeline
 from briefgen.compose.compose import compose
+from briefgen.compose.page import Item, Page
 from briefgen.errors import BriefError
 from briefgen.pipeline.options import BuildOptions
+from briefgen.render.text import render_text
+from briefgen.render.word import render_docx
 from tests.conftest import ROOT
 
 EXAMPLES = sorted(p.name for p in (ROOT / "seeds").iterdir() if (p / "facts.yaml").is_file())
@@ -238,3 +242,35 @@ def test_a_broken_reference_document_is_bg631_and_a_folder_bg630(tmp_path: Path)
         pipeline.make(sheet, options)
     assert [d.code for d in folder.value.diagnostics] == ["BG630"]
     assert "not a regular file" in folder.value.diagnostics[0].message
+
+
+# --- portion marks and an audience edition's line (issue 23's page model) -----------------
+
+@dataclasses.dataclass(frozen=True)
+class _MarkedItem(Item):
+    mark: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class _EditionPage(Page):
+    omits: str = ""
+
+
+def test_portion_marks_and_the_omits_line_are_printed_where_the_page_has_them() -> None:
+    page = compose(pipeline.check(ROOT / "seeds" / "helsinki-summit-2018" / "facts.yaml").brief)
+    fact = page.sections["key_facts"][0]
+    marked = _EditionPage(**{
+        **{f.name: getattr(page, f.name) for f in dataclasses.fields(page)},
+        "bottom_line": _MarkedItem(**{**vars(page.bottom_line), "mark": "(TLP:AMBER)"}),
+        "sections": {**page.sections, "key_facts": (
+            _MarkedItem(**{**vars(fact), "mark": "(TLP:GREEN)"}),
+            *page.sections["key_facts"][1:])},
+        "omits": "This edition leaves out material above TLP:GREEN.",
+    })
+    text = " ".join(render_text(marked).split())
+    word = document_text(docx.Document(io.BytesIO(render_docx(marked))))
+    for shown in (text, word):
+        assert "(TLP:AMBER) Bottom line." in shown
+        assert f"(TLP:GREEN) {fact.text}" in shown
+        assert "This edition leaves out material above TLP:GREEN." in shown
+    assert "(TLP" not in " ".join(render_text(page).split())

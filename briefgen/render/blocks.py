@@ -61,16 +61,14 @@ def _join(runs: Runs) -> str:
     return "".join(r.text for r in runs)
 
 
-def banner(page: Page) -> str:
-    """The banner line printed first and last: the page's computed banner where the page
-    model has one, else its handling marking."""
-    return str(getattr(page, "banner", "") or page.marking)
-
-
 def portion(item: Item) -> Runs:
-    """The portion mark before an item, `(U) `, where the page model gives the item one."""
+    """The portion mark before an item, `(TLP:AMBER) `, where the page model gives it one.
+
+    Why getattr: the per-item marks (`Item.mark`, written with its parentheses) and an
+    audience edition's `Page.omits` line arrive with the markings branch (issue 23); until
+    then no page carries them and nothing is printed."""
     mark = str(getattr(item, "mark", "") or "")
-    return (Run(f"({mark}) "),) if mark else ()
+    return (Run(f"{plain(mark)} "),) if mark else ()
 
 
 def layout(page: Page) -> tuple[Block, ...]:
@@ -84,7 +82,10 @@ def _blocks(page: Page) -> Iterator[Block]:
     def md(text: str, **style: bool) -> Runs:
         return inline(text, numbers, **style)
 
-    yield Block("banner", (Run(plain(banner(page))),))
+    yield Block("banner", (Run(plain(page.marking)),))  # the handling line, banner in it
+    omits = str(getattr(page, "omits", "") or "")  # an audience edition says what it leaves out
+    if omits:
+        yield Block("note", (Run(plain(omits), bold=True),))
     dated = (
         f"Information as of {page.current} · prepared {page.dated}"
         if page.current
@@ -137,7 +138,7 @@ def _blocks(page: Page) -> Iterator[Block]:
         yield Block("para", (Run("Gaps:", bold=True), *gaps))
     if page.legend:
         yield Block("note", (Run(plain(page.legend), italic=True),))
-    yield Block("banner", (Run(plain(banner(page))),))
+    yield Block("banner", (Run(plain(page.marking)),))
 
 
 def _heading(text: str) -> Block:
