@@ -256,6 +256,17 @@ class _EditionPage(Page):
     omits: str = ""
 
 
+def test_the_index_lists_word_and_text_with_the_word_documents_size(tmp_path: Path) -> None:
+    from briefgen.site import pages as site
+
+    made = pipeline.make(ROOT / "seeds" / "helsinki-summit-2018" / "facts.yaml", BuildOptions())
+    index = site.plan([made.entry], base_url=None, project=None)["index.html"].decode()
+    link = r'<a href="helsinki-summit-2018/[^"]*">([^<]*)</a>(&nbsp;<span class="size">)?'
+    sized = '&nbsp;<span class="size">'
+    assert re.findall(link, index)[1:] == [("HTML", ""), ("PDF", sized), ("Word", sized),
+                                           ("Text", ""), ("MD", ""), ("Sources", "")]
+
+
 def test_portion_marks_and_the_omits_line_are_printed_where_the_page_has_them() -> None:
     page = compose(pipeline.check(ROOT / "seeds" / "helsinki-summit-2018" / "facts.yaml").brief)
     fact = page.sections["key_facts"][0]
