@@ -166,6 +166,18 @@ def test_libreoffice_converts_the_document_to_one_page(
     assert len(pypdf.PdfReader(pdf).pages) == 1
 
 
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_on_letter_paper_too_the_document_is_one_page(slug: str, tmp_path: Path) -> None:
+    """Word's default paper in the US; the PDF's one-page promise holds there too."""
+    made = pipeline.make(ROOT / "seeds" / slug / "facts.yaml",
+                         BuildOptions(formats=("docx",), paper="Letter"))
+    document = docx.Document(io.BytesIO(made.files[f"{slug}.docx"]))
+    assert round(document.sections[0].page_height.inches, 1) == 11.0  # not the sheet's A4
+    source = tmp_path / f"{slug}.docx"
+    source.write_bytes(made.files[source.name])
+    assert len(pypdf.PdfReader(to_pdf(source, tmp_path)).pages) == 1
+
+
 def to_pdf(source: Path, workdir: Path) -> Path:
     """SOURCE converted by headless LibreOffice with a private profile, with a time limit."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
