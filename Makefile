@@ -10,8 +10,9 @@ BIN := $(VENV)/bin
 # WeasyPrint needs Pango; HarfBuzz's subsetter keeps PDFs fast and byte-reproducible.
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # Tests read PDFs with poppler, open pages in a real Chromium and lint the Markdown with
-# markdownlint-cli2 (Node; pinned in tools/package.json, installed by `npm ci`).
-TEST_DEBS := poppler-utils chromium nodejs
+# markdownlint-cli2 (Node; pinned in tools/package.json, installed by `npm ci`), and convert
+# the Word edition to PDF with headless LibreOffice (tests/test_word.py: one page).
+TEST_DEBS := poppler-utils chromium nodejs libreoffice-writer-nogui
 BENCH_DEBS := pandoc
 # The page audits (make audit, tests/test_audit.py) run npm packages and the Java Nu checker.
 AUDIT_DEBS := default-jre-headless

@@ -51,6 +51,7 @@ PUBLISH = "tests/test_publish.py"
 SOURCES_ADD = "tests/test_sources_add.py"
 SOURCES_ACCEPT = "tests/test_sources_accept.py"
 NEW_SOURCES = "tests/test_new_sources.py"
+WORD = "tests/test_word.py"
 
 # One table, so a refactor on another branch updates one line per mutant. Provenance's
 # word-boundary check is being added elsewhere: no mutant depends on it yet.
@@ -429,6 +430,42 @@ MUTANTS = (
         "            self.closed = True\n            self._ready.notify_all()",
         "            self.closed = True",
         ("tests/test_preview.py::test_sigterm_stops_promptly_with_pages_open",),
+    ),
+    # --- word and text: the editions of issue 24 ---------------------------------------------
+    Mutant(
+        "word-zip-keeps-the-clock",
+        "briefgen/render/word.py",
+        "    return _fixed_zip(out.getvalue())",
+        "    return out.getvalue()",
+        (f"{WORD}::test_both_rebuild_byte_for_byte_when_the_clock_moves",),
+    ),
+    Mutant(
+        "word-header-row-unmarked",
+        "briefgen/render/word.py",
+        "    table.rows[0]._tr.get_or_add_trPr().append(mark)",
+        "    del mark",
+        (f"{WORD}::test_tables_mark_their_header_row",),
+    ),
+    Mutant(
+        "word-reference-text-kept",
+        "briefgen/render/word.py",
+        "    if reference:\n        _clear(document)",
+        "    if not reference:\n        _clear(document)",
+        (f"{WORD}::test_a_reference_document_lends_its_styles_not_its_text",),
+    ),
+    Mutant(
+        "word-and-text-drop-an-items-extra-lines",
+        "briefgen/render/blocks.py",
+        "    return tuple(r for x in item.extra for r in (Run(\" \"), *md(x)))",
+        "    return ()",
+        ("tests/test_coverage.py", "-k", "every_field_reaches_every_format and (docx or txt)"),
+    ),
+    Mutant(
+        "text-lines-not-wrapped",
+        "briefgen/render/text.py",
+        "        WIDTH,\n",
+        "        10 * WIDTH,\n",
+        (f"{WORD}::test_plain_text_wraps_carries_the_banner_and_no_markup",),
     ),
     Mutant(
         "preview-page-never-reloads",

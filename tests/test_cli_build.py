@@ -81,10 +81,10 @@ def test_format_md_writes_only_markdown(project: Path) -> None:
 
 
 def test_unknown_format_is_a_usage_error(project: Path) -> None:
-    result = briefgen("build", "--format", "docx", cwd=project)
+    result = briefgen("build", "--format", "rtf", cwd=project)
     assert result.returncode == 2
     assert "--format" in result.stderr
-    assert "docx" in result.stderr
+    assert "rtf" in result.stderr
     assert result.stdout == ""
     assert not (project / "out").exists()
 

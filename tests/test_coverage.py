@@ -1,10 +1,11 @@
 """Nothing an analyst writes is lost: every field of the schema reaches every format.
 
 The sheet is generated from the pydantic models: a walk over `model_fields` finds every
-field, each gets a marker value of its own, and the Markdown, the HTML and the PDF text
-(pdftotext) must all show it. Only the fields in `view.OFF_PAGE` are exempt, and each of
-those must be listed in the README. A field added to the models without a place on the
-page, or dropped from a template, fails here. Each briefing kind (kinds.py) gets sheets of
+field, each gets a marker value of its own, and the Markdown, the HTML, the PDF text
+(pdftotext), the Word document (python-docx) and the plain text must all show it. Only
+the fields in `view.OFF_PAGE` are exempt, and each of those must be listed in the README.
+A field added to the models without a place on the page, or dropped from a template or a
+renderer, fails here. Each briefing kind (kinds.py) gets sheets of
 its own, with the fields of its kind only (its own sections, issue 20): two per kind, each
 stating one of the kind's own sections `unknown` (printed as such) and filling the rest,
 so between them every field of the kind is printed.
@@ -12,12 +13,14 @@ so between them every field of the kind is printed.
 
 from __future__ import annotations
 
+import io
 import types
 import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
+import docx
 import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -26,9 +29,13 @@ from briefgen.compose.page import OFF_PAGE
 from briefgen.compose.phrases import format_date
 from briefgen.pipeline.making import _pdf_renderer
 from briefgen.render.pages import render_html, render_markdown
+from briefgen.render.text import render_text
+from briefgen.render.word import render_docx
 from briefgen.schema.kinds import KINDS, TABLE, parse, sections
+from briefgen.schema.vocabulary import FORMATS
 from tests.conftest import ROOT
 from tests.test_render import md_plain, norm, parse_html, pdf_text
+from tests.test_word import document_text
 
 ACTOR, SOURCE, JUDGMENT, NAME = "zqactor", "zqsrc", "zqjudg", "zqname"
 # Fields a free-text marker does not fit (choices, numbers, references, formats): the value
@@ -192,8 +199,11 @@ def generated(tmp_path_factory: pytest.TempPathFactory,
     body = parse_html(html).find("body")
     assert body is not None
     pdf = _pdf_renderer(None).one_page(html, name="generated")
+    word = docx.Document(io.BytesIO(render_docx(compose(brief).for_print())))
     texts = {"md": md_plain(render_markdown(compose(brief))), "html": norm(body.text()),
-             "pdf": norm(pdf_text(pdf.data, tmp_path_factory.mktemp("pdf")))}
+             "pdf": norm(pdf_text(pdf.data, tmp_path_factory.mktemp("pdf"))),
+             "docx": norm(document_text(word)),
+             "txt": norm(render_text(compose(brief).for_print()))}
     return shown, texts
 
 
@@ -225,10 +235,13 @@ def test_the_two_sheets_of_a_kind_print_every_field_between_them(kind: str) -> N
     assert printed == set(PATHS[kind]) - set(OFF_PAGE)
 
 
-@pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_every_field_reaches_every_format(
         generated: tuple[dict[str, str], dict[str, str]], fmt: str) -> None:
     shown, texts = generated
+    if fmt == "txt":  # the plain text's headings are capitals
+        texts = {**texts, fmt: texts[fmt].casefold()}
+        shown = {path: text.casefold() for path, text in shown.items()}
     joined = texts[fmt].replace(" ", "")  # a URL may wrap at a '/' in the PDF: one word
     missing = {path: text for path, text in shown.items()
                if norm(text) not in texts[fmt] and not (" " not in text and text in joined)}

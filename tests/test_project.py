@@ -8,6 +8,7 @@ published, with the organisation on the page, in the PDF and in the feed.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -131,10 +132,12 @@ def test_every_documented_key_is_accepted(tmp_path: Path) -> None:
     write_settings(tmp_path, 'organisation = "Unit"\npaper = "A4"\n'
                              'base_url = "https://example.org/b/"\noutput = "out"\n'
                              'strict = false\nmarking = "OFFICIAL"\naudience = "Minister"\n'
-                             "jobs = 1\n")
+                             'jobs = 1\nformats = ["html", "docx"]\n')
     loaded = settings.load(tmp_path)
-    assert (loaded.marking, loaded.audience, loaded.base_url) == (
-        "OFFICIAL", "Minister", "https://example.org/b/")
+    assert (loaded.marking, loaded.audience, loaded.base_url, loaded.formats) == (
+        "OFFICIAL", "Minister", "https://example.org/b/", ("html", "docx"))
+    assert set(settings.KEYS) <= set(
+        re.findall(r"^\| `(\w+)` \|", (ROOT / "README.md").read_text(encoding="utf-8"), re.M))
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -151,6 +154,12 @@ def test_every_documented_key_is_accepted(tmp_path: Path) -> None:
       "found a text in quotes"]),
     ('paper = "a4"\n',
      ["briefgen.toml:1:9: error BG703: paper must be A4 or Letter; found 'a4'"]),
+    ('formats = "pdf"\n',
+     ["briefgen.toml:1:11: error BG702: formats must be a list of formats out of md, html, "
+      "pdf, docx, txt; found a text in quotes"]),
+    ('formats = ["pdf", "rtf"]\n',
+     ["briefgen.toml:1:11: error BG703: formats must be a list of formats out of md, html, "
+      "pdf, docx, txt; found 'rtf'"]),
     ('base_url = "ftp://x.org/"\n',
      ["briefgen.toml:1:12: error BG703: base_url must be an http:// or https:// URL; "
       "found 'ftp://x.org/'"]),
@@ -203,6 +212,15 @@ def test_cli_precedence_flag_over_file_over_default(project: Path) -> None:
     assert 'class="paper-letter"' in page.read_text(encoding="utf-8")  # the file
     assert run("build", "--format", "html", "--paper", "A4", cwd=project).returncode == 0
     assert 'class="paper-a4"' in page.read_text(encoding="utf-8")  # the flag
+
+
+def test_cli_formats_from_the_file_and_overridden_by_the_flag(project: Path) -> None:
+    write_settings(project, 'formats = ["txt", "html"]\n')
+    assert run("build", cwd=project).returncode == 0
+    assert {p.name for p in (project / "out" / "a").iterdir()} == {
+        "a.txt", "a.html", "sources.html"}
+    assert run("build", "--format", "docx", cwd=project).returncode == 0
+    assert {p.name for p in (project / "out" / "a").iterdir()} == {"a.docx"}
 
 
 def test_cli_strict_from_the_file_and_overridden_by_no_strict(project: Path) -> None:

@@ -16,6 +16,7 @@ from briefgen import pipeline
 from briefgen.compose.compose import compose
 from briefgen.compose.entry import Entry
 from briefgen.render.pages import render_html
+from briefgen.schema.vocabulary import FORMATS, page_file
 from briefgen.site import pages as site
 from tests.conftest import EXAMPLE, ROOT
 
@@ -61,11 +62,21 @@ def test_every_page_has_a_description_an_icon_and_its_marking_in_a_landmark(out:
 def test_index_links_come_in_one_order_whatever_the_slug() -> None:
     """Sorting by file name put 'sources.html' first for a slug after 's' (e.g. 'zapad-2021')."""
     for slug in ("alpha", "zapad-2021"):
-        files = dict.fromkeys((f"{slug}.html", f"{slug}.md", f"{slug}.pdf", "sources.html"), 1000)
+        names = (f"{slug}.{fmt}" for fmt in ("html", "md", "pdf", "txt", "docx"))
+        files = dict.fromkeys((*names, "sources.html"), 1000)
         record = Entry(slug, "T", "E", "2021-09-10", "10 September 2021", "", "", "", "",
                             "", dict(sorted(files.items())))
         assert [label for label, _, _ in site.entry_links(record)] == [
-            "HTML", "PDF", "MD", "Sources"]
+            "HTML", "PDF", "Word", "Text", "MD", "Sources"]
+
+
+def test_the_briefing_page_links_its_other_formats_in_the_index_order() -> None:
+    page = compose(pipeline.check(EXAMPLE / "facts.yaml").brief)
+    files = dict.fromkeys((page_file(page.id, fmt) for fmt in FORMATS), 1000)
+    record = site.entry(page, files)
+    on_index = [name for _, name, _ in site.entry_links(record)]
+    on_page = [href for _, href in page.nav[2:]]
+    assert on_page == [name for name in on_index if not name.endswith(".html")]
 
 
 def test_the_404_page_links_from_the_root_or_the_base_url(tmp_path: Path) -> None:

@@ -97,6 +97,19 @@ def test_dotfiles_folders_and_the_outside_are_404(server: tuple[Running, int],
     assert b"marker" not in body
 
 
+def test_text_files_are_served_as_utf8(server: tuple[Running, int]) -> None:
+    """The plain-text edition's ¶ and dashes must not arrive as Windows-1252."""
+    conn = http.client.HTTPConnection("127.0.0.1", server[1], timeout=10)
+    try:
+        conn.request("GET", "/brief/brief.md")
+        response = conn.getresponse()
+        response.read()
+    finally:
+        conn.close()
+    assert response.status == 200
+    assert response.getheader("Content-Type", "").endswith("; charset=utf-8")
+
+
 def test_serves_the_site_files_but_not_its_marker(server: tuple[Running, int]) -> None:
     port = server[1]
     assert request(port, "/brief/brief.md") == (200, b"# MD\n")

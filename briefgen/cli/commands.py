@@ -137,15 +137,15 @@ def new(slug: str, sources: tuple[str, ...], root: Path | None, kind: str, today
     click.echo(terminal.steps_text(next_steps(sheet, sourced=bool(sources))), err=True)
 
 
-@click.command(short_help="Build briefings (MD, HTML, one-page PDF) and the site.")
+@click.command(short_help="Build briefings (one-page PDF, HTML, Word, text, MD) and the site.")
 @sheets_argument
 @out_option("The site folder briefgen owns and replaces atomically.")
 @click.option(
     "--format",
     "formats",
-    default="md,html,pdf",
-    show_default=True,
-    help="Comma-separated formats to write: md, html, pdf.",
+    metavar="LIST",
+    help="Comma-separated formats to write: md, html, pdf, docx (Word), txt (plain text). "
+    "[default: briefgen.toml's formats, all five]",
 )
 @paper_option
 @click.option(
@@ -176,7 +176,7 @@ def new(slug: str, sources: tuple[str, ...], root: Path | None, kind: str, today
 def build(
     sheets: tuple[Path, ...],
     out: Path | None,
-    formats: str,
+    formats: str | None,
     paper: str | None,
     base_url: str | None,
     jobs: int | None,
@@ -188,10 +188,11 @@ def build(
 ) -> None:
     """Check fact sheets and publish their one-page briefings as a static site.
 
-    Writes OUT/<slug>/<slug>.md, .html, .pdf and sources.html, plus index.html, feed.xml
-    and (with --base-url) sitemap.xml. Only briefings whose inputs changed are rebuilt; the
-    new site replaces the old one in one step, only if every briefing built. Each PDF must
-    fit one page: the layout is tightened in small reported steps, never below 9 pt.
+    Writes OUT/<slug>/<slug>.md, .html, .pdf, .docx (Word), .txt (plain text) and
+    sources.html, plus index.html, feed.xml and (with --base-url) sitemap.xml. Only
+    briefings whose inputs changed are rebuilt; the new site replaces the old one in one
+    step, only if every briefing built. Each PDF must fit one page: the layout is tightened
+    in small reported steps, never below 9 pt.
 
     \b
     Examples:
@@ -199,20 +200,22 @@ def build(
         briefgen build seeds/helsinki-summit-2018 --paper Letter
         briefgen build --strict --base-url https://example.org/briefs/   # scheduled job
         briefgen build --search                # plus a Pagefind search index
+        briefgen build --format pdf,docx       # only the PDF and the Word document
     """
     from briefgen import pipeline
     from briefgen.pipeline import workers
 
-    chosen = parse_formats(formats)
+    chosen = parse_formats(formats) if formats is not None else None
     signal.signal(signal.SIGTERM, _terminate)  # clean up the staging folder on `kill`
     with reporting():
-        given = project(output=out, paper=paper, base_url=base_url, jobs=jobs, strict=strict)
+        given = project(
+            output=out, paper=paper, base_url=base_url, jobs=jobs, strict=strict, formats=chosen
+        )
         decided = workers.decide_jobs(given.jobs, per_worker=workers.BUILD_WORKER_BYTES)
         note(decided.note)
         options = pipeline.BuildOptions.from_settings(
             given,
             jobs=decided.jobs,
-            formats=chosen,
             force=force,
             keep_going=keep_going,
             wait=wait,

@@ -54,6 +54,7 @@ def project(
     base_url: str | None = None,
     strict: bool | None = None,
     jobs: int | None = None,
+    formats: tuple[str, ...] | None = None,
 ) -> Settings:
     """The settings of the project the working folder is in, the flags given over them,
     checked as the file is: a bad value is refused at the flag or variable it came from."""
@@ -67,6 +68,7 @@ def project(
         base_url=base_url,
         strict=strict,
         jobs=jobs,
+        formats=formats,
         origins=_origins(),
     )
 
@@ -95,7 +97,7 @@ def parse_formats(text: str) -> tuple[str, ...]:
     chosen = tuple(f.strip().lower() for f in text.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
-        msg = f"unknown format {', '.join(unknown) or '(none)'}; use md, html and/or pdf"
+        msg = f"unknown format {', '.join(unknown) or '(none)'}; use {', '.join(FORMATS)}"
         raise click.BadParameter(msg, param_hint="--format")
     return chosen
 

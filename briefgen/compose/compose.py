@@ -20,7 +20,14 @@ from briefgen.compose.typography import typeset
 from briefgen.schema.cites import BOTTOM_LINE, as_numbers, numbering
 from briefgen.schema.kinds import KIND_LABELS
 from briefgen.schema.model import LIKELIHOOD, Brief, Excerpt
-from briefgen.schema.vocabulary import FORMATS, PAPERS, page_file, page_url, sources_link
+from briefgen.schema.vocabulary import (
+    FORMATS,
+    LISTED,
+    PAPERS,
+    page_file,
+    page_url,
+    sources_link,
+)
 from briefgen.sheet.load import Path_
 from briefgen.verify.provenance import Found
 from briefgen.verify.sources import StoredText
@@ -131,7 +138,8 @@ def _legend(brief: Brief) -> str:
 def _nav(slug: str, formats: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """The links a briefing's web page carries: back to the index, sources, other formats."""
     links = [("All briefings", "../index.html"), ("Sources", sources_link(None))]
-    links += [(fmt.upper(), page_file(slug, fmt)) for fmt in ("pdf", "md") if fmt in formats]
+    others = [fmt for fmt in LISTED if fmt != "html" and fmt in formats]  # not the page itself
+    links += [(LISTED[fmt], page_file(slug, fmt)) for fmt in others]
     return tuple(links)
 
 

@@ -14,15 +14,15 @@ from briefgen.compose.entry import Entry
 from briefgen.schema.kinds import KIND_LABELS
 from briefgen.verify.provenance import Found
 
-# Every field of the sheet is printed on the page in Markdown, HTML and PDF alike, except
-# these: each goes only where its note says (README "Fields not on the page";
-# tests/test_coverage.py holds every other field to all three formats).
+# Every field of the sheet is printed on the page in every format alike (Markdown, HTML,
+# PDF, Word, plain text), except these: each goes only where its note says (README "Every
+# field is printed"; tests/test_coverage.py holds every other field to every format).
 OFF_PAGE = {
     "schema_version": "read by the loader only: the sheet's format",
-    "briefing.id": "file names and URLs (<id>/<id>.html, .pdf, .md), the Atom entry id",
-    "briefing.language": "HTML lang attribute, PDF language",
-    "briefing.event.type": "keywords: HTML <meta name=keywords>, PDF Keywords ('other' omitted)",
-    "briefing.event.location.country_code": "keywords: HTML <meta name=keywords>, PDF Keywords",
+    "briefing.id": "file names and URLs (<id>/<id>.html, .pdf, .docx, .txt, .md), the Atom id",
+    "briefing.language": "HTML lang attribute, PDF and Word document language",
+    "briefing.event.type": "keywords: HTML <meta name=keywords>, PDF and Word Keywords",
+    "briefing.event.location.country_code": "keywords: HTML <meta>, PDF and Word Keywords",
     "briefing.event.participants[]": "keywords, as the actors' names",
     "briefing.kind": "the header line's wording; Page.kind and kind_label for the masthead",
     "actors[].id": "internal: shown as the actor's name",
@@ -146,8 +146,9 @@ class SourceText:
 class Page:
     """The whole page as every output sees it, composed once per sheet and edition.
 
-    Markdown, HTML, PDF, the sources page, the index entry and the feed entry all render
-    from this value; nothing after composition numbers sources or looks up evidence.
+    Markdown, HTML, PDF, Word, plain text, the sources page, the index entry and the feed
+    entry all render from this value; nothing after composition numbers sources or looks up
+    evidence.
     """
 
     id: str

@@ -45,7 +45,7 @@ def make(sheet: Path, options: BuildOptions | None = None) -> Built:
 
 
 def make_pages(sheet: Path, options: BuildOptions) -> Built:
-    """The Markdown and HTML `build` publishes for SHEET, byte for byte, without the PDF:
+    """The files `build` publishes for SHEET, byte for byte, without the PDF:
     what `serve` shows while the PDF is being made."""
     return _make(sheet, options=options, pdf=False)
 
@@ -69,6 +69,15 @@ def _make(sheet: Path, *, options: BuildOptions, pdf: bool = True) -> Built:
     if "html" in formats:
         files[page_file(slug, "html")] = render_html(page, project=project).encode()
         files[SOURCES_FILE] = site.sources_page(page, base_url=options.base_url, project=project)
+    if "docx" in formats:
+        from briefgen.render.word import reference_document, render_docx
+
+        reference = reference_document(project)
+        files[page_file(slug, "docx")] = render_docx(page.for_print(), reference=reference)
+    if "txt" in formats:
+        from briefgen.render.text import render_text
+
+        files[page_file(slug, "txt")] = render_text(page.for_print()).encode()
     fitted: tuple[float | None, str | None, int] = (None, None, 0)
     warnings = checked.warnings
     if "pdf" in formats and pdf:

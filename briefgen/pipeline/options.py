@@ -51,6 +51,7 @@ class BuildOptions:
             "organisation": self.organisation or None,
             "marking": self.marking,
             "audience": self.audience,
+            "formats": self.formats,
         }
         found = check_values(values, {k: f"BuildOptions.{k}" for k in values})
         if found:
@@ -77,6 +78,7 @@ class BuildOptions:
             organisation=settings.organisation,
             marking=settings.marking,
             audience=settings.audience,
+            formats=settings.formats,
         )
         return dataclasses.replace(given, **how)  # type: ignore[arg-type]
 

@@ -201,7 +201,8 @@ def _handler(out: Path, state: State) -> type[http.server.BaseHTTPRequestHandler
                 self._send(_inject(data, state, seq), "text/html; charset=utf-8", body)
             else:
                 kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-                self._send(data, kind, body)
+                text = kind.startswith("text/")  # briefgen writes UTF-8: .txt, .md, .css
+                self._send(data, f"{kind}; charset=utf-8" if text else kind, body)
 
         def _stream(self, body: bool) -> None:
             """Server-sent events until the page goes away or the server stops."""

@@ -55,6 +55,10 @@ strict = false
 # Worker processes for PDFs (flag: -j/--jobs; default: all cores).
 # jobs = 2
 
+# The files of each briefing: "md", "html", "pdf", "docx" (Word), "txt" (plain text)
+# (flag: --format; default: all five).
+# formats = ["html", "pdf", "docx"]
+
 # How the scheduled workflow (.github/workflows/briefs.yml) installs briefgen; it reads
 # this line when it runs. A requirement from the package index ("briefgen==1.2.0"), a path
 # in this folder or an https:// URL of a briefgen wheel, or "git+https://HOST/OWNER/REPO@TAG".

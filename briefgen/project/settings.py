@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location, inert
 from briefgen.project import install
 from briefgen.project.paths import unusable
-from briefgen.schema.vocabulary import PAPERS
+from briefgen.schema.vocabulary import FORMATS, PAPERS
 from briefgen.sheet.files import fix, read_regular, reason
 
 if sys.version_info >= (3, 11):
@@ -55,6 +55,7 @@ class Settings:
     audience: str | None = None  # briefing.audience of sheets that set none
     jobs: int | None = None  # None: all cores
     install: str | None = None  # how the generated workflow installs briefgen (install.py)
+    formats: tuple[str, ...] = FORMATS  # the files of each briefing `build` writes
 
 
 # key → (what it must be, hint); the order is the documented one
@@ -68,6 +69,10 @@ KEYS: dict[str, tuple[str, str]] = {
     "audience": ("a text", 'the audience of sheets that set none, e.g. "Minister"'),
     "jobs": ("a whole number of at least 1", "worker processes for PDFs, e.g. jobs = 2"),
     "install": (install.EXPECTED, install.HINT),
+    "formats": (
+        f"a list of formats out of {', '.join(FORMATS)}",
+        'e.g. formats = ["html", "pdf", "docx"]; the default is all of them',
+    ),
 }
 # key → the flag that sets it, where a diagnostic points when no other origin is known
 FLAGS = {
@@ -76,6 +81,7 @@ FLAGS = {
     "base_url": "--base-url",
     "strict": "--strict",
     "jobs": "--jobs",
+    "formats": "--format",
 }
 
 
@@ -140,6 +146,7 @@ def resolve(
     base_url: str | None = None,
     strict: bool | None = None,
     jobs: int | None = None,
+    formats: tuple[str, ...] | None = None,
     origins: Mapping[str, str] | None = None,
 ) -> Settings:
     """SETTINGS with every flag that was given (not None) put over it, each checked as the
@@ -150,7 +157,7 @@ def resolve(
     `output` is relative to the project root.
     """
     flags: dict[str, object] = {"output": output, "paper": paper, "base_url": base_url}
-    flags |= {"strict": strict, "jobs": jobs}
+    flags |= {"strict": strict, "jobs": jobs, "formats": formats}
     found = check_values(flags, {**FLAGS, **(origins or {})})
     if found:
         raise _refused(*found)
@@ -160,6 +167,7 @@ def resolve(
         base_url=settings.base_url if base_url is None else base_url,
         strict=settings.strict if strict is None else strict,
         jobs=settings.jobs if jobs is None else jobs,
+        formats=settings.formats if formats is None else formats,
     )
     where = output if output is not None else settings.root / settings.output
     return dataclasses.replace(merged, output=where)
@@ -209,7 +217,7 @@ def _validated(table: dict[str, Any], text: str, file: str) -> dict[str, Any]:
             continue
         problem = _check(key, value)
         if problem is None:
-            values[key] = Path(value) if key == "output" else value
+            values[key] = {"output": Path, "formats": tuple}.get(key, lambda v: v)(value)
             continue
         vline, vcol = _value_position(text, line)
         found.append(_bad(Location(file, vline or line, vcol or col), key, problem))
@@ -220,6 +228,8 @@ def _validated(table: dict[str, Any], text: str, file: str) -> dict[str, Any]:
 
 def _check(key: str, value: object) -> tuple[str, str] | None:
     """(code, what is wrong) when VALUE is no good for KEY, else None."""
+    if key == "formats":
+        return _formats(value)
     if key == "strict":
         return None if isinstance(value, bool) else ("BG702", f"found {_kind(value)}")
     if key == "jobs":
@@ -240,6 +250,18 @@ def _check(key: str, value: object) -> tuple[str, str] | None:
         return "BG703", "found an empty text or a control character"
     if key == "install" and isinstance(problem := install.parse(value), str):
         return "BG703", problem
+    return None
+
+
+def _formats(value: object) -> tuple[str, str] | None:
+    """A list (or tuple) of known format names, none twice: `formats = ["html", "pdf"]`."""
+    if not isinstance(value, (list, tuple)):
+        return "BG702", f"found {_kind(value)}"
+    if not all(isinstance(v, str) for v in value):
+        return "BG702", "found a list holding something other than texts in quotes"
+    unknown = [repr(v) for v in value if v not in FORMATS]
+    if unknown or not value or len(set(value)) < len(value):
+        return "BG703", f"found {', '.join(unknown)}" if unknown else "found none or a repeat"
     return None
 
 

@@ -32,6 +32,7 @@ def settings_key(*, template_dirs: list[Path], **settings: object) -> str:
         "fonttools": _version("fonttools"),
         "jinja2": _version("jinja2"),
         "markdown-it-py": _version("markdown-it-py"),
+        "python-docx": _version("python-docx"),
     }
     digest.update(json.dumps([versions, settings], sort_keys=True, default=str).encode())
     for module in sorted(CODE.rglob("*.py")):

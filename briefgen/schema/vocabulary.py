@@ -12,7 +12,9 @@ from typing import Literal
 
 Paper = Literal["A4", "Letter"]  # render.paper, briefgen.toml paper, --paper
 PAPERS: tuple[str, ...] = typing.get_args(Paper)
-FORMATS = ("md", "html", "pdf")  # briefing files, in the order they are listed
+FORMATS = ("md", "html", "pdf", "docx", "txt")  # briefing files: --format, the formats setting
+# How every list of a briefing's files orders and names them: the index, the page's links.
+LISTED = {"html": "HTML", "pdf": "PDF", "docx": "Word", "txt": "Text", "md": "MD"}
 
 
 def page_file(slug: str, fmt: str) -> str:

@@ -16,7 +16,13 @@ from pathlib import Path
 from briefgen.compose.entry import Entry
 from briefgen.compose.page import Page
 from briefgen.render.pages import render_template
-from briefgen.schema.vocabulary import SOURCES_FILE, briefing_path, page_file, page_path
+from briefgen.schema.vocabulary import (
+    LISTED,
+    SOURCES_FILE,
+    briefing_path,
+    page_file,
+    page_path,
+)
 from briefgen.site import webassets
 
 TAG = "tag:briefgen,2026:"  # Atom ids are permanent: never derived from the URL layout
@@ -93,8 +99,9 @@ def sources_page(page: Page, *, base_url: str | None, project: Path | None) -> b
 
 def entry_links(e: Entry) -> list[tuple[str, str, int]]:
     """The index's links of one briefing as (label, file, size), in one order for every entry:
-    HTML, PDF, MD, Sources (sorting by file name put Sources first for some slugs)."""
-    kinds = {page_file(e.slug, fmt): fmt.upper() for fmt in ("html", "pdf", "md")}
+    HTML, PDF, Word, Text, MD, Sources (`vocabulary.LISTED`, as on the briefing's page;
+    sorting by file name put Sources first for some slugs)."""
+    kinds = {page_file(e.slug, fmt): label for fmt, label in LISTED.items()}
     kinds[SOURCES_FILE] = "Sources"
     return [(label, name, e.files[name]) for name, label in kinds.items() if name in e.files]
 
