@@ -108,6 +108,11 @@ def check(parts: list[Part], *, settings: str, keys: dict[str, str]) -> None:
     (BG643), built with other settings (BG641), or stale: cut from another sheet set, or
     a briefing built from inputs that have changed since (BG644). KEYS: each current
     sheet's name → the key of its inputs now."""
+    counts = sorted({p.shard.count for p in parts})
+    if len(counts) > 1:
+        raise _refuse(parts[0].folder, "BG643",
+                      f"the parts come from builds of {' and '.join(map(str, counts))} shards",
+                      "build every part with the same N")
     seen: dict[int, Part] = {}
     for part in parts:
         if (twin := seen.get(part.shard.index)) is not None:
@@ -116,11 +121,6 @@ def check(parts: list[Part], *, settings: str, keys: dict[str, str]) -> None:
             raise _refuse(part.folder, "BG642", f"the part {what}",
                           "give each shard's part once")
         seen[part.shard.index] = part
-    counts = sorted({p.shard.count for p in parts})
-    if len(counts) > 1:
-        raise _refuse(parts[0].folder, "BG643",
-                      f"the parts come from builds of {' and '.join(map(str, counts))} shards",
-                      "build every part with the same N")
     missing = [i for i in range(1, counts[0] + 1) if i not in seen] if counts else [1]
     if missing:
         names = ", ".join(f"{i}/{counts[0] if counts else '?'}" for i in missing)
