@@ -254,3 +254,54 @@ def test_build_refuses_a_bad_shard_and_a_scheduler_without_dask(tmp_path: Path) 
     assert done.returncode == 2
     assert "--scheduler needs --executor dask" in done.stderr
     assert not (project / "out").exists()
+
+
+# --- init --shards: the CI matrix recipe ------------------------------------------------
+
+
+@pytest.mark.slow
+def test_init_shards_writes_a_matrix_whose_steps_build_the_plain_site(tmp_path: Path) -> None:
+    import re
+    import subprocess
+    import sys
+
+    import yaml
+
+    ok("init", "plain", cwd=tmp_path)
+    ok("init", "briefs", "--shards", "2", cwd=tmp_path)
+    plain = yaml.safe_load((tmp_path / "plain/.github/workflows/briefs.yml").read_text("utf-8"))
+    flow = yaml.safe_load((tmp_path / "briefs/.github/workflows/briefs.yml").read_text("utf-8"))
+    assert list(flow["jobs"]) == ["shard", "build", "deploy"]
+    shard, merge = flow["jobs"]["shard"], flow["jobs"]["build"]
+    assert shard["strategy"] == {"matrix": {"shard": [1, 2]}}
+    assert merge["needs"] == "shard"
+    assert flow["jobs"]["deploy"] == plain["jobs"]["deploy"]
+    setup = plain["jobs"]["build"]["steps"][:4]  # check out … install briefgen, as today
+    assert [s["name"] for s in setup][-1] == "Install briefgen"
+    assert shard["steps"][:4] == setup
+    assert merge["steps"][:4] == setup
+    assert shard["env"] == merge["env"] == plain["jobs"]["build"]["env"]
+    upload = shard["steps"][5]
+    assert upload["uses"].startswith("actions/upload-artifact@")
+    assert upload["with"]["include-hidden-files"] is True  # the part's record is a dotfile
+    assert merge["steps"][4]["with"] == {"pattern": "part-*"}
+    assert merge["steps"][-1] == plain["jobs"]["build"]["steps"][-1]  # upload the site
+    project = tmp_path / "briefs"
+    shutil.copytree(SEEDS[0], project / "seeds" / SEEDS[0].name)
+    venv = project / ".venv" / "bin"
+    venv.mkdir(parents=True)
+    (venv / "briefgen").write_text(f'#!/bin/sh\nexec {sys.executable} -m briefgen "$@"\n')
+    (venv / "briefgen").chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFGEN_")}
+    env["PYTHONPATH"] = str(ROOT)
+    env["BRIEFGEN_BASE_URL"] = "https://owner.github.io/briefs/"
+    scripts = [re.sub(r"\$\{\{matrix\.shard\}\}", str(i), shard["steps"][4]["run"])
+               for i in (1, 2)] + [merge["steps"][5]["run"]]
+    for script in scripts:
+        done = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=project, env=env,
+                              capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr
+    ok("build", "--strict", "--base-url", "https://owner.github.io/briefs/", "-o", "plain",
+       cwd=project)
+    assert tree(project / "out") == tree(project / "plain")
+    assert "https://owner.github.io/briefs/" in (project / "out" / "sitemap.xml").read_text()
