@@ -305,3 +305,20 @@ def test_init_shards_writes_a_matrix_whose_steps_build_the_plain_site(tmp_path: 
        cwd=project)
     assert tree(project / "out") == tree(project / "plain")
     assert "https://owner.github.io/briefs/" in (project / "out" / "sitemap.xml").read_text()
+
+
+def test_a_dask_scheduler_that_cannot_be_reached_is_bg647_and_publishes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefgen.errors import BriefError
+    from briefgen.pipeline import cluster
+
+    project = kinds_project(tmp_path, 1)
+    monkeypatch.setattr(cluster, "CONNECT_SECONDS", 2)
+    options = BuildOptions(formats=("md",), project=project)
+    with pytest.raises(BriefError) as raised:
+        shards.build_scaled(find_sheets(project), project / "out", options, executor="dask",
+                            scheduler="tcp://127.0.0.1:9")
+    assert [d.code for d in raised.value.diagnostics] == ["BG647"]
+    assert raised.value.exit_code == 3
+    assert not (project / "out").exists()
