@@ -459,6 +459,13 @@ MUTANTS = (
         "return hash(name) % self.count == self.index - 1",
         (f"{SHARDS}::test_a_shard_rebuilt_after_one_edit_rewrites_only_that_briefing",),
     ),
+    Mutant(
+        "dask-failing-briefing-not-reported",
+        "briefgen/pipeline/cluster.py",
+        "        return Outcome(sheet, diagnostics=tuple(error.diagnostics))",
+        "        return Outcome(sheet)",
+        (f"{SHARDS}::test_a_failing_briefing_under_dask_is_reported_as_under_a_plain_build",),
+    ),
 )
 
 
