@@ -52,6 +52,7 @@ SOURCES_ADD = "tests/test_sources_add.py"
 SOURCES_ACCEPT = "tests/test_sources_accept.py"
 NEW_SOURCES = "tests/test_new_sources.py"
 WORD = "tests/test_word.py"
+SHARDS = "tests/test_shards.py"
 
 # One table, so a refactor on another branch updates one line per mutant. Provenance's
 # word-boundary check is being added elsewhere: no mutant depends on it yet.
@@ -473,6 +474,49 @@ MUTANTS = (
         "if(s&&m(v))location.reload()",
         "if(false)location.reload()",
         ("tests/test_preview_browser.py::test_the_open_page_follows_a_save_by_itself",),
+    ),
+    # --- shards: a merged site is a plain build's, or nothing ---------------------------------
+    Mutant(
+        "shards-merge-takes-a-stale-part",
+        "briefgen/publish/parts.py",
+        "if record is None or record.key != key:",
+        "if record is None:",
+        (f"{SHARDS}::test_merge_refuses_each_bad_part_set_with_its_own_error",),
+    ),
+    Mutant(
+        "shards-merge-takes-other-settings",
+        "briefgen/publish/parts.py",
+        "if part.settings != settings or part.manifest.settings != settings:",
+        "if False:",
+        (f"{SHARDS}::test_merge_refuses_each_bad_part_set_with_its_own_error",),
+    ),
+    Mutant(
+        "shards-merge-without-a-shard",
+        "briefgen/publish/parts.py",
+        "    if missing:\n",
+        "    if False:\n",
+        (f"{SHARDS}::test_merge_refuses_each_bad_part_set_with_its_own_error",),
+    ),
+    Mutant(
+        "shards-merge-trusts-part-files",
+        "briefgen/pipeline/shards.py",
+        "if stage.published[rel] != part.manifest.files.get(rel):",
+        "if False:",
+        (f"{SHARDS}::test_merge_refuses_a_part_whose_file_was_changed",),
+    ),
+    Mutant(
+        "shards-python-hash",
+        "briefgen/publish/parts.py",
+        'return int.from_bytes(digest[:8], "big") % self.count == self.index - 1',
+        "return hash(name) % self.count == self.index - 1",
+        (f"{SHARDS}::test_a_shard_rebuilt_after_one_edit_rewrites_only_that_briefing",),
+    ),
+    Mutant(
+        "dask-failing-briefing-not-reported",
+        "briefgen/pipeline/cluster.py",
+        "        return Outcome(sheet, diagnostics=tuple(error.diagnostics))",
+        "        return Outcome(sheet)",
+        (f"{SHARDS}::test_a_failing_briefing_under_dask_is_reported_as_under_a_plain_build",),
     ),
 )
 

@@ -19,6 +19,7 @@ import click
 from briefgen import __version__
 from briefgen.cli import authoring, commands, terminal
 from briefgen.cli.project import init
+from briefgen.cli.scale import merge
 from briefgen.cli.sources import sources
 from briefgen.errors import EXIT_PIPE
 
@@ -43,6 +44,7 @@ cli.add_command(commands.check)
 cli.add_command(commands.schema)
 cli.add_command(commands.new)
 cli.add_command(commands.build)
+cli.add_command(merge)
 cli.add_command(commands.serve)
 cli.add_command(commands.doctor)
 cli.add_command(init)

@@ -26,6 +26,7 @@ from briefgen.cli.options import (
     strict_option,
     today_option,
 )
+from briefgen.cli.scale import check_scheduler, scale_options
 
 if TYPE_CHECKING:
     from briefgen.pipeline.making import Built
@@ -173,6 +174,7 @@ def new(slug: str, sources: tuple[str, ...], root: Path | None, kind: str, today
     "--search", is_flag=True, help="Add full-text search (Pagefind; needs briefgen[search])."
 )
 @strict_option
+@scale_options
 def build(
     sheets: tuple[Path, ...],
     out: Path | None,
@@ -185,6 +187,9 @@ def build(
     wait: bool,
     search: bool,
     strict: bool | None,
+    shard: str | None,
+    executor: str,
+    scheduler: str | None,
 ) -> None:
     """Check fact sheets and publish their one-page briefings as a static site.
 
@@ -201,11 +206,13 @@ def build(
         briefgen build --strict --base-url https://example.org/briefs/   # scheduled job
         briefgen build --search                # plus a Pagefind search index
         briefgen build --format pdf,docx       # only the PDF and the Word document
+        briefgen build --shard 2/4 -o part-2   # one part of four, see `briefgen merge`
     """
     from briefgen import pipeline
-    from briefgen.pipeline import workers
+    from briefgen.pipeline import shards, workers
 
     chosen = parse_formats(formats) if formats is not None else None
+    check_scheduler(executor, scheduler)
     signal.signal(signal.SIGTERM, _terminate)  # clean up the staging folder on `kill`
     with reporting():
         given = project(
@@ -222,7 +229,10 @@ def build(
             search=search,
         )
         chosen_sheets = pipeline.resolve_sheets(sheets, given.root)
-        report = pipeline.build(chosen_sheets, given.output, options, on_built=_report_built)
+        report = shards.build_scaled(
+            chosen_sheets, given.output, options, on_built=_report_built,
+            shard=shard, executor=executor, scheduler=scheduler,
+        )
     for _, found in report.failed:
         print_diagnostics(found)
     if report.published:  # what changed since the published version, once it is published

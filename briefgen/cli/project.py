@@ -24,7 +24,16 @@ from briefgen.cli.options import reporting
     "a path or https:// URL of a briefgen wheel, or a git+https:// URL. "
     "[default: this version from the package index]",
 )
-def init(folder: Path, example: bool, force: bool, install: str | None) -> None:
+@click.option(
+    "--shards",
+    type=int,
+    metavar="N",
+    help="Write the workflow as N shard builds that run at once plus one merge "
+    "(`build --shard I/N`, `merge`), for sites too large for one runner.",
+)
+def init(
+    folder: Path, example: bool, force: bool, install: str | None, shards: int | None
+) -> None:
     """Create FOLDER with briefgen.toml, seeds/, .gitignore, a GitHub Pages workflow and
     a pre-commit config. Commands run anywhere inside it find it by its briefgen.toml.
 
@@ -36,11 +45,12 @@ def init(folder: Path, example: bool, force: bool, install: str | None) -> None:
     Examples:
         briefgen init briefs --example && cd briefs && briefgen build
         briefgen init briefs --install git+https://github.com/you/briefgen@v1.2.0
+        briefgen init briefs --shards 4     # a CI matrix of 4 shard builds and a merge
     """
     from briefgen.project.init import init as make_project
 
     with reporting():
-        made = make_project(folder, example=example, force=force, install=install)
+        made = make_project(folder, example=example, force=force, install=install, shards=shards)
     for path in made.written:
         click.echo(f"created {path}")
     for path in made.kept:

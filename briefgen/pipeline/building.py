@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from briefgen.pipeline.workers import Outcome
     from briefgen.publish import manifest
     from briefgen.publish.stage import Stage
+
+# What runs `make` over the sheets to rebuild (default: `workers.run`'s process pool; the
+# Dask executor is another, pipeline/cluster.py): yields an Outcome per sheet, in order.
+Runner = Callable[[Callable[[Path], Built], list[Path]], Generator["Outcome[Built]", None, None]]
 
 
 @dataclass(frozen=True)
@@ -49,10 +53,12 @@ def build(
     options: BuildOptions | None = None,
     *,
     on_built: Callable[[Built], None] | None = None,
+    runner: Runner | None = None,
 ) -> BuildReport:
     """Build every sheet into the static site OUT: incremental, atomic, one build at a time.
 
-    ON_BUILT is called as each briefing finishes (the CLI prints its line then).
+    ON_BUILT is called as each briefing finishes (the CLI prints its line then); RUNNER
+    runs the briefings (default: the worker processes of `workers.run`).
     """
     from briefgen.publish import manifest
     from briefgen.publish import stage as publish
@@ -72,7 +78,7 @@ def build(
         report = (
             BuildReport(out, kept=plan.unchanged, up_to_date=True)
             if plan.up_to_date
-            else _publish(out, plan, options, on_built, stamps)
+            else _publish(out, plan, options, on_built, stamps, runner)
         )
         if report.up_to_date or report.published:  # a failed build writes nothing but its lock
             stamps.save()
@@ -85,6 +91,7 @@ def _publish(
     options: BuildOptions,
     on_built: Callable[[Built], None] | None,
     stamps: Stamps,
+    runner: Runner | None = None,
 ) -> BuildReport:
     """Render the planned sheets into a staging folder and swap it in if all went well."""
     from briefgen.pipeline import workers
@@ -96,7 +103,8 @@ def _publish(
         taken = {r.slug: s for s, r in plan.keep.items()}
         taken |= {r.slug: (project or Path()) / n for n, r in plan.carry.items()}
         task = functools.partial(_make, options=options)
-        outcomes = workers.run(task, list(plan.rebuild), jobs=options.jobs)
+        run = runner or functools.partial(workers.run, jobs=options.jobs)
+        outcomes = run(task, list(plan.rebuild))
         before = {s: plan.old.briefings.get(names[s]) for s in plan.rebuild}
         with contextlib.closing(outcomes):  # Ctrl-C or a failure here stops the workers now
             built, failed = _render_into(stage, outcomes, taken, on_built, before)

@@ -19,6 +19,7 @@ from briefgen import __version__
 from briefgen.assets import bundled_examples
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
 from briefgen.project import install as install_spec
+from briefgen.project import matrix
 from briefgen.project.paths import unusable
 from briefgen.schema.jsonschema import schema_text
 from briefgen.sheet.files import reason
@@ -161,14 +162,20 @@ class Created:
 
 
 def init(
-    folder: Path, *, example: bool = False, force: bool = False, install: str | None = None
+    folder: Path,
+    *,
+    example: bool = False,
+    force: bool = False,
+    install: str | None = None,
+    shards: int | None = None,
 ) -> Created:
     """Make FOLDER a briefgen project; with EXAMPLE, copy the bundled example sheets in.
 
     INSTALL is how its workflow installs briefgen (default: this version from the package
     index); anything but an install spec is BG707. Refuses a non-empty FOLDER (BG705,
     exit 2) unless FORCE, and a name the OS would refuse (BG708, exit 2: NUL, a name or
-    path too long); never replaces a file.
+    path too long); never replaces a file. With SHARDS, the workflow builds that many
+    shards at once and merges them (`matrix.sharded`; 2 to `matrix.MOST`, else BG648).
     """
     if why := unusable(folder, path_room=DEEPEST):
         found = Diagnostic(
@@ -178,6 +185,9 @@ def init(
             "choose a shorter name, or a folder nearer the root",
         )
         raise BriefError(found, exit_code=EXIT_USAGE)
+    if shards is not None and not 2 <= shards <= matrix.MOST:
+        raise _usage(folder, f"cannot split the workflow into {shards} shards",
+                     f"give --shards from 2 to {matrix.MOST}", code="BG648")
     spec = _recorded(folder, install_spec.checked(install)) if install else install_spec.default()
     if folder.exists() and not folder.is_dir():
         raise _usage(folder, "that is a file, not a folder", "name a new or empty folder")
@@ -190,7 +200,7 @@ def init(
     files = {
         "briefgen.toml": SETTINGS.format(install=json.dumps(spec, ensure_ascii=False)),
         ".gitignore": GITIGNORE,
-        ".github/workflows/briefs.yml": WORKFLOW,
+        ".github/workflows/briefs.yml": matrix.sharded(WORKFLOW, shards) if shards else WORKFLOW,
         ".pre-commit-config.yaml": PRE_COMMIT.format(version=__version__),
         "seeds/.gitkeep": "",
         "schema/fact-sheet.schema.json": schema_text(),
@@ -240,6 +250,6 @@ def _recorded(folder: Path, spec: str) -> str:
         return str(wheel)
 
 
-def _usage(folder: Path, message: str, hint: str) -> BriefError:
-    found = Diagnostic(Location(str(folder)), "BG705", message, hint)
+def _usage(folder: Path, message: str, hint: str, code: str = "BG705") -> BriefError:
+    found = Diagnostic(Location(str(folder)), code, message, hint)
     return BriefError(found, exit_code=EXIT_USAGE)
