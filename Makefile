@@ -1,7 +1,7 @@
 # Set-up and everyday commands. `make example` and `make test` do all set-up on a fresh
 # Debian/Ubuntu machine: system libraries (as root, or they print the apt-get line), a
 # virtualenv in .venv, and briefgen installed into it in editable mode. Versions come from the
-# pip-tools locks (requirements.txt: what building needs, with the optional extras ingest and
+# pip-tools locks (requirements.txt: what building needs, with the optional extras ingest, dask and
 # search, so `pip install 'briefgen[ingest]' -c requirements.txt` is the locked set too;
 # requirements-test.txt: plus the test tools); a changed lock or pyproject.toml rebuilds the virtualenv from scratch.
 PYTHON ?= python3
@@ -46,7 +46,7 @@ upgrade:
 	$(PYTHON) -m venv .venv-tools
 	.venv-tools/bin/pip install -q pip-tools
 	PIP_CONSTRAINT= .venv-tools/bin/pip-compile -q --upgrade --strip-extras --no-emit-index-url \
-	  --no-emit-find-links --extra ingest --extra search -o requirements.txt pyproject.toml
+	  --no-emit-find-links --extra ingest --extra search --extra dask -o requirements.txt pyproject.toml
 	PIP_CONSTRAINT= .venv-tools/bin/pip-compile -q --upgrade --strip-extras --no-emit-index-url \
 	  --no-emit-find-links --extra test -c requirements.txt -o requirements-test.txt pyproject.toml
 	rm -rf .venv-tools
