@@ -142,6 +142,16 @@ def test_merge_refuses_each_bad_part_set_with_its_own_error(small: Path) -> None
     assert "error BG644: the part is stale: it was cut from another set of sheets" in said
 
 
+def test_merge_refuses_a_site_folder_that_is_one_of_its_parts(small: Path) -> None:
+    before = tree(small / "part-1")
+    said = run("merge", "--format", "md", "part-1", "part-2", "-o", "part-1", cwd=small)
+    assert said.returncode == 2
+    assert "error BG649: the site folder part-1 overlaps this part" in said.stderr
+    said = run("merge", "--format", "md", "part-1", "part-2", "-o", "part-2/site", cwd=small)
+    assert "error BG649" in said.stderr
+    assert tree(small / "part-1") == before
+
+
 def test_merge_refuses_a_part_whose_file_was_changed(small: Path) -> None:
     page = next((small / "part-1").glob("*/*.md"))
     page.write_text(page.read_text("utf-8") + "tampered\n", "utf-8")

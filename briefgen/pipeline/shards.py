@@ -121,6 +121,8 @@ def merge(
     shard once, built with these OPTIONS from these sheets as they are now (see
     `parts.check`); the shared pages are written once and the site swapped in atomically."""
     paths = list(sheets)
+    folders = list(folders)
+    parts.refuse_overlap(folders, out)
     with publish.locked(out, wait=options.wait, sheets=paths):
         publish.clean_leftovers(out)
         settings = _settings(options)

@@ -158,6 +158,19 @@ def _same(a: Path, b: Path) -> bool:
         return a == b
 
 
+def refuse_overlap(folders: list[Path], out: Path) -> None:
+    """BG649: the site would replace (or sit inside) a part it is merged from, which the
+    atomic swap would lose halfway; the parts and the site are separate folders."""
+    site = out.resolve()
+    for folder in folders:
+        part = folder.resolve()
+        if part == site or part in site.parents or site in part.parents:
+            raise _refuse(
+                folder, "BG649", f"the site folder {out} overlaps this part",
+                "merge into a folder of its own: briefgen merge part-1 ... part-N -o out",
+            )
+
+
 def _refuse(
     where: Path, code: str, message: str, hint: str, exit_code: int = EXIT_USAGE
 ) -> BriefError:
