@@ -8,7 +8,8 @@ type down to a 9 pt floor; capacities measured per paper), so a tight sheet cost
 extra layout (two when it is close to the milder step's limit), not a search. One page
 is checked two ways: the page count, and the end-of-content marker found on that page
 (CSS can clip content without adding a page). Every resource goes through `AssetFetcher`: bundled
-files only, no network, no file outside the asset folders (symlinks resolved).
+files only, no network, no file outside the asset folders (symlinks resolved); the layout sees
+the fonts of fonts.css and none of the machine's (`fontset.bundled_only`).
 """
 
 from __future__ import annotations
@@ -137,13 +138,14 @@ class Renderer:
 
     def __init__(self, assets: tuple[Path, ...], fonts_css: str) -> None:
         from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
+
+        from briefgen.render.fontset import bundled_only
 
         self.assets = assets
         self.fonts_css = fonts_css
         self.base_url = assets[0].resolve().as_uri() + "/"
         self.fetcher = _fetcher_class()(assets)
-        self.font_config = FontConfiguration()
+        self.font_config = bundled_only()  # the bundled fonts, none of the machine's
         self.fonts = CSS(
             string=fonts_css,
             base_url=self.base_url,
