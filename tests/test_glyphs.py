@@ -16,6 +16,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
+from site_helpers import run_cli
 
 from briefgen.pipeline import check_sheets
 from briefgen.render.pdf import LADDER, renderer
@@ -215,11 +216,12 @@ def test_names_in_seven_scripts_check_clean(tmp_path: Path) -> None:
 
 
 # Characters at the edges: spaces Liberation lacks, hyphens, ligatures, marks, kana
-# punctuation, private use; `check` must accept exactly those the PDF draws.
+# punctuation, private use, characters a font has outside its unicode-range (U+0E3F in
+# Noto Sans Arabic, Deseret in Droid); `check` must accept exactly those the PDF draws.
 EDGES = ("\u00a0", "\u2009", "\u202f", "\u3000", "\u2010", "\u2011", "\u2212", "\ufb00",
          "\u0301", "\u05b0", "\u064b", "\u30fb", "\uff01", "\u2192", "\u20bd", "\ue000",
          "\u2713", "\u0e01", "\u0915", "\u1e9e", "\u3400", "\U00020000", "\u00ad", "\u200d",
-         "\u1680", "\u2007", "\u205f")
+         "\u1680", "\u2007", "\u205f", "\u0e3f", "\u2e41", "\ufe10", "\ufe6b", "\U00010400")
 
 
 @pytest.mark.parametrize("char", EDGES, ids=[f"U+{ord(c):04X}" for c in EDGES])
@@ -250,3 +252,34 @@ def test_every_bundled_face_is_read_and_the_extra_scripts_keep_to_their_ranges()
         if not file.name.startswith("Liberation"):  # never fetched, never used for Latin
             assert not any(low <= ord("z") for low, _ in ranges), file.name
             assert ranges != ((0, 0x10FFFF),), file.name
+
+
+def test_a_font_the_pdf_cannot_load_is_bg610(tmp_path: Path) -> None:
+    """No machine font stands in for a missing bundled one: the build says so."""
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLE, project / "seeds" / SLUG)
+    (project / "templates").mkdir()
+    css = (ROOT / "templates" / "fonts.css").read_text(encoding="utf-8")
+    (project / "templates" / "fonts.css").write_text(
+        css.replace("fonts/LiberationSerif-Regular.ttf", "fonts/Missing.ttf"), encoding="utf-8")
+    done = run_cli(project, "build", "--format", "pdf")
+    assert done.returncode == 1, done.stderr
+    assert "error BG610: a font of fonts.css cannot be loaded for the PDF" in done.stderr
+    assert "Briefgen Serif" in done.stderr
+
+
+def test_a_project_without_fonts_of_its_own_gets_the_bundled_ones(tmp_path: Path) -> None:
+    """A project's templates/ that overrides only brief.html: fonts.css's relative URLs
+    find the bundled fonts, by the same lookup rule as every template."""
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLE, project / "seeds" / SLUG)
+    (project / "templates").mkdir()
+    (project / "templates" / "brief.html").write_text(
+        '{% extends "builtin/brief.html" %}', encoding="utf-8")
+    done = run_cli(project, "build", "--format", "pdf")
+    assert done.returncode == 0, done.stderr
+    path = project / "out" / SLUG / f"{SLUG}.pdf"
+    with pikepdf.open(path) as pdf:
+        assert set(notdefs(pdf)) == {"Briefgen-Serif", "Briefgen-Serif-Bold",
+                                     "Briefgen-Serif-Italic", "Briefgen-Sans",
+                                     "Briefgen-Sans-Bold"}
