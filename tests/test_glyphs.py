@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 
 import pikepdf
@@ -19,6 +20,7 @@ from fontTools.ttLib import TTFont
 from site_helpers import run_cli
 
 from briefgen.pipeline import check_sheets
+from briefgen.render.pages import plain
 from briefgen.render.pdf import LADDER, renderer
 from briefgen.verify import glyphs
 from tests.conftest import EXAMPLE, ROOT
@@ -221,16 +223,18 @@ def test_names_in_seven_scripts_check_clean(tmp_path: Path) -> None:
 EDGES = ("\u00a0", "\u2009", "\u202f", "\u3000", "\u2010", "\u2011", "\u2212", "\ufb00",
          "\u0301", "\u05b0", "\u064b", "\u30fb", "\uff01", "\u2192", "\u20bd", "\ue000",
          "\u2713", "\u0e01", "\u0915", "\u1e9e", "\u3400", "\U00020000", "\u00ad", "\u200d",
-         "\u1680", "\u2007", "\u205f", "\u0e3f", "\u2e41", "\ufe10", "\ufe6b", "\U00010400")
+         "\u1680", "\u2007", "\u205f", "\u0e3f", "\u2e41", "\ufe10", "\ufe6b", "\U00010400",
+         "\x01", "\u0600", "\U000110bd", "\ufffe", "\U0001fffe", "\U000e0100")
 
 
 @pytest.mark.parametrize("char", EDGES, ids=[f"U+{ord(c):04X}" for c in EDGES])
 def test_check_and_the_pdf_agree_on_what_prints(char: str, tmp_path: Path) -> None:
     fonts_css = (ROOT / "templates" / "fonts.css").read_text(encoding="utf-8")
     pdf = renderer((ROOT / "templates",), fonts_css)
+    text = escape(plain(char))  # as the pages print it: U+110BD as [U+110BD]
     for family in ("Briefgen Serif", "Briefgen Sans"):
         html = (f"<html lang=en><body style='font-family: \"{family}\", \"Briefgen Arabic\","
-                f" \"Briefgen CJK\"'><p>x{char}x <b>x{char}x</b> <i>x{char}x</i></p></body></html>")
+                f" \"Briefgen CJK\"'><p>x{text}x <b>x{text}x</b> <i>x{text}x</i></p></body></html>")
         path = tmp_path / "edge.pdf"
         path.write_bytes(pdf.layout(html, LADDER[0]).write_pdf())
         with pikepdf.open(path) as document:

@@ -9,10 +9,10 @@ What the fonts cover is read from the built-in fonts.css (each @font-face's file
 unicode-range, as WeasyPrint applies it) and the fonts' own character maps (fontTools, a
 WeasyPrint dependency), each read at most once per process and only when a character is not
 already known: an ASCII-only sheet opens no font. Characters that print no glyph of their
-own are not asked for: controls, the default-ignorable format characters (ZWJ, ZWNJ,
-variation selectors, bidi marks: Pango draws nothing for them, and the invisible ones are
-shown as `[U+202E]` anyway), the spaces HarfBuzz makes from U+0020 and the hyphens Pango
-draws as U+002D. A project's own fonts.css is not consulted.
+own are not asked for: tab and line ends; format characters (the pages show each as `[U+202E]`,
+but ZWJ and ZWNJ, which Pango draws as nothing); the other default-ignorable characters
+(variation selectors); the spaces HarfBuzz makes from U+0020 and the hyphens Pango draws as
+U+002D. A project's own fonts.css is not consulted.
 """
 
 from __future__ import annotations
@@ -85,7 +85,9 @@ def printable(char: str) -> bool:
 @functools.cache
 def _known(char: str) -> bool:
     point = ord(char)
-    if unicodedata.category(char) == "Cc" or _within(point, _IGNORABLE + _STAND_INS):
+    if char in "\t\n\r" or unicodedata.category(char) == "Cf":
+        return True
+    if _within(point, _IGNORABLE + _STAND_INS):
         return True
     return any(_within(point, ranges) and point in _cmap(file) for file, ranges in faces())
 
