@@ -99,6 +99,13 @@ MUTANTS = (
         ("tests/test_glyphs.py", "-k", "agree"),
     ),
     Mutant(
+        "fonts-project-without-fonts-gets-none",
+        "briefgen/render/pdf.py",
+        "            if path.is_file() or not path.is_relative_to(self.roots[0]):",
+        "            if True:",
+        ("tests/test_glyphs.py", "-k", "without_fonts or bg610"),
+    ),
+    Mutant(
         "pdf-ladder-searches-instead-of-predicting",
         "briefgen/render/pdf.py",
         "order = list(range(first, len(LADDER)))",
