@@ -1,7 +1,8 @@
 """Every character printed, the same everywhere: names in seven scripts print with the bundled
 fonts and no `.notdef`, the PDF is the same bytes when the machine has other fonts (even a
 fontconfig rule that prefers them), `check` refuses a character no bundled font has, at its
-field, and `check` and the PDF agree on which characters print."""
+field, `check` and the PDF agree on which characters print, and the web page fetches the
+Arabic and CJK faces when it has such characters (and only then: tests/test_browser.py)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from briefgen.render.pages import plain
 from briefgen.render.pdf import LADDER, renderer
 from briefgen.verify import glyphs
 from tests.conftest import EXAMPLE, ROOT
+from tests.test_browser import visit
 from tests.test_check import edit
 from tests.test_hostile import pdftotext
 from tests.test_pdf import need, run
@@ -287,3 +289,18 @@ def test_a_project_without_fonts_of_its_own_gets_the_bundled_ones(tmp_path: Path
         assert set(notdefs(pdf)) == {"Briefgen-Serif", "Briefgen-Serif-Bold",
                                      "Briefgen-Serif-Italic", "Briefgen-Sans",
                                      "Briefgen-Sans-Bold"}
+
+
+def test_the_web_page_loads_the_extra_fonts_it_needs(built: tuple[Path, bytes],
+                                                    tmp_path: Path) -> None:
+    """The screen edition's unicode-range at work, the other way round from the Latin page
+    (tests/test_browser.py): a page with Arabic and Chinese fetches those faces."""
+    sheet, _ = built
+    site = sheet.parent.parent / "out"
+    page = visit(site / SLUG / f"{SLUG}.html", tmp_path)
+    fetched = {r.removeprefix(site.as_uri() + "/") for r in page.requests[1:]}
+    assert {"assets/fonts/DroidSansFallback.ttf", "assets/fonts/NotoSansArabic-Bold.ttf",
+            "assets/fonts/LiberationSerif-Regular.ttf"} <= fetched, fetched
+    assert page.failures == []
+    for name in NAMES.values():
+        assert name in "".join(page.text.split())
