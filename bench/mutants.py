@@ -72,6 +72,42 @@ MUTANTS = (
         "            if False:\n                raise BriefError(",
         (f"{FIT}::test_oversized_sheet_fails_with_bg310",),
     ),
+    # --- fonts: every character printed, the same on every machine -----------------------
+    Mutant(
+        "fonts-host-fonts-visible",
+        "briefgen/render/fontset.py",
+        "            weasy.pangoft2.pango_fc_font_map_set_config(font_map, config)\n",
+        "",
+        ("tests/test_glyphs.py::test_the_pdf_is_the_same_with_other_fonts_installed",),
+    ),
+    Mutant(
+        "fonts-host-rules-apply",
+        "briefgen/render/fontset.py",
+        "            _library_rules_off()\n",
+        "",
+        ("tests/test_glyphs.py::test_the_pdf_is_the_same_with_other_fonts_installed",),
+    ),
+    Mutant(
+        "fonts-check-passes-any-character",
+        "briefgen/verify/glyphs.py",
+        "return any(_within(point, ranges) and point in _cmap(file) for file, ranges in faces())",
+        "return True",
+        ("tests/test_glyphs.py", "-k", "positioned_error or agree"),
+    ),
+    Mutant(
+        "fonts-check-ignores-unicode-range",
+        "briefgen/verify/glyphs.py",
+        "return any(_within(point, ranges) and point in _cmap(file) for file, ranges in faces())",
+        "return any(point in _cmap(file) for file, ranges in faces())",
+        ("tests/test_glyphs.py", "-k", "agree"),
+    ),
+    Mutant(
+        "fonts-project-without-fonts-gets-none",
+        "briefgen/render/pdf.py",
+        "            if path.is_file() or not path.is_relative_to(self.roots[0]):",
+        "            if True:",
+        ("tests/test_glyphs.py", "-k", "without_fonts or bg610"),
+    ),
     Mutant(
         "pdf-ladder-searches-instead-of-predicting",
         "briefgen/render/pdf.py",

@@ -31,6 +31,7 @@ from briefgen.errors import BriefError
 from briefgen.pipeline.options import BuildOptions
 from briefgen.project import init, settings
 from briefgen.sheet.load import load_text
+from briefgen.verify import glyphs
 from tests.conftest import EXAMPLE, ROOT
 
 SLUG = EXAMPLE.name
@@ -241,11 +242,13 @@ def _settles(char: str, folder: Path) -> bool:
 def test_feed_and_sitemap_parse_whatever_the_sheet_and_settings_hold(project: Path,
                                                                      tmp_path: Path) -> None:
     categories = _categories()
-    in_sheet = _accepted(_loads, categories) + "\x01\x0b\ufffe\uffff\U0001fffe"
+    # what `check` lets through: controls, unassigned and private-use characters print as
+    # empty boxes and are BG330 (tests/test_glyphs.py), so the sheet holds the rest
+    in_sheet = _accepted(lambda c: _loads(c) and glyphs.printable(c), categories)
     probe = tmp_path / "probe"
     probe.mkdir()
     in_settings = _accepted(lambda c: _settles(c, probe), categories)
-    assert {unicodedata.category(c) for c in in_sheet} >= {"Cc", "Cf", "Cn", "Co", "Lu", "Zs"}
+    assert {unicodedata.category(c) for c in in_sheet} >= {"Cf", "Lu", "Zs"}
     assert {unicodedata.category(c) for c in in_settings} >= {"Cn", "Co", "Lu", "Zs"}
     escaped = "".join(f"\\U{ord(c):08x}" for c in in_sheet)
     sheet = project / "seeds" / SLUG / "facts.yaml"
@@ -263,7 +266,7 @@ def test_feed_and_sitemap_parse_whatever_the_sheet_and_settings_hold(project: Pa
     ET.parse(project / "out" / "sitemap.xml")
     titles = [e.text or "" for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
     assert any(t.startswith("Org ") for t in titles)
-    assert any("Summit" in t and "[U+FFFE]" in t and "[U+0001]" in t for t in titles), titles
+    assert any("Summit" in t and "[U+00AD]" in t for t in titles), titles
 
 
 def test_the_xml_of_a_project_template_is_made_well_formed_too(project: Path) -> None:

@@ -32,5 +32,6 @@ def test_the_wheel_contains_every_default_template(tmp_path: Path) -> None:
                 for p in (ROOT / "templates").rglob("*") if p.is_file()}
     assert expected, "no templates found in the checkout"
     assert expected <= names, sorted(expected - names)
-    assert "briefgen/templates/fonts/LICENSE-OFL.txt" in names
+    for licence in ("LICENSE-OFL.txt", "LICENSE-Noto.txt", "LICENSE-Droid.txt"):
+        assert f"briefgen/templates/fonts/{licence}" in names
     assert any(n.endswith("entry_points.txt") for n in names)

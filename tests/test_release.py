@@ -148,7 +148,10 @@ def test_the_wheel_ships_the_package_templates_fonts_and_examples(checkout: Path
     examples = {n.replace("seeds/", "briefgen/examples/", 1) for n in _from(checkout, "seeds")}
     assert package | templates | examples <= names
     assert {f"briefgen/examples/{slug}/facts.yaml" for slug in EXAMPLES} <= names
-    assert len([n for n in names if n.startswith("briefgen/templates/fonts/")]) == 7
+    fonts = {f"briefgen/templates/fonts/{p.name}"
+             for p in (checkout / "templates" / "fonts").iterdir()}
+    assert {n for n in names if n.startswith("briefgen/templates/fonts/")} == fonts
+    assert len(fonts) == 12  # 9 fonts (Liberation, Noto Sans Arabic, Droid), 3 licences
     assert not [n for n in names if n.startswith(("tests/", "seeds/", "templates/"))]
     assert f"\nVersion: {VERSION}\n" in meta
     assert "\nLicense-Expression: MIT\n" in meta

@@ -60,7 +60,7 @@ def check(sheet: Path, *, strict: bool = False) -> Checked:
     """
     from briefgen.schema.validate import salvage, validate
     from briefgen.sheet.load import read_sheet
-    from briefgen.verify import chronology, mentions, provenance, rules
+    from briefgen.verify import chronology, glyphs, mentions, provenance, rules
     from briefgen.verify import sources as sourcefiles
 
     data, where = read_sheet(sheet, recover=True)  # a duplicate key still shows schema errors
@@ -88,6 +88,7 @@ def check(sheet: Path, *, strict: bool = False) -> Checked:
                 *schema,
                 *rules.check(brief, where, unchecked, partial=bool(schema)),
                 *rules.placeholders(data, where),
+                *glyphs.check(data, where),
                 *verified.diagnostics,
                 *chronology.check(brief, where),
                 *mentions.check(brief, where, unchecked),

@@ -112,6 +112,7 @@ CHECK_MODULES = (
     "briefgen.verify.provenance",
     "briefgen.verify.chronology",
     "briefgen.verify.mentions",
+    "briefgen.verify.glyphs",
 )
 BUILD_MODULES = (
     *CHECK_MODULES,

@@ -90,13 +90,14 @@ def _weasyprint() -> list[Finding]:
 
 
 def _fonts() -> Finding:
-    from briefgen.assets import builtin_templates
+    """Every font file the built-in fonts.css names is there (the PDF has no other)."""
+    from briefgen.verify.glyphs import faces
 
-    folder = builtin_templates() / "fonts"
-    faces = sorted(p.name for p in folder.glob("*.ttf"))
+    files = sorted({file for file, _ in faces()})
+    missing = [f.name for f in files if not f.is_file()]
     return Finding(
         "bundled fonts",
-        len(faces) == 6,
-        ", ".join(faces) or "none found",
+        bool(files) and not missing,
+        f"missing: {', '.join(missing)}" if missing else ", ".join(f.name for f in files),
         "reinstall briefgen: its templates/fonts/ folder is incomplete",
     )

@@ -8,7 +8,8 @@ type down to a 9 pt floor; capacities measured per paper), so a tight sheet cost
 extra layout (two when it is close to the milder step's limit), not a search. One page
 is checked two ways: the page count, and the end-of-content marker found on that page
 (CSS can clip content without adding a page). Every resource goes through `AssetFetcher`: bundled
-files only, no network, no file outside the asset folders (symlinks resolved).
+files only, no network, no file outside the asset folders (symlinks resolved); the layout sees
+the fonts of fonts.css and none of the machine's (`fontset.bundled_only`).
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def _fetcher_class() -> Any:
             if scheme != "file" or parts.netloc not in ("", "localhost"):
                 msg = f"refused {scheme}: URL (briefgen fetches nothing from outside)"
                 raise ValueError(msg)
-            path = Path(url2pathname(unquote(parts.path))).resolve()
+            path = self._found(Path(url2pathname(unquote(parts.path))).resolve())
             if not any(path.is_relative_to(r) for r in self.roots) or not path.is_file():
                 msg = "refused: outside the bundled assets or not a regular file"
                 raise ValueError(msg)
@@ -129,6 +130,19 @@ def _fetcher_class() -> Any:
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
 
+        def _found(self, path: Path) -> Path:
+            """PATH, or where the folders' lookup rule finds it: URLs resolve against the
+            first folder (a project's templates/), and a file it lacks (a bundled font) is
+            taken from the next folder that has it, as templates and site assets are."""
+            if path.is_file() or not path.is_relative_to(self.roots[0]):
+                return path
+            relative = path.relative_to(self.roots[0])
+            for root in self.roots[1:]:
+                candidate = (root / relative).resolve()
+                if candidate.is_relative_to(root) and candidate.is_file():
+                    return candidate
+            return path
+
     return AssetFetcher
 
 
@@ -137,19 +151,31 @@ class Renderer:
 
     def __init__(self, assets: tuple[Path, ...], fonts_css: str) -> None:
         from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
+
+        from briefgen.render.fontset import bundled_only
 
         self.assets = assets
         self.fonts_css = fonts_css
         self.base_url = assets[0].resolve().as_uri() + "/"
         self.fetcher = _fetcher_class()(assets)
-        self.font_config = FontConfiguration()
-        self.fonts = CSS(
-            string=fonts_css,
-            base_url=self.base_url,
-            url_fetcher=self.fetcher,
-            font_config=self.font_config,
-        )
+        self.font_config = bundled_only()  # the bundled fonts, none of the machine's
+        with _captured_warnings() as warnings:
+            self.fonts = CSS(
+                string=fonts_css,
+                base_url=self.base_url,
+                url_fetcher=self.fetcher,
+                font_config=self.font_config,
+            )
+        lost = [w for w in warnings if w.startswith("Font-face")]
+        if lost:  # no machine font stands in for it: the PDF would have no glyphs at all
+            raise BriefError(
+                Diagnostic(
+                    Location("fonts.css"),
+                    "BG610",
+                    f"a font of fonts.css cannot be loaded for the PDF: {lost[0]}",
+                    "the PDF uses only the fonts fonts.css names: check its url(…) paths",
+                )
+            )
         self._steps: dict[str, Any] = {}
 
     def _step_css(self, step: Step) -> Any:
