@@ -14,6 +14,7 @@ import click
 
 from briefgen.cli import terminal
 from briefgen.cli.options import (
+    build_date,
     format_option,
     out_option,
     paper_option,
@@ -23,6 +24,7 @@ from briefgen.cli.options import (
     reporting,
     sheets_argument,
     strict_option,
+    today_option,
 )
 
 if TYPE_CHECKING:
@@ -34,7 +36,8 @@ if TYPE_CHECKING:
 @sheets_argument
 @strict_option
 @format_option
-def check(sheets: tuple[Path, ...], strict: bool | None, fmt: str) -> None:
+@today_option
+def check(sheets: tuple[Path, ...], strict: bool | None, fmt: str, today: str | None) -> None:
     """Check fact sheets: YAML, schema, references, budgets and quotes against sources.
 
     Every problem of every sheet is reported at once as file:line:col.
@@ -44,18 +47,21 @@ def check(sheets: tuple[Path, ...], strict: bool | None, fmt: str) -> None:
         briefgen check
         briefgen check seeds/helsinki-summit-2018/facts.yaml --strict
         briefgen check --format json > report.json
+        briefgen check --today 2026-12-31      # which review_by dates will have passed
     """
     from briefgen import pipeline
     from briefgen.pipeline import workers
 
     with reporting(fmt):
         chosen = project(strict=strict)
+        day = build_date(today)
         jobs = workers.decide_jobs(chosen.jobs)
         note(jobs.note)
         report = pipeline.check_sheets(  # a sheet that cannot be read is reported with the rest
             pipeline.resolve_sheets(sheets, chosen.root, keep_unreadable=True),
             strict=chosen.strict,
             jobs=jobs.jobs,
+            today=day,
         )
     print_diagnostics(report.diagnostics, fmt)
     if fmt == "text":
@@ -152,6 +158,7 @@ def new(slug: str, sources: tuple[Path, ...], root: Path | None, kind: str) -> N
     "--search", is_flag=True, help="Add full-text search (Pagefind; needs briefgen[search])."
 )
 @strict_option
+@today_option
 def build(
     sheets: tuple[Path, ...],
     out: Path | None,
@@ -164,6 +171,7 @@ def build(
     wait: bool,
     search: bool,
     strict: bool | None,
+    today: str | None,
 ) -> None:
     """Check fact sheets and publish their one-page briefings as a static site.
 
@@ -196,6 +204,7 @@ def build(
             keep_going=keep_going,
             wait=wait,
             search=search,
+            today=build_date(today),
         )
         chosen_sheets = pipeline.resolve_sheets(sheets, given.root)
         report = pipeline.build(chosen_sheets, given.output, options, on_built=_report_built)
@@ -238,7 +247,9 @@ def serve(out: Path | None, host: str, port: int, paper: str | None) -> None:
 
     with reporting():
         found = project(output=out, paper=paper)
-    options = pipeline.BuildOptions.from_settings(found, keep_going=True, wait=True)
+    options = pipeline.BuildOptions.from_settings(
+        found, keep_going=True, wait=True, today=build_date(None)
+    )
     signal.signal(signal.SIGTERM, _stop)  # `kill` stops the preview as Ctrl-C does
     with reporting():
         try:

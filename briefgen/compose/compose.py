@@ -7,6 +7,7 @@ digests are all decided here, once per sheet and edition; the renderers only for
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -20,8 +21,17 @@ from briefgen.compose.typography import typeset
 from briefgen.schema.cites import BOTTOM_LINE, as_numbers, numbering
 from briefgen.schema.kinds import KIND_LABELS
 from briefgen.schema.model import LIKELIHOOD, Brief, Excerpt
-from briefgen.schema.vocabulary import FORMATS, PAPERS, page_file, page_url, sources_link
+from briefgen.schema.vocabulary import (
+    CHANGES_FILE,
+    FORMATS,
+    PAPERS,
+    edition_link,
+    page_file,
+    page_url,
+    sources_link,
+)
 from briefgen.sheet.load import Path_
+from briefgen.verify.freshness import flags
 from briefgen.verify.provenance import Found
 from briefgen.verify.sources import StoredText
 
@@ -40,6 +50,7 @@ class Edition:
     formats: tuple[str, ...] = FORMATS
     marking: str | None = None
     audience: str | None = None
+    today: str | None = None  # the build date: items due for review are marked
 
 
 def compose(
@@ -48,10 +59,13 @@ def compose(
     *,
     evidence: Mapping[Path_, Found] | None = None,
     stored: Mapping[str, StoredText] | None = None,
+    earlier: tuple[str, ...] = (),
 ) -> Page:
     """The page of BRIEF in EDITION. EVIDENCE is where `check` found each quote and excerpt
-    (by document path); STORED the source texts the sources page shows."""
+    (by document path); STORED the source texts the sources page shows; EARLIER the labels
+    of the briefing's earlier editions, oldest first (its page lists and links them)."""
     brief = _with_defaults(brief, edition)
+    flagged = _flags(brief, edition.today)
     numbers = numbering(brief)
     found = evidence or {}
     b = brief.briefing
@@ -86,9 +100,15 @@ def compose(
         created=b.prepared.date,
         keywords=", ".join(phrases.keywords(brief)),
         bottom_line=Item(
-            BOTTOM_LINE, brief.bottom_line.text, marks(brief.bottom_line.cite, "bottom_line")
+            BOTTOM_LINE,
+            brief.bottom_line.text,
+            marks(brief.bottom_line.cite, "bottom_line"),
+            flags=flagged.get(BOTTOM_LINE, ()),
         ),
-        sections=section_items(brief, marks),
+        sections={
+            name: tuple(dataclasses.replace(i, flags=flagged.get(i.id, ())) for i in items)
+            for name, items in section_items(brief, marks).items()
+        },
         parts=parts(brief),
         sources=source_entries(brief, numbers),
         gaps=tuple(brief.gaps),
@@ -104,7 +124,18 @@ def compose(
         texts=source_texts(brief, numbers, found, stored or {}),
         entry=_entry(brief, numbers),
         digests=digests(brief),
+        earlier=tuple((label, edition_link(label, slug)) for label in reversed(earlier)),
+        changes=CHANGES_FILE.format(fmt="html") if earlier else "",
     ))
+
+
+def _flags(brief: Brief, today: str | None) -> dict[str, tuple[str, ...]]:
+    """Item page id → what the page marks it with (freshness.flags; sources aside)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for flag in flags(brief, today):
+        if flag.item:
+            found[flag.item] = (*found.get(flag.item, ()), flag.note)
+    return found
 
 
 def _with_defaults(brief: Brief, edition: Edition) -> Brief:

@@ -84,6 +84,7 @@ class Item:
     extra: tuple[str, ...] = ()  # further lines: quote, via, assumptions, alternatives
     label: str = ""  # lead-in of the text: a position's stance and topic
     classes: str = ""  # HTML class hooks of the row, e.g. "stance-opposed actor-person"
+    flags: tuple[str, ...] = ()  # marks for the reader: due for review, withdrawn source
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,8 @@ class Page:
     texts: tuple[SourceText, ...] = ()  # the sources page: stored texts, highlighted
     entry: Entry | None = None  # the index and feed record (its files set when built)
     digests: dict[str, dict[str, str]] = field(default_factory=dict)  # what-changed digests
+    earlier: tuple[tuple[str, str], ...] = ()  # earlier editions: (label, href), newest first
+    changes: str = ""  # href of this edition's changes page ("" for a first edition)
 
     @property
     def language(self) -> str:
@@ -200,6 +203,8 @@ class Page:
             mentions={s: dataclasses.replace(c, href=in_page(s)) for s, c in self.mentions.items()},
             nav=(),
             canonical="",
+            earlier=(),  # paper links nowhere: the site page lists the earlier editions
+            changes="",
         )
 
 

@@ -42,6 +42,10 @@ def _source_entry(s: Source, n: int) -> SourceEntry:
         s.notes or "",
     )
     parts.append(detail[0].upper() + detail[1:] + "." if detail else "")
+    gone = s.withdrawal if s.status == "withdrawn" else None
+    if gone is not None:  # on every page that lists it, so no reader takes it as current
+        when = _unbroken(format_date(gone.date))
+        parts.append(f"**Withdrawn {when}:** {gone.reason.rstrip('.')}.")
     return SourceEntry(n, s.id, " ".join(p for p in parts if p), s.url, s.file)
 
 

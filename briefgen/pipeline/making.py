@@ -58,7 +58,7 @@ def _make(sheet: Path, *, options: BuildOptions, pdf: bool = True) -> Built:
     from briefgen.site import pages as site
 
     formats, project = options.formats, options.project
-    checked = check(sheet, strict=options.strict)
+    checked = check(sheet, strict=options.strict, today=options.today)
     page = compose(
         checked.brief, options.edition(), evidence=checked.evidence, stored=checked.stored
     )

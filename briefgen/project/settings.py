@@ -55,6 +55,7 @@ class Settings:
     audience: str | None = None  # briefing.audience of sheets that set none
     jobs: int | None = None  # None: all cores
     install: str | None = None  # how the generated workflow installs briefgen (install.py)
+    keep_editions: int | None = None  # earlier editions kept per briefing; None: all
 
 
 # key → (what it must be, hint); the order is the documented one
@@ -68,6 +69,7 @@ KEYS: dict[str, tuple[str, str]] = {
     "audience": ("a text", 'the audience of sheets that set none, e.g. "Minister"'),
     "jobs": ("a whole number of at least 1", "worker processes for PDFs, e.g. jobs = 2"),
     "install": (install.EXPECTED, install.HINT),
+    "keep_editions": ("a whole number of at least 1", "earlier editions kept, e.g. 10"),
 }
 # key → the flag that sets it, where a diagnostic points when no other origin is known
 FLAGS = {
@@ -222,7 +224,7 @@ def _check(key: str, value: object) -> tuple[str, str] | None:
     """(code, what is wrong) when VALUE is no good for KEY, else None."""
     if key == "strict":
         return None if isinstance(value, bool) else ("BG702", f"found {_kind(value)}")
-    if key == "jobs":
+    if key in ("jobs", "keep_editions"):
         if isinstance(value, bool) or not isinstance(value, int):
             return "BG702", f"found {_kind(value)}"
         return None if value >= 1 else ("BG703", f"found {value}")
