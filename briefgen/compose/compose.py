@@ -12,14 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from briefgen.compose import phrases
-from briefgen.compose.changes import digests
+from briefgen.compose.changes import digests, item_digest
 from briefgen.compose.entry import Entry
 from briefgen.compose.items import parts, section_items
 from briefgen.compose.page import Cite, Item, Page
-from briefgen.compose.sources import source_entries, source_texts
+from briefgen.compose.revisions import Snapshot, snapshot
+from briefgen.compose.sources import label, source_entries, source_texts
 from briefgen.compose.typography import typeset
-from briefgen.schema.cites import BOTTOM_LINE, as_numbers, numbering
-from briefgen.schema.kinds import KIND_LABELS
+from briefgen.schema.budgets import items_of
+from briefgen.schema.cites import BOTTOM_LINE, as_numbers, item_id, numbering
+from briefgen.schema.kinds import KIND_LABELS, sections
 from briefgen.schema.model import LIKELIHOOD, Brief, Excerpt
 from briefgen.schema.vocabulary import (
     CHANGES_FILE,
@@ -82,7 +84,12 @@ def compose(
                 seen[sid] = Cite(numbers[sid], sid, excerpt, href, where, locator)
         return tuple(sorted(seen.values(), key=lambda c: c.n))
 
-    return typeset(Page(
+    items = {
+        name: tuple(dataclasses.replace(i, flags=flagged.get(i.id, ())) for i in found)
+        for name, found in section_items(brief, marks).items()
+    }
+
+    page = typeset(Page(
         id=slug,
         lang=b.language,
         title=b.title,
@@ -105,10 +112,7 @@ def compose(
             marks(brief.bottom_line.cite, "bottom_line"),
             flags=flagged.get(BOTTOM_LINE, ()),
         ),
-        sections={
-            name: tuple(dataclasses.replace(i, flags=flagged.get(i.id, ())) for i in items)
-            for name, items in section_items(brief, marks).items()
-        },
+        sections=items,
         parts=parts(brief),
         sources=source_entries(brief, numbers),
         gaps=tuple(brief.gaps),
@@ -127,6 +131,29 @@ def compose(
         earlier=tuple((label, edition_link(label, slug)) for label in reversed(earlier)),
         changes=CHANGES_FILE.format(fmt="html") if earlier else "",
     ))
+    shown = {"bottom_line": (page.bottom_line,), **page.sections}
+    return dataclasses.replace(page, snapshot=_snapshot(brief, shown, numbers))
+
+
+def _snapshot(
+    brief: Brief, shown: dict[str, tuple[Item, ...]], numbers: dict[str, int]
+) -> Snapshot:
+    """This edition as the reader sees it, for the next edition's changes page."""
+    labels: dict[str, dict[str, str]] = {}
+    digested: dict[str, dict[str, str]] = {}
+    for section in sections(brief):
+        listed = isinstance(getattr(brief, section, None), list)
+        for i, item in enumerate(items_of(brief, section)):
+            path = (section, i) if listed else (section,)
+            ident = item_id(brief, path)
+            labels.setdefault(section, {})[ident] = label(brief, path)
+            digested.setdefault(section, {})[ident] = item_digest(item)
+    judged = {a.id: (a.likelihood, a.confidence) for a in brief.assessments}
+    plain = {
+        s: tuple(dataclasses.replace(i, text=as_numbers(i.text, numbers)) for i in found)
+        for s, found in shown.items()
+    }
+    return snapshot(plain, labels, digested, judged)
 
 
 def _flags(brief: Brief, today: str | None) -> dict[str, tuple[str, ...]]:

@@ -180,6 +180,7 @@ class Page:
     digests: dict[str, dict[str, str]] = field(default_factory=dict)  # what-changed digests
     earlier: tuple[tuple[str, str], ...] = ()  # earlier editions: (label, href), newest first
     changes: str = ""  # href of this edition's changes page ("" for a first edition)
+    snapshot: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # revisions
 
     @property
     def language(self) -> str:

@@ -174,3 +174,14 @@ def build_date(text: str, origin: str = "--today") -> str:
             exit_code=EXIT_USAGE,
         )
     return text
+
+
+def next_due(brief: Brief, today: str | None) -> str | None:
+    """The earliest review or validity date of BRIEF that has not passed on TODAY: the day
+    after it, the page changes (a build then rebuilds it to mark the item)."""
+    if not today:
+        return None
+    dates = [getattr(item, "review_by", None) for _, _, item in _items(brief)]
+    for source in brief.sources:
+        dates += [getattr(source, "review_by", None), getattr(source, "valid_until", None)]
+    return min((d for d in dates if d and not after(today, d)), default=None)
