@@ -46,6 +46,19 @@ OFF_PAGE = {
     "cite[].excerpt": "HTML citation tooltip; on the site the citation links to its paragraph",
     "cite[].locator": "HTML citation tooltip, after the excerpt",
     "render.paper": "PDF page size",
+    "sources[].review_by": "check only, once passed (BG350; the build date is --today)",
+    "sources[].valid_until": "check only, once passed (BG351)",
+}
+# An item's review_by is printed only once it has passed: as the item's mark, "Review due".
+OFF_PAGE |= {
+    f"{section}.review_by": "printed once passed (--today) as the item's mark; check: BG350"
+    for section in (
+        *("bottom_line", "question", "mandate", "membership"),
+        *(f"{name}[]" for name in ("key_facts", "agenda", "obstacles", "positions")),
+        *(f"{name}[]" for name in ("assessments", "watch", "options", "leadership")),
+        *(f"{name}[]" for name in ("structure", "decisions", "government", "indicators")),
+        "relations[]",
+    )
 }
 
 
