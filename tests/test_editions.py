@@ -151,3 +151,15 @@ def test_an_unchanged_sheet_rebuilt_makes_no_edition(project: Path) -> None:
     build(project, "2026-12-09", "--format", "md,html", "--force")
     again = hashlib.sha256((project / "out" / SLUG / f"{SLUG}.md").read_bytes()).hexdigest()
     assert digest == again
+
+
+def test_the_example_first_edition_checks_strictly(tmp_path: Path) -> None:
+    """`make example` publishes it as the event brief's first edition (Makefile)."""
+    seed = tmp_path / "seeds" / SLUG
+    shutil.copytree(ROOT / "seeds" / SLUG, seed)
+    first = ROOT / "examples" / SLUG / "first-edition.yaml"
+    shutil.copy(first, seed / "facts.yaml")
+    done = run("check", "--strict", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert f"FIRST_EDITION := examples/{SLUG}/first-edition.yaml" in makefile
