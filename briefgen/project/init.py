@@ -55,6 +55,9 @@ strict = false
 # Worker processes for PDFs (flag: -j/--jobs; default: all cores).
 # jobs = 2
 
+# Earlier editions kept per briefing, the newest ones (default: keep every edition).
+# keep_editions = 10
+
 # How the scheduled workflow (.github/workflows/briefs.yml) installs briefgen; it reads
 # this line when it runs. A requirement from the package index ("briefgen==1.2.0"), a path
 # in this folder or an https:// URL of a briefgen wheel, or "git+https://HOST/OWNER/REPO@TAG".
@@ -68,6 +71,7 @@ GITIGNORE = """\
 .*.briefgen.lock
 .*.briefgen-staging-*
 .*.briefgen-stamps.json*
+.*.briefgen-editions/
 # Python
 .venv/
 __pycache__/
