@@ -58,10 +58,17 @@ def make(sheet: Path, options: BuildOptions | None = None) -> Built:
     return _make(sheet, options=options or BuildOptions())
 
 
-def make_pages(sheet: Path, options: BuildOptions) -> Built:
+def make_pages(sheet: Path, options: BuildOptions, *, out: Path | None = None) -> Built:
     """The Markdown and HTML `build` publishes for SHEET, byte for byte, without the PDF:
-    what `serve` shows while the PDF is being made."""
-    return _make(sheet, options=options, pdf=False)
+    what `serve` shows while the PDF is being made; as the next edition of what the site
+    OUT has published (its earlier editions listed), when given."""
+    priors = None
+    if out is not None:
+        from briefgen.publish import editions, manifest
+
+        record = manifest.read(out).briefings.get(manifest.name_of(sheet, options.project))
+        priors = {sheet: editions.prior(record)}
+    return _make(sheet, options=options, pdf=False, priors=priors)
 
 
 def _make(

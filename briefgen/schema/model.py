@@ -68,7 +68,7 @@ class Withdrawal(Closed):
     """When and why a source was withdrawn (rescinded, discredited, retracted)."""
 
     date: Date
-    reason: Annotated[Line, Words(20)]
+    reason: Line
 
 
 class Actor(Closed):

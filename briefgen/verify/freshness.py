@@ -70,7 +70,9 @@ def _items(brief: Brief) -> Iterator[tuple[Path_, str, object]]:
         listed = isinstance(getattr(brief, section, None), list)
         for i, item in enumerate(items_of(brief, section)):
             path: Path_ = (section, i) if listed else (section,)
-            yield path, item_id(brief, path), item
+            ident = getattr(item, "id", None) if listed else item_id(brief, path)
+            if isinstance(ident, str):  # a salvaged item without its id is not flagged
+                yield path, ident, item
 
 
 def _stale(brief: Brief, today: str | None) -> Iterator[Flag]:
@@ -89,9 +91,10 @@ def _stale(brief: Brief, today: str | None) -> Iterator[Flag]:
             due = getattr(source, name, None)
             if due and after(today, due):
                 what = "due for review by" if code == REVIEW else "valid only until"
+                sid = getattr(source, "id", f"sources[{i}]")
                 yield Flag(
-                    ("sources", i), "", code, f"Source {source.id} {what} {due}",
-                    f"source {source.id} is {what} {due} (today is {today})",
+                    ("sources", i), "", code, f"Source {sid} {what} {due}",
+                    f"source {sid} is {what} {due} (today is {today})",
                 )
 
 
@@ -119,7 +122,11 @@ def _texts(value: object) -> Iterator[str]:
 
 
 def _withdrawn(brief: Brief) -> Iterator[Flag]:
-    gone = {s.id: s for s in brief.sources if getattr(s, "status", "") == "withdrawn"}
+    gone = {
+        s.id: s
+        for s in brief.sources
+        if getattr(s, "status", "") == "withdrawn" and isinstance(getattr(s, "id", None), str)
+    }
     if not gone:
         return
     judged: dict[str, str] = {}  # flagged judgment id → the withdrawn sources it cites
@@ -131,7 +138,7 @@ def _withdrawn(brief: Brief) -> Iterator[Flag]:
         when = "; ".join(
             f"{s} withdrawn {w.date}: {w.reason}"
             for s in hit
-            if (w := gone[s].withdrawal) is not None
+            if (w := getattr(gone[s], "withdrawal", None)) is not None
         )
         what = f"{path[0]} {ident}" if len(path) > 1 else dotted(path)
         if path[0] == "assessments":
