@@ -150,3 +150,26 @@ def test_withdrawing_flags_exactly_the_items_and_judgments_citing_it(
     rests = any(j["id"] == stated and set(j["cite"]) & gone for j in data["assessments"])
     assert any(f.code == RESTS for f in found) == rests
     assert all(f.code in (WITHDRAWN, RESTS) for f in found)
+
+
+def test_items_citing_a_withdrawn_source_are_marked_on_the_page(project: Path) -> None:
+    from briefgen import pipeline
+    from briefgen.pipeline.options import BuildOptions
+
+    sheet = project / "seeds" / SLUG / "facts.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    pin = "    reliability: F\n  - id: S2\n"
+    assert text.count(pin) == 1
+    sheet.write_text(text.replace(pin, "    reliability: F\n    status: withdrawn\n"
+                                  "    withdrawal: {date: 2026-11-30, reason: Retracted}\n"
+                                  "  - id: S2\n"), encoding="utf-8")
+    brief = parse(read_sheet(sheet)[0])
+    citing = {f.item for f in flags(brief, None) if f.code == WITHDRAWN}
+    built = pipeline.make(sheet, BuildOptions(formats=("md", "html")))
+    md = built.files[f"{SLUG}.md"].decode()
+    assert md.count("[Cites a withdrawn source\\]") == len(citing) > 0
+    assert "**Withdrawn 30\u00a0November\u00a02026:** Retracted." in md
+    assert "[States a judgment resting on a withdrawn source\\]" in md  # J1 cites S1
+    html = built.files[f"{SLUG}.html"].decode()
+    assert html.count('<strong class="item-flag">[Cites a withdrawn source]</strong>') == len(
+        citing)
