@@ -138,7 +138,7 @@ today_option = click.option(
 
 def build_date(given: str | None) -> str:
     """--today as checked (BG230), or the clock's date: the one place the clock is read."""
-    from briefgen.verify.freshness import build_date as checked
+    from briefgen.project.today import build_date as checked
 
     return checked(given) if given is not None else date.today().isoformat()
 

@@ -45,7 +45,7 @@ def _year(value: object) -> object:
     return value
 
 
-def calendar_date(value: str) -> str:
+def _calendar_date(value: str) -> str:
     """Refuse month 13 and 30 February; VALUE already matched the pattern."""
     m = _DATE_PARTS.fullmatch(value)
     if m is None:  # 'unknown'
@@ -80,7 +80,7 @@ Date = Annotated[
     str,
     Field(pattern=_DATE_RE),
     BeforeValidator(_year),
-    AfterValidator(calendar_date),
+    AfterValidator(_calendar_date),
     _date_schema(
         _DATE_RE, "ISO date YYYY-MM-DD, or partial YYYY-MM / YYYY.", ["2018-07-16", "2018-07"]
     ),
@@ -89,7 +89,7 @@ MaybeDate = Annotated[
     str,
     Field(pattern=_MAYBE_DATE_RE),
     BeforeValidator(_year),
-    AfterValidator(calendar_date),
+    AfterValidator(_calendar_date),
     _date_schema(
         _MAYBE_DATE_RE,
         "ISO date (partial allowed), or 'unknown' when the source does not say.",

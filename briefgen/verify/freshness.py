@@ -159,30 +159,6 @@ def _withdrawn(brief: Brief) -> Iterator[Flag]:
         )
 
 
-def build_date(text: str, origin: str = "--today") -> str:
-    """TEXT as the build date (a real day, YYYY-MM-DD); BG230 at ORIGIN when it is not one."""
-    import re
-
-    from briefgen.errors import EXIT_USAGE, BriefError, Location
-    from briefgen.schema.scalars import calendar_date
-
-    try:
-        ok = bool(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text)) and bool(calendar_date(text))
-    except ValueError:
-        ok = False
-    if not ok:
-        raise BriefError(
-            Diagnostic(
-                Location(origin),
-                "BG230",
-                f"the build date must be a day YYYY-MM-DD; found {text!r}",
-                "write it as 2026-12-07; without --today the build uses today's date",
-            ),
-            exit_code=EXIT_USAGE,
-        )
-    return text
-
-
 def next_due(brief: Brief, today: str | None) -> str | None:
     """The earliest review or validity date of BRIEF that has not passed on TODAY: the day
     after it, the page changes (a build then rebuilds it to mark the item)."""
