@@ -163,3 +163,13 @@ def test_the_example_first_edition_checks_strictly(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert f"FIRST_EDITION := examples/{SLUG}/first-edition.yaml" in makefile
+
+
+def test_a_damaged_file_is_left_out_of_its_edition_with_a_warning(project: Path) -> None:
+    build(project, "2026-12-07", "--format", "md,html")
+    (project / "out" / SLUG / f"{SLUG}.md").write_text("edited by hand\n", encoding="utf-8")
+    edit(project, F4, F4_NEW)
+    said = build(project, "2026-12-08", "--format", "md,html")
+    assert f"warning BG620: the edition 2026-12-07 was archived without {SLUG}.md" in said
+    held = sorted(p.name for p in (project / "out" / SLUG / "editions" / "2026-12-07").iterdir())
+    assert held == [f"{SLUG}.html", "sources.html"]  # never the hand-edited bytes
