@@ -454,6 +454,13 @@ MUTANTS = (
         (f"{EDITIONS}::test_three_editions_stay_as_published_and_changes_list_exactly_the_edits",),
     ),
     Mutant(
+        "changes-page-insertions-as-deletions",
+        "briefgen/compose/revisions.py",
+        '        if op in ("insert", "replace"):\n            run("ins", b[j1:j2])',
+        '        if op in ("insert", "replace"):\n            run("del", b[j1:j2])',
+        (f"{EDITIONS}::test_three_editions_stay_as_published_and_changes_list_exactly_the_edits",),
+    ),
+    Mutant(
         "freshness-review-date-compared-backwards",
         "briefgen/verify/freshness.py",
         '        due = getattr(item, "review_by", None)\n        if due and after(today, due):',

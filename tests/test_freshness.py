@@ -173,3 +173,17 @@ def test_items_citing_a_withdrawn_source_are_marked_on_the_page(project: Path) -
     html = built.files[f"{SLUG}.html"].decode()
     assert html.count('<strong class="item-flag">[Cites a withdrawn source]</strong>') == len(
         citing)
+
+
+def test_a_source_past_its_valid_until_is_reported_at_its_line(project: Path) -> None:
+    sheet = project / "seeds" / SLUG / "facts.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    pin = "    reliability: F\n  - id: S2\n"
+    sheet.write_text(text.replace(pin, "    reliability: F\n    valid_until: 2026-06\n"
+                                  "  - id: S2\n"), encoding="utf-8")
+    line = line_of(project, "valid_until: 2026-06")
+    june = run("check", "--today", "2026-06-30", cwd=project)
+    assert "BG351" not in june.stderr  # a partial date passes once its whole month has
+    july = run("check", "--today", "2026-07-01", cwd=project)
+    assert f"facts.yaml:{line}:18: warning BG351: source S1 is valid only until 2026-06 " \
+        "(today is 2026-07-01)" in july.stderr
