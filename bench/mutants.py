@@ -53,6 +53,8 @@ SOURCES_ACCEPT = "tests/test_sources_accept.py"
 NEW_SOURCES = "tests/test_new_sources.py"
 WORD = "tests/test_word.py"
 SHARDS = "tests/test_shards.py"
+EDITIONS = "tests/test_editions.py"
+FRESHNESS = "tests/test_freshness.py"
 
 # One table, so a refactor on another branch updates one line per mutant. Provenance's
 # word-boundary check is being added elsewhere: no mutant depends on it yet.
@@ -553,6 +555,70 @@ MUTANTS = (
         "        return Outcome(sheet, diagnostics=tuple(error.diagnostics))",
         "        return Outcome(sheet)",
         (f"{SHARDS}::test_a_failing_briefing_under_dask_is_reported_as_under_a_plain_build",),
+    ),
+    # --- editions and time: kept, healed, compared; stale and withdrawn flagged (issue 23) --
+    Mutant(
+        "editions-not-carried-over",
+        "briefgen/publish/editions.py",
+        "(restore if rel in damaged else keep).append((rel, digest))",
+        "(restore if rel in damaged else []).append((rel, digest))",
+        (f"{EDITIONS}::test_three_editions_stay_as_published_and_changes_list_exactly_the_edits",),
+    ),
+    Mutant(
+        "editions-never-archived",
+        "briefgen/publish/editions.py",
+        "new = before.content is not None and before.content != content",
+        "new = False",
+        (f"{EDITIONS}::test_three_editions_stay_as_published_and_changes_list_exactly_the_edits",),
+    ),
+    Mutant(
+        "editions-not-healed",
+        "briefgen/pipeline/building.py",
+        "    data = store.get(digest)\n    if data is None:",
+        "    data = None\n    if data is None:",
+        (f"{EDITIONS}::test_three_editions_stay_as_published_and_changes_list_exactly_the_edits",),
+    ),
+    Mutant(
+        "editions-archive-rewrites-downloads",
+        "briefgen/publish/editions.py",
+        'if not name.endswith(".html"):\n        return data',
+        'if not name.endswith(".pdf"):\n        return data + b"\\n"',
+        (f"{EDITIONS}::test_three_editions_stay_as_published_and_changes_list_exactly_the_edits",),
+    ),
+    Mutant(
+        "changes-page-insertions-as-deletions",
+        "briefgen/compose/revisions.py",
+        '        if op in ("insert", "replace"):\n            run("ins", b[j1:j2])',
+        '        if op in ("insert", "replace"):\n            run("del", b[j1:j2])',
+        (f"{EDITIONS}::test_three_editions_stay_as_published_and_changes_list_exactly_the_edits",),
+    ),
+    Mutant(
+        "freshness-review-date-compared-backwards",
+        "briefgen/verify/freshness.py",
+        '        due = getattr(item, "review_by", None)\n        if due and after(today, due):',
+        '        due = getattr(item, "review_by", None)\n        if due and after(due, today):',
+        (f"{FRESHNESS}::test_a_passed_review_date_is_reported_at_its_line_and_marked",),
+    ),
+    Mutant(
+        "freshness-passed-date-not-rebuilt",
+        "briefgen/publish/manifest.py",
+        "fresh = fresh and not _passed(record, today)",
+        "fresh = fresh",
+        (f"{FRESHNESS}::test_the_day_a_review_date_passes_the_briefing_is_rebuilt",),
+    ),
+    Mutant(
+        "withdrawn-only-first-cite",
+        "briefgen/verify/freshness.py",
+        'for ref in getattr(item, "cite", None) or ():',
+        'for ref in (getattr(item, "cite", None) or ())[:1]:',
+        (FRESHNESS, "-k", "withdrawing"),
+    ),
+    Mutant(
+        "withdrawn-judgment-not-followed",
+        "briefgen/verify/freshness.py",
+        "    if stated in judged:",
+        "    if False:",
+        (FRESHNESS, "-k", "withdrawing"),
     ),
 )
 

@@ -79,6 +79,7 @@ VALUES: dict[str, tuple[Any, str | None]] = {
     "membership.count": (1234, "1,234 members"),
     "indicators[].value": (98765.5, "98,765.5"),
     "relations[].state": ("strained", "Strained:"),
+    "sources[].status": ("withdrawn", "Withdrawn"),
 }
 UNKNOWN_LINE = "Unknown: the sources do not say."
 
@@ -129,7 +130,7 @@ def _marker(path: str, annotation: Any, k: int) -> tuple[Any, str | None]:
         return VALUES[path]
     adapter = TypeAdapter(annotation)
     for value, shown in ((f"zq{k:02d}x", f"zq{k:02d}x"),
-                         (f"19{k:02d}-0{1 + k % 9}-{10 + k % 18}", "")):
+                         (f"{1900 + k:04d}-0{1 + k % 9}-{10 + k % 18}", "")):
         try:
             adapter.validate_python(value, strict=True)
         except ValidationError:

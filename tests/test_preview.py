@@ -146,6 +146,9 @@ def test_a_save_reaches_the_open_page_html_first_then_the_pdf(
         project: Path, served: tuple[Running, int]) -> None:
     running, port = served
     stream = Stream(port, version(port))
+    # the site as published before the save: `build` below continues it, as serve does
+    # (the save makes a new edition, which archives this one)
+    shutil.copytree(project / "out", project / "built")
     try:
         edit(project / "seeds" / SLUG / "facts.yaml", TITLE, 'title: "Probe summit one"')
         stream.expect("reload", SLUG)

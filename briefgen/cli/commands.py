@@ -15,6 +15,7 @@ import click
 
 from briefgen.cli import terminal
 from briefgen.cli.options import (
+    build_date,
     format_option,
     out_option,
     paper_option,
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
 @sheets_argument
 @strict_option
 @format_option
-def check(sheets: tuple[Path, ...], strict: bool | None, fmt: str) -> None:
+@today_option
+def check(sheets: tuple[Path, ...], strict: bool | None, fmt: str, today: str | None) -> None:
     """Check fact sheets: YAML, schema, references, budgets and quotes against sources.
 
     Every problem of every sheet is reported at once as file:line:col.
@@ -47,18 +49,21 @@ def check(sheets: tuple[Path, ...], strict: bool | None, fmt: str) -> None:
         briefgen check
         briefgen check seeds/helsinki-summit-2018/facts.yaml --strict
         briefgen check --format json > report.json
+        briefgen check --today 2026-12-31      # which review_by dates will have passed
     """
     from briefgen import pipeline
     from briefgen.pipeline import workers
 
     with reporting(fmt):
         chosen = project(strict=strict)
+        day = build_date(today)
         jobs = workers.decide_jobs(chosen.jobs)
         note(jobs.note)
         report = pipeline.check_sheets(  # a sheet that cannot be read is reported with the rest
             pipeline.resolve_sheets(sheets, chosen.root, keep_unreadable=True),
             strict=chosen.strict,
             jobs=jobs.jobs,
+            today=day,
         )
     print_diagnostics(report.diagnostics, fmt)
     if fmt == "text":
@@ -175,6 +180,7 @@ def new(slug: str, sources: tuple[str, ...], root: Path | None, kind: str, today
 )
 @strict_option
 @scale_options
+@today_option
 def build(
     sheets: tuple[Path, ...],
     out: Path | None,
@@ -190,6 +196,7 @@ def build(
     shard: str | None,
     executor: str,
     scheduler: str | None,
+    today: str | None,
 ) -> None:
     """Check fact sheets and publish their one-page briefings as a static site.
 
@@ -227,6 +234,7 @@ def build(
             keep_going=keep_going,
             wait=wait,
             search=search,
+            today=build_date(today),
         )
         chosen_sheets = pipeline.resolve_sheets(sheets, given.root)
         report = shards.build_scaled(
@@ -272,7 +280,9 @@ def serve(out: Path | None, host: str, port: int, paper: str | None) -> None:
 
     with reporting():
         found = project(output=out, paper=paper)
-    options = pipeline.BuildOptions.from_settings(found, keep_going=True, wait=True)
+    options = pipeline.BuildOptions.from_settings(
+        found, keep_going=True, wait=True, today=build_date(None)
+    )
     signal.signal(signal.SIGTERM, _stop)  # `kill` stops the preview as Ctrl-C does
     with reporting():
         try:

@@ -130,6 +130,21 @@ format_option = click.option(
     show_default=True,
     help="How to print diagnostics: for people, tools or GitHub CI.",
 )
+today_option = click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    help="The build date review_by and valid_until are compared with, and new editions "
+    "are dated by. [default: today's date]",
+)
+
+
+def build_date(given: str | None) -> str:
+    """--today as checked (BG230), or the clock's date: the one place the clock is read."""
+    from briefgen.project.today import build_date as checked
+
+    return checked(given) if given is not None else date.today().isoformat()
+
+
 paper_option = click.option(
     "--paper",
     type=click.Choice(PAPERS),

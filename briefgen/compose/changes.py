@@ -9,14 +9,19 @@ older manifest) has neither: then nothing is claimed about what changed. Pure.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from briefgen.schema.budgets import items_of
 from briefgen.schema.kinds import every_section, sections
 from briefgen.schema.model import Brief
+
+if TYPE_CHECKING:
+    from briefgen.compose.revisions import Comparison
 
 Digests = dict[str, dict[str, str]]  # section → item id (or '#n' without one) → digest
 
@@ -26,7 +31,7 @@ def digests(brief: Brief) -> Digests:
     found: Digests = {}
     for section in sections(brief):
         items = items_of(brief, section)
-        found[section] = {_id(item, n): _digest(item) for n, item in enumerate(items, start=1)}
+        found[section] = {_id(item, n): item_digest(item) for n, item in enumerate(items, start=1)}
     return found
 
 
@@ -39,6 +44,13 @@ class Change:
         default_factory=dict
     )  # added, removed, edited
     fill: tuple[float, float] | None = None  # before, after; only when it moved
+
+    @classmethod
+    def of(cls, comparison: Comparison, fill: tuple[float | None, float | None]) -> Change:
+        """The terminal line's change: COMPARISON's counts, and the page FILL before and after."""
+        return dataclasses.replace(
+            compare(None, fill[0], {}, fill[1]), sections=comparison.counts()
+        )
 
     def __str__(self) -> str:
         """'new', or what changed ('' when nothing the reader sees did)."""
@@ -83,5 +95,13 @@ def _id(item: BaseModel, n: int) -> str:
     return ident if isinstance(ident, str) else f"#{n}"
 
 
-def _digest(item: BaseModel) -> str:
-    return hashlib.sha256(item.model_dump_json().encode()).hexdigest()[:16]
+def item_digest(item: BaseModel) -> str:
+    """A digest of everything ITEM says (an unset review_by left out: digests recorded
+    before it existed stay the same)."""
+    unset = {"review_by"} if getattr(item, "review_by", "") is None else None
+    return hashlib.sha256(item.model_dump_json(exclude=unset).encode()).hexdigest()[:16]
+
+
+def content_digest(brief: Brief) -> str:
+    """A digest of the whole sheet as read: a new one means a new edition of the briefing."""
+    return hashlib.sha256(brief.model_dump_json().encode()).hexdigest()[:32]

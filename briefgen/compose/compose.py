@@ -7,28 +7,34 @@ digests are all decided here, once per sheet and edition; the renderers only for
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from briefgen.compose import phrases
-from briefgen.compose.changes import digests
+from briefgen.compose.changes import digests, item_digest
 from briefgen.compose.entry import Entry
 from briefgen.compose.items import parts, section_items
 from briefgen.compose.page import Cite, Item, Page
-from briefgen.compose.sources import source_entries, source_texts
+from briefgen.compose.revisions import Snapshot, snapshot
+from briefgen.compose.sources import label, source_entries, source_texts
 from briefgen.compose.typography import typeset
-from briefgen.schema.cites import BOTTOM_LINE, as_numbers, numbering
-from briefgen.schema.kinds import KIND_LABELS
+from briefgen.schema.budgets import items_of
+from briefgen.schema.cites import BOTTOM_LINE, as_numbers, item_id, numbering
+from briefgen.schema.kinds import KIND_LABELS, sections
 from briefgen.schema.model import LIKELIHOOD, Brief, Excerpt
 from briefgen.schema.vocabulary import (
+    CHANGES_FILE,
     FORMATS,
     LISTED,
     PAPERS,
+    edition_link,
     page_file,
     page_url,
     sources_link,
 )
 from briefgen.sheet.load import Path_
+from briefgen.verify.freshness import flags
 from briefgen.verify.provenance import Found
 from briefgen.verify.sources import StoredText
 
@@ -47,6 +53,7 @@ class Edition:
     formats: tuple[str, ...] = FORMATS
     marking: str | None = None
     audience: str | None = None
+    today: str | None = None  # the build date: items due for review are marked
 
 
 def compose(
@@ -55,10 +62,13 @@ def compose(
     *,
     evidence: Mapping[Path_, Found] | None = None,
     stored: Mapping[str, StoredText] | None = None,
+    earlier: tuple[str, ...] = (),
 ) -> Page:
     """The page of BRIEF in EDITION. EVIDENCE is where `check` found each quote and excerpt
-    (by document path); STORED the source texts the sources page shows."""
+    (by document path); STORED the source texts the sources page shows; EARLIER the labels
+    of the briefing's earlier editions, oldest first (its page lists and links them)."""
     brief = _with_defaults(brief, edition)
+    flagged = _flags(brief, edition.today)
     numbers = numbering(brief)
     found = evidence or {}
     b = brief.briefing
@@ -75,7 +85,12 @@ def compose(
                 seen[sid] = Cite(numbers[sid], sid, excerpt, href, where, locator)
         return tuple(sorted(seen.values(), key=lambda c: c.n))
 
-    return typeset(Page(
+    items = {
+        name: tuple(dataclasses.replace(i, flags=flagged.get(i.id, ())) for i in found)
+        for name, found in section_items(brief, marks).items()
+    }
+
+    page = typeset(Page(
         id=slug,
         lang=b.language,
         title=b.title,
@@ -93,9 +108,12 @@ def compose(
         created=b.prepared.date,
         keywords=", ".join(phrases.keywords(brief)),
         bottom_line=Item(
-            BOTTOM_LINE, brief.bottom_line.text, marks(brief.bottom_line.cite, "bottom_line")
+            BOTTOM_LINE,
+            brief.bottom_line.text,
+            marks(brief.bottom_line.cite, "bottom_line"),
+            flags=flagged.get(BOTTOM_LINE, ()),
         ),
-        sections=section_items(brief, marks),
+        sections=items,
         parts=parts(brief),
         sources=source_entries(brief, numbers),
         gaps=tuple(brief.gaps),
@@ -111,7 +129,41 @@ def compose(
         texts=source_texts(brief, numbers, found, stored or {}),
         entry=_entry(brief, numbers),
         digests=digests(brief),
+        earlier=tuple((label, edition_link(label, slug)) for label in reversed(earlier)),
+        changes=CHANGES_FILE.format(fmt="html") if earlier else "",
     ))
+    shown = {"bottom_line": (page.bottom_line,), **page.sections}
+    return dataclasses.replace(page, snapshot=_snapshot(brief, shown, numbers))
+
+
+def _snapshot(
+    brief: Brief, shown: dict[str, tuple[Item, ...]], numbers: dict[str, int]
+) -> Snapshot:
+    """This edition as the reader sees it, for the next edition's changes page."""
+    labels: dict[str, dict[str, str]] = {}
+    digested: dict[str, dict[str, str]] = {}
+    for section in sections(brief):
+        listed = isinstance(getattr(brief, section, None), list)
+        for i, item in enumerate(items_of(brief, section)):
+            path = (section, i) if listed else (section,)
+            ident = item_id(brief, path)
+            labels.setdefault(section, {})[ident] = label(brief, path)
+            digested.setdefault(section, {})[ident] = item_digest(item)
+    judged = {a.id: (a.likelihood, a.confidence) for a in brief.assessments}
+    plain = {
+        s: tuple(dataclasses.replace(i, text=as_numbers(i.text, numbers)) for i in found)
+        for s, found in shown.items()
+    }
+    return snapshot(plain, labels, digested, judged)
+
+
+def _flags(brief: Brief, today: str | None) -> dict[str, tuple[str, ...]]:
+    """Item page id → what the page marks it with (freshness.flags; sources aside)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for flag in flags(brief, today):
+        if flag.item:
+            found[flag.item] = (*found.get(flag.item, ()), flag.note)
+    return found
 
 
 def _with_defaults(brief: Brief, edition: Edition) -> Brief:

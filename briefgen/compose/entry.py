@@ -28,6 +28,8 @@ class Entry:
     kind: str = "event"  # briefing.kind (records written before kinds existed: events)
     header: str = ""  # the kind's header line, as under the page's title
     country: str = ""  # the place the index filters by
+    edition: str = ""  # the day this edition was first published (the build date)
+    earlier: str = ""  # the labels of its earlier editions, oldest first, space-separated
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form for the manifest."""

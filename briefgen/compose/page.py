@@ -46,6 +46,19 @@ OFF_PAGE = {
     "cite[].excerpt": "HTML citation tooltip; on the site the citation links to its paragraph",
     "cite[].locator": "HTML citation tooltip, after the excerpt",
     "render.paper": "PDF page size",
+    "sources[].review_by": "check only, once passed (BG350; the build date is --today)",
+    "sources[].valid_until": "check only, once passed (BG351)",
+}
+# An item's review_by is printed only once it has passed: as the item's mark, "Review due".
+OFF_PAGE |= {
+    f"{section}.review_by": "printed once passed (--today) as the item's mark; check: BG350"
+    for section in (
+        *("bottom_line", "question", "mandate", "membership"),
+        *(f"{name}[]" for name in ("key_facts", "agenda", "obstacles", "positions")),
+        *(f"{name}[]" for name in ("assessments", "watch", "options", "leadership")),
+        *(f"{name}[]" for name in ("structure", "decisions", "government", "indicators")),
+        "relations[]",
+    )
 }
 
 
@@ -84,6 +97,7 @@ class Item:
     extra: tuple[str, ...] = ()  # further lines: quote, via, assumptions, alternatives
     label: str = ""  # lead-in of the text: a position's stance and topic
     classes: str = ""  # HTML class hooks of the row, e.g. "stance-opposed actor-person"
+    flags: tuple[str, ...] = ()  # marks for the reader: due for review, withdrawn source
 
 
 @dataclass(frozen=True)
@@ -178,6 +192,9 @@ class Page:
     texts: tuple[SourceText, ...] = ()  # the sources page: stored texts, highlighted
     entry: Entry | None = None  # the index and feed record (its files set when built)
     digests: dict[str, dict[str, str]] = field(default_factory=dict)  # what-changed digests
+    earlier: tuple[tuple[str, str], ...] = ()  # earlier editions: (label, href), newest first
+    changes: str = ""  # href of this edition's changes page ("" for a first edition)
+    snapshot: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # revisions
 
     @property
     def language(self) -> str:
@@ -201,6 +218,8 @@ class Page:
             mentions={s: dataclasses.replace(c, href=in_page(s)) for s, c in self.mentions.items()},
             nav=(),
             canonical="",
+            earlier=(),  # paper links nowhere: the site page lists the earlier editions
+            changes="",
         )
 
 

@@ -42,6 +42,10 @@ def _source_entry(s: Source, n: int) -> SourceEntry:
         s.notes or "",
     )
     parts.append(detail[0].upper() + detail[1:] + "." if detail else "")
+    gone = s.withdrawal if s.status == "withdrawn" else None
+    if gone is not None:  # on every page that lists it, so no reader takes it as current
+        when = _unbroken(format_date(gone.date))
+        parts.append(f"**Withdrawn {when}:** {gone.reason.rstrip('.')}.")
     return SourceEntry(n, s.id, " ".join(p for p in parts if p), s.url, s.file)
 
 
@@ -77,7 +81,7 @@ def _highlighted(
     if got.text is None:
         return ()
     found = {
-        ((f.start, f.end), (item_id(brief, path), _label(brief, path)))
+        ((f.start, f.end), (item_id(brief, path), label(brief, path)))
         for path, f in evidence.items()
         if f.source == source
     }
@@ -89,7 +93,7 @@ def _highlighted(
     return tuple(_pieces(got.text, paragraph, spans) for paragraph in got.paragraphs)
 
 
-def _label(brief: Brief, path: Path_) -> str:
+def label(brief: Brief, path: Path_) -> str:
     """The item at PATH as the reader knows it on the page: its section's heading, with
     its place in a list of several ('Key facts 2'), or a judgment's own number ('J1')."""
     section = str(path[0])

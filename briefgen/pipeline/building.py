@@ -25,7 +25,8 @@ from briefgen.schema.vocabulary import briefing_path
 if TYPE_CHECKING:
     from briefgen.compose.entry import Entry
     from briefgen.pipeline.workers import Outcome
-    from briefgen.publish import manifest
+    from briefgen.publish import editions, manifest
+    from briefgen.publish.records import Record
     from briefgen.publish.stage import Stage
 
 # What runs `make` over the sheets to rebuild (default: `workers.run`'s process pool; the
@@ -73,7 +74,7 @@ def build(
         stamps = Stamps(publish.beside(out, "stamps.json"))
         plan = manifest.plan(
             out, paths, settings=settings, project=options.project, force=options.force,
-            stamps=stamps,
+            stamps=stamps, today=options.today,
         )
         report = (
             BuildReport(out, kept=plan.unchanged, up_to_date=True)
@@ -94,28 +95,14 @@ def _publish(
     runner: Runner | None = None,
 ) -> BuildReport:
     """Render the planned sheets into a staging folder and swap it in if all went well."""
-    from briefgen.pipeline import workers
-    from briefgen.publish import manifest
+    from briefgen.publish import editions, manifest
     from briefgen.publish import stage as publish
 
-    names, project = plan.names, options.project
+    store = editions.Store(publish.beside(out, "editions"))
     with publish.staged(out) as stage:
-        taken = {r.slug: s for s, r in plan.keep.items()}
-        taken |= {r.slug: (project or Path()) / n for n, r in plan.carry.items()}
-        task = functools.partial(_make, options=options)
-        run = runner or functools.partial(workers.run, jobs=options.jobs)
-        outcomes = run(task, list(plan.rebuild))
-        before = {s: plan.old.briefings.get(names[s]) for s in plan.rebuild}
-        with contextlib.closing(outcomes):  # Ctrl-C or a failure here stops the workers now
-            built, failed = _render_into(stage, outcomes, taken, on_built, before)
-        report = BuildReport(out, tuple(built), plan.unchanged, tuple(failed), healed=plan.damaged)
-        if failed and not options.keep_going:  # leaving the block throws the staging away
+        report, merged = stage_briefings(out, plan, options, on_built, runner, stage, store)
+        if merged is None:  # leaving the block throws the staging away
             return report
-        fresh = {b.sheet: manifest.Fresh(b.slug, b.entry, b.sections, b.fill) for b in built}
-        merged = manifest.merge(plan, fresh, (sheet for sheet, _ in failed))
-        for rel, digest in merged.keep:
-            stage.keep(rel, digest)
-        report = dataclasses.replace(report, healed=merged.healed, unhealed=merged.unhealed)
         _write_site(stage, merged.records, options)
         if options.search:
             from briefgen.site import search
@@ -125,9 +112,65 @@ def _publish(
         published = dict(stage.published)
         stage.write(manifest.NAME, manifest.written(plan, merged.records, published))
         stage.commit()
+    store.prune({d for r in merged.records.values() for _, d in r.edition_files()})
     for rel, digest in published.items():  # what was just written needs no reading next time
         stamps.published(out / rel, digest)
     return dataclasses.replace(report, published=True)
+
+
+def stage_briefings(
+    out: Path,
+    plan: manifest.Plan,
+    options: BuildOptions,
+    on_built: Callable[[Built], None] | None,
+    runner: Runner | None,
+    stage: Stage,
+    store: editions.Store,
+) -> tuple[BuildReport, manifest.Merged | None]:
+    """Render the planned sheets into STAGE, settle each edition against the published one
+    and carry (or restore from STORE) every archived edition file: what a site and a
+    shard's part share. The merged records, or None when a failure stops the build."""
+    from briefgen.pipeline import workers
+    from briefgen.pipeline.revising import revise
+    from briefgen.publish import editions, manifest
+
+    names, project = plan.names, options.project
+    taken = {r.slug: s for s, r in plan.keep.items()}
+    taken |= {r.slug: (project or Path()) / n for n, r in plan.carry.items()}
+    before = {s: plan.old.briefings.get(names[s]) for s in plan.rebuild}
+    priors = {s: editions.prior(r) for s, r in before.items()}
+    task = functools.partial(_make, options=options, priors=priors)
+    run = runner or functools.partial(workers.run, jobs=options.jobs)
+    outcomes = run(task, list(plan.rebuild))
+    settle = functools.partial(
+        revise, out=out, recorded=plan.old.files, stage=stage, store=store, options=options
+    )
+    with contextlib.closing(outcomes):  # Ctrl-C or a failure here stops the workers now
+        built, failed = _render_into(stage, outcomes, taken, on_built, before, settle)
+    report = BuildReport(out, tuple(built), plan.unchanged, tuple(failed), healed=plan.damaged)
+    if failed and not options.keep_going:
+        return report, None
+    fresh = {
+        b.sheet: manifest.Fresh(
+            b.slug, b.entry, b.sections, b.fill, b.content, b.published, b.snapshot,
+            b.before, b.editions, b.expires,
+        )
+        for b in built
+    }
+    merged = manifest.merge(plan, fresh, (sheet for sheet, _ in failed))
+    for rel, digest in merged.keep:
+        stage.keep(rel, digest)
+    keep, restore = editions.carried(merged.records, set(plan.damaged), set(stage.published))
+    for rel, digest in keep:
+        if not stage.keep(rel, digest):
+            restore += ((rel, digest),)
+    lost = tuple(rel for rel, digest in restore if not _restore(stage, store, rel, digest))
+    report = dataclasses.replace(
+        report,
+        healed=tuple(r for r in merged.healed if r not in lost),
+        unhealed=merged.unhealed + lost,
+    )
+    return report, merged
 
 
 def _render_into(
@@ -135,12 +178,11 @@ def _render_into(
     outcomes: Iterable[Outcome[Built]],
     slugs: dict[str, Path],
     on_built: Callable[[Built], None] | None,
-    before: dict[Path, manifest.Record | None],
+    before: dict[Path, Record | None],
+    settle: Callable[..., Built],
 ) -> tuple[list[Built], list[tuple[Path, tuple[Diagnostic, ...]]]]:
-    """Write each built briefing into the stage as it arrives, with what changed since
-    its published version (BEFORE); collect the failures."""
-    from briefgen.compose.changes import Change, compare
-
+    """Write each built briefing into the stage as it arrives, with its edition settled
+    against its published version (BEFORE; `revising.revise`); collect the failures."""
     built: list[Built] = []
     failed: list[tuple[Path, tuple[Diagnostic, ...]]] = []
     for outcome in outcomes:
@@ -166,17 +208,21 @@ def _render_into(
         slugs[result.slug] = sheet
         for name, data in result.files.items():
             stage.write(briefing_path(result.slug, name), data)
-        was = before.get(sheet)
-        change = (
-            Change(new=True)
-            if was is None
-            else compare(was.sections, was.fill, result.sections or {}, result.fill)
-        )
-        done = dataclasses.replace(result, files={}, change=change)  # the bytes are staged
+        settled = settle(result, before.get(sheet))
+        done = dataclasses.replace(settled, files={})  # the bytes are staged
         built.append(done)
         if on_built is not None:
             on_built(done)
     return built, failed
+
+
+def _restore(stage: Stage, store: editions.Store, rel: str, digest: str) -> bool:
+    """Put an archived file back from the editions store; False when it is not there."""
+    data = store.get(digest)
+    if data is None:
+        return False
+    stage.write(rel, data)
+    return True
 
 
 def _write_site(stage: Stage, records: dict[str, manifest.Record], options: BuildOptions) -> None:

@@ -53,14 +53,16 @@ class CheckReport:
         return bool(errors_in(self.diagnostics, strict=self.strict))
 
 
-def check(sheet: Path, *, strict: bool = False) -> Checked:
+def check(sheet: Path, *, strict: bool = False, today: str | None = None) -> Checked:
     """Load, validate and verify one sheet; raise BriefError (all findings) if it fails.
+
+    TODAY is the build date review and validity dates are compared with (None: none).
 
     Schema errors do not stop the later stages: they run on the parts that validated.
     """
     from briefgen.schema.validate import salvage, validate
     from briefgen.sheet.load import read_sheet
-    from briefgen.verify import chronology, glyphs, mentions, provenance, rules
+    from briefgen.verify import chronology, freshness, glyphs, mentions, provenance, rules
     from briefgen.verify import sources as sourcefiles
 
     data, where = read_sheet(sheet, recover=True)  # a duplicate key still shows schema errors
@@ -91,6 +93,7 @@ def check(sheet: Path, *, strict: bool = False) -> Checked:
                 *glyphs.check(data, where),
                 *verified.diagnostics,
                 *chronology.check(brief, where),
+                *freshness.check(brief, where, today),
                 *mentions.check(brief, where, unchecked),
             ]
         )
@@ -100,7 +103,9 @@ def check(sheet: Path, *, strict: bool = False) -> Checked:
     return Checked(sheet, brief, where, stored, verified.evidence, tuple(found))
 
 
-def check_sheets(sheets: Iterable[Path], *, strict: bool = False, jobs: int = 1) -> CheckReport:
+def check_sheets(
+    sheets: Iterable[Path], *, strict: bool = False, jobs: int = 1, today: str | None = None
+) -> CheckReport:
     """Check every sheet and collect all diagnostics instead of stopping at the first.
 
     With JOBS > 1, many sheets are checked in worker processes; the report is the same.
@@ -111,7 +116,7 @@ def check_sheets(sheets: Iterable[Path], *, strict: bool = False, jobs: int = 1)
     found: list[Diagnostic] = []
     codes = {0}
     outcomes = workers.run(
-        functools.partial(_check_task, strict=strict),
+        functools.partial(_check_task, strict=strict, today=today),
         list(paths),
         jobs=jobs,
         preload=workers.CHECK_MODULES,
@@ -127,9 +132,11 @@ def check_sheets(sheets: Iterable[Path], *, strict: bool = False, jobs: int = 1)
     return CheckReport(paths, tuple(found), strict, max(codes))
 
 
-def _check_task(sheet: Path, *, strict: bool) -> tuple[int, tuple[Diagnostic, ...]]:
+def _check_task(
+    sheet: Path, *, strict: bool, today: str | None
+) -> tuple[int, tuple[Diagnostic, ...]]:
     """One sheet's (exit code, diagnostics); never raises, so workers can return it."""
     try:
-        return 0, check(sheet, strict=strict).warnings
+        return 0, check(sheet, strict=strict, today=today).warnings
     except BriefError as error:
         return error.exit_code, error.diagnostics

@@ -17,8 +17,13 @@ from briefgen.pipeline.options import BuildOptions
 from briefgen.schema.vocabulary import SOURCES_FILE, page_file
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from briefgen.compose.changes import Change, Digests
     from briefgen.compose.entry import Entry
+    from briefgen.compose.revisions import Snapshot
+    from briefgen.publish.editions import Prior
+    from briefgen.publish.records import Archived
     from briefgen.render.pdf import Renderer
     from briefgen.schema.model import Brief
 
@@ -37,6 +42,15 @@ class Built:
     warnings: tuple[Diagnostic, ...] = ()
     sections: Digests | None = None  # item digests (changes.digests)
     change: Change | None = None  # against the published version, set when staged
+    content: str | None = None  # the edition: a digest of the sheet (changes.content_digest)
+    snapshot: Snapshot | None = None  # what its reader sees (revisions.snapshot)
+    earlier: tuple[str, ...] = ()  # the labels of its earlier editions, oldest first
+    new_edition: bool = False  # its content changed: the published edition is archived
+    published: str | None = None  # the day this edition was first published
+    expires: str | None = None  # its next review or validity date (freshness.next_due)
+    lang: str = "en"  # the page's language (its changes page is in it too)
+    editions: tuple[Archived, ...] = ()  # its earlier editions, set when staged
+    before: Snapshot | None = None  # the previous edition's snapshot, set when staged
 
 
 def make(sheet: Path, options: BuildOptions | None = None) -> Built:
@@ -44,23 +58,49 @@ def make(sheet: Path, options: BuildOptions | None = None) -> Built:
     return _make(sheet, options=options or BuildOptions())
 
 
-def make_pages(sheet: Path, options: BuildOptions) -> Built:
+def make_pages(sheet: Path, options: BuildOptions, *, out: Path | None = None) -> Built:
     """The files `build` publishes for SHEET, byte for byte, without the PDF:
-    what `serve` shows while the PDF is being made."""
-    return _make(sheet, options=options, pdf=False)
+    what `serve` shows while the PDF is being made; as the next edition of what the site
+    OUT has published (its earlier editions listed), when given."""
+    priors = None
+    if out is not None:
+        from briefgen.publish import editions, manifest
+
+        record = manifest.read(out).briefings.get(manifest.name_of(sheet, options.project))
+        priors = {sheet: editions.prior(record)}
+    return _make(sheet, options=options, pdf=False, priors=priors)
 
 
-def _make(sheet: Path, *, options: BuildOptions, pdf: bool = True) -> Built:
+def _make(
+    sheet: Path,
+    *,
+    options: BuildOptions,
+    pdf: bool = True,
+    priors: Mapping[Path, Prior] | None = None,
+) -> Built:
     """`make` with one options record: what workers run for `build`. The page is composed
-    once; every file is rendered from that one value."""
+    once; every file is rendered from that one value. PRIORS are the published editions
+    of the sheets (none: a first edition)."""
+    from briefgen.compose.changes import content_digest
     from briefgen.compose.compose import compose
+    from briefgen.publish.editions import Prior, next_labels
     from briefgen.render.pages import render_html, render_markdown
     from briefgen.site import pages as site
+    from briefgen.verify.freshness import next_due
 
     formats, project = options.formats, options.project
-    checked = check(sheet, strict=options.strict)
+    checked = check(sheet, strict=options.strict, today=options.today)
+    before = (priors or {}).get(sheet, Prior())
+    content = content_digest(checked.brief)
+    earlier, new_edition = next_labels(before, content, options.keep_editions)
+    same = before.content == content
+    published = before.published if same and before.published else options.today
     page = compose(
-        checked.brief, options.edition(), evidence=checked.evidence, stored=checked.stored
+        checked.brief,
+        options.edition(),
+        evidence=checked.evidence,
+        stored=checked.stored,
+        earlier=earlier,
     )
     slug = page.id
     files: dict[str, bytes] = {}
@@ -93,7 +133,12 @@ def _make(sheet: Path, *, options: BuildOptions, pdf: bool = True) -> Built:
         if errors_in(warnings, strict=options.strict):
             raise BriefError(*warnings)
     entry = site.entry(page, {name: len(data) for name, data in files.items()})
-    return Built(sheet, slug, files, entry, *fitted, warnings=warnings, sections=page.digests)
+    entry = site.dated(entry, published, earlier)
+    return Built(
+        sheet, slug, files, entry, *fitted, warnings=warnings, sections=page.digests,
+        content=content, snapshot=page.snapshot, earlier=earlier, new_edition=new_edition,
+        published=published, expires=next_due(checked.brief, options.today), lang=page.lang,
+    )
 
 
 def _pdf_renderer(project: Path | None) -> Renderer:

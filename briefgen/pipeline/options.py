@@ -37,6 +37,8 @@ class BuildOptions:
     marking: str | None = None  # briefgen.toml: classification of sheets that set none
     audience: str | None = None  # briefgen.toml: audience of sheets that set none
     search: bool = False  # index the staged site with Pagefind (briefgen[search])
+    today: str | None = None  # the build date (--today): stale items, edition dates
+    keep_editions: int | None = None  # briefgen.toml: earlier editions kept (None: all)
 
     def __post_init__(self) -> None:
         """Refuse what briefgen.toml would refuse (a `javascript:` base_url, jobs = 0), so
@@ -79,6 +81,7 @@ class BuildOptions:
             marking=settings.marking,
             audience=settings.audience,
             formats=settings.formats,
+            keep_editions=settings.keep_editions,
         )
         return dataclasses.replace(given, **how)  # type: ignore[arg-type]
 
@@ -93,6 +96,7 @@ class BuildOptions:
             formats=self.formats,
             marking=self.marking,
             audience=self.audience,
+            today=self.today,
         )
 
     def settings(self) -> dict[str, object]:
@@ -106,4 +110,5 @@ class BuildOptions:
             "marking": self.marking,
             "audience": self.audience,
             "search": self.search,
+            "keep_editions": self.keep_editions,
         }

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.assets import template_dirs
 from briefgen.errors import EXIT_USAGE, BriefError, Diagnostic, Location
-from briefgen.pipeline.building import BuildReport, Runner, _render_into, shared_pages
-from briefgen.pipeline.making import Built, _make
+from briefgen.pipeline.building import BuildReport, Runner, shared_pages, stage_briefings
+from briefgen.pipeline.making import Built
 from briefgen.pipeline.options import BuildOptions
 from briefgen.publish import manifest, parts
 from briefgen.publish import stage as publish
@@ -87,31 +86,21 @@ def _publish_part(
     stamps: Stamps,
 ) -> BuildReport:
     """`building._publish` without the shared pages, plus the part record."""
-    from briefgen.pipeline import workers
+    from briefgen.publish import editions
 
-    run = runner or functools.partial(workers.run, jobs=options.jobs)
+    store = editions.Store(publish.beside(out, "editions"))
     with publish.staged(out) as stage:
-        taken = {r.slug: s for s, r in plan.keep.items()}
-        outcomes = run(functools.partial(_make, options=options), list(plan.rebuild))
-        before = {s: plan.old.briefings.get(plan.names[s]) for s in plan.rebuild}
-        with contextlib.closing(outcomes):
-            built, failed = _render_into(stage, outcomes, taken, on_built, before)
-        report = BuildReport(out, tuple(built), plan.unchanged, tuple(failed), healed=plan.damaged)
-        if failed and not options.keep_going:
+        report, merged = stage_briefings(out, plan, options, on_built, runner, stage, store)
+        if merged is None:  # leaving the block throws the staging away
             return report
-        fresh = {b.sheet: manifest.Fresh(b.slug, b.entry, b.sections, b.fill) for b in built}
-        merged = manifest.merge(plan, fresh, (sheet for sheet, _ in failed))
-        for rel, digest in merged.keep:
-            stage.keep(rel, digest)
         stage.write(parts.NAME, record)
         published = dict(stage.published)
         stage.write(manifest.NAME, manifest.written(plan, merged.records, published))
         stage.commit()
+    store.prune({d for r in merged.records.values() for _, d in r.edition_files()})
     for rel, digest in published.items():
         stamps.published(out / rel, digest)
-    return dataclasses.replace(
-        report, published=True, healed=merged.healed, unhealed=merged.unhealed
-    )
+    return dataclasses.replace(report, published=True)
 
 
 def merge(
@@ -166,7 +155,7 @@ def _copy_briefings(
     for name, record in sorted(part.manifest.briefings.items()):
         if name not in records or records[name] is not record:
             continue
-        for rel in record.files:
+        for rel in (*record.files, *(rel for rel, _ in record.edition_files())):
             try:
                 data = (part.folder / rel).read_bytes()
             except OSError:

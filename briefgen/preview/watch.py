@@ -61,7 +61,7 @@ def run(
     batches = _watching([p.resolve() for p in (seeds, templates) if p.is_dir()], out, stop)
     server = start(out, host, port, state, report)
     try:
-        shown = _show(sheets, options, state, report, report_diagnostics, every=True)
+        shown = _show(sheets, options, state, report, report_diagnostics, every=True, out=out)
         if not (out / "index.html").is_file():  # no site yet: the index need not wait
             state.hold_site(_site_pages(shown, options))
         state.ready.set()
@@ -78,7 +78,7 @@ def run(
             if not chosen and not _touches(changed, seeds):
                 continue
             report(f"changed: {', '.join(sorted({str(s.parent) for s in chosen})) or 'files'}")
-            _show(chosen, options, state, report, report_diagnostics, every=every)
+            _show(chosen, options, state, report, report_diagnostics, every=every, out=out)
             _publish(out, options, seeds.parent, state, report, report_diagnostics)
     finally:
         stop.set()
@@ -165,16 +165,17 @@ def _show(
     report_diagnostics: ReportDiagnostics,
     *,
     every: bool = False,
+    out: Path | None = None,
 ) -> list[Entry]:
     """Phase 1: check SHEETS and show their pages from memory; tell their open pages.
-    The index entries of those shown."""
+    The index entries of those shown (as editions of what OUT has published)."""
     from briefgen import pipeline
 
     entries = []
     for sheet in sheets:
         name = str(sheet)
         try:
-            built = pipeline.make_pages(sheet, options)
+            built = pipeline.make_pages(sheet, options, out=out)
         except BriefError as error:
             report(
                 f"{sheet.parent}: {len(error.diagnostics)} problem(s); showing the last good page"

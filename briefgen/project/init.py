@@ -60,6 +60,9 @@ strict = false
 # (flag: --format; default: all five).
 # formats = ["html", "pdf", "docx"]
 
+# Earlier editions kept per briefing, the newest ones (default: keep every edition).
+# keep_editions = 10
+
 # How the scheduled workflow (.github/workflows/briefs.yml) installs briefgen; it reads
 # this line when it runs. A requirement from the package index ("briefgen==1.2.0"), a path
 # in this folder or an https:// URL of a briefgen wheel, or "git+https://HOST/OWNER/REPO@TAG".
@@ -73,6 +76,7 @@ GITIGNORE = """\
 .*.briefgen.lock
 .*.briefgen-staging-*
 .*.briefgen-stamps.json*
+.*.briefgen-editions/
 # Python
 .venv/
 __pycache__/

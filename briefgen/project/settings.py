@@ -56,6 +56,7 @@ class Settings:
     jobs: int | None = None  # None: all cores
     install: str | None = None  # how the generated workflow installs briefgen (install.py)
     formats: tuple[str, ...] = FORMATS  # the files of each briefing `build` writes
+    keep_editions: int | None = None  # earlier editions kept per briefing; None: all
 
 
 # key → (what it must be, hint); the order is the documented one
@@ -73,6 +74,7 @@ KEYS: dict[str, tuple[str, str]] = {
         f"a list of formats out of {', '.join(FORMATS)}",
         'e.g. formats = ["html", "pdf", "docx"]; the default is all of them',
     ),
+    "keep_editions": ("a whole number of at least 1", "earlier editions kept, e.g. 10"),
 }
 # key → the flag that sets it, where a diagnostic points when no other origin is known
 FLAGS = {
@@ -232,7 +234,7 @@ def _check(key: str, value: object) -> tuple[str, str] | None:
         return _formats(value)
     if key == "strict":
         return None if isinstance(value, bool) else ("BG702", f"found {_kind(value)}")
-    if key == "jobs":
+    if key in ("jobs", "keep_editions"):
         if isinstance(value, bool) or not isinstance(value, int):
             return "BG702", f"found {_kind(value)}"
         return None if value >= 1 else ("BG703", f"found {value}")

@@ -19,29 +19,12 @@ from pathlib import Path
 from briefgen.compose.entry import Entry
 from briefgen.publish.keys import Stamps, input_key, sheet_inputs
 from briefgen.publish.keys import settings_key as settings_key
+from briefgen.publish.records import Archived, as_dict, from_dict
+from briefgen.publish.records import Record as Record
 from briefgen.publish.stage import MARKER
-from briefgen.schema.vocabulary import briefing_path
 
 NAME = ".briefgen-manifest.json"
 VERSION = 2  # a manifest of another version is ignored: everything is rebuilt once
-
-
-@dataclass(frozen=True)
-class Record:
-    """One published briefing: the key of its inputs, its slug and its index/feed entry."""
-
-    key: str
-    slug: str
-    entry: Entry  # its "files" maps file name → size
-    inputs: dict[str, str] = field(default_factory=dict)  # facts.yaml and sources → sha256
-    # what `build` compares to say what changed (changes.py); None in older manifests
-    sections: dict[str, dict[str, str]] | None = None  # section → item id → digest
-    fill: float | None = None  # how full the PDF page was
-
-    @property
-    def files(self) -> tuple[str, ...]:
-        """The briefing's published paths, relative to the site folder."""
-        return tuple(briefing_path(self.slug, name) for name in self.entry.files)
 
 
 @dataclass(frozen=True)
@@ -85,12 +68,14 @@ def plan(
     project: Path | None,
     force: bool,
     stamps: Stamps | None = None,
+    today: str | None = None,
 ) -> Plan:
     """Compare the live site OUT (its manifest and files) with the current inputs.
 
     A published briefing whose sheet is not in SHEETS but still exists is carried over
     (rebuilt if its files were damaged); one whose sheet was deleted leaves the site.
-    STAMPS (see keys.Stamps) spare reading files whose metadata did not change.
+    STAMPS (see keys.Stamps) spare reading files whose metadata did not change. A
+    briefing one of whose review dates passed by TODAY (the build date) is rebuilt.
     """
     stamps = stamps or Stamps()
     old = read(out)
@@ -111,6 +96,7 @@ def plan(
         others=frozenset(others),
         damage=damage,
         force=force or old.settings != settings,
+        today=today,
     )
     return Plan(old, settings, names, keys, inputs, rebuild, keep, carry, damage, up_to_date)
 
@@ -122,12 +108,19 @@ def _recorded(old: Manifest, name: str) -> dict[str, str] | None:
 
 @dataclass(frozen=True)
 class Fresh:
-    """What a rebuilt briefing adds to its record: slug, entry, item digests, page fill."""
+    """What a rebuilt briefing adds to its record: slug, entry, item digests, page fill,
+    and the edition it is (see `records.Record`)."""
 
     slug: str
     entry: Entry
     sections: dict[str, dict[str, str]] | None = None
     fill: float | None = None
+    content: str | None = None
+    published: str | None = None
+    snapshot: dict[str, dict[str, dict[str, str]]] | None = None
+    before: dict[str, dict[str, dict[str, str]]] | None = None
+    editions: tuple[Archived, ...] = ()
+    expires: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,7 +150,10 @@ def merge(plan: Plan, built: dict[Path, Fresh], failed: Iterable[Path]) -> Merge
             else:
                 keep.append((rel, old.files.get(rel, "")))
     records |= {
-        names[s]: Record(plan.keys[s], f.slug, f.entry, plan.inputs[s], f.sections, f.fill)
+        names[s]: Record(
+            plan.keys[s], f.slug, f.entry, plan.inputs[s], f.sections, f.fill, f.content,
+            f.published, f.snapshot, f.before, f.editions, f.expires,
+        )
         for s, f in built.items()
     }
     healed = tuple(rel for rel in plan.damaged if rel not in unhealed)
@@ -203,17 +199,7 @@ def read(out: Path) -> Manifest:
         doc = json.loads((out / NAME).read_text(encoding="utf-8"))
         if not isinstance(doc, dict) or doc.get("briefgen") != VERSION:
             return Manifest()
-        records = {
-            name: Record(
-                str(r["key"]),
-                str(r["slug"]),
-                Entry.from_dict(r["entry"]),
-                {str(k): str(v) for k, v in r.get("inputs", {}).items()},
-                _sections(r.get("sections")),
-                float(r["fill"]) if isinstance(r.get("fill"), (int, float)) else None,
-            )
-            for name, r in doc["briefings"].items()
-        }
+        records = {name: from_dict(r) for name, r in doc["briefings"].items()}
         files = {str(k): str(v) for k, v in doc["files"].items()}
         return Manifest(str(doc["settings"]), records, files)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -226,23 +212,11 @@ def dumps(manifest: Manifest) -> bytes:
         "briefgen": VERSION,
         "settings": manifest.settings,
         "briefings": {
-            name: {"key": r.key, "slug": r.slug, "entry": r.entry.as_dict(), "inputs": r.inputs}
-            | ({"sections": r.sections} if r.sections is not None else {})
-            | ({"fill": r.fill} if r.fill is not None else {})
-            for name, r in sorted(manifest.briefings.items())
+            name: as_dict(r) for name, r in sorted(manifest.briefings.items())
         },
         "files": dict(sorted(manifest.files.items())),
     }
     return (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode()
-
-
-def _sections(value: object) -> dict[str, dict[str, str]] | None:
-    """The recorded item digests, or None when absent (an older manifest) or malformed."""
-    if not isinstance(value, dict):
-        return None
-    if not all(isinstance(items, dict) for items in value.values()):
-        return None
-    return {str(s): {str(k): str(v) for k, v in items.items()} for s, items in value.items()}
 
 
 def damaged(out: Path, manifest: Manifest, stamps: Stamps | None = None) -> tuple[str, ...]:
@@ -265,6 +239,7 @@ def _compare(
     others: frozenset[str],
     damage: tuple[str, ...],
     force: bool,
+    today: str | None = None,
 ) -> tuple[tuple[Path, ...], dict[Path, Record], dict[str, Record], bool]:
     """(rebuild, keep, carry, up to date): the old manifest OLD against the current KEYS.
 
@@ -276,6 +251,7 @@ def _compare(
     for sheet, key in keys.items():
         record = old.briefings.get(names[sheet])
         fresh = not force and record is not None and record.key == key
+        fresh = fresh and not _passed(record, today)
         if fresh and record is not None and not broken.intersection(record.files):
             keep[sheet] = record
         else:
@@ -284,6 +260,15 @@ def _compare(
     same_set = set(old.briefings) == set(names.values()) | set(carry)
     up_to_date = not rebuild and not broken and same_set and bool(old.briefings)
     return tuple(rebuild), keep, carry, up_to_date
+
+
+def _passed(record: Record | None, today: str | None) -> bool:
+    """True when RECORD's next review or validity date is before TODAY: its page changes."""
+    due = record.expires if record is not None else None
+    if not due or not today:
+        return False
+    n = min(len(due), len(today))
+    return today[:n] > due[:n]
 
 
 def _file_hash(path: Path, stamps: Stamps) -> str:

@@ -320,4 +320,5 @@ def cites_md(item: Item) -> str:
     """The `[n]` markers of one item, e.g. ' [1 ¶7, 2]', each a link when it has a target:
     ' [[1 ¶7](sources.html#S1-p7), [2](sources.html#S2)]'."""
     marks = (f"[{c.shown}]({c.href})" if c.href else c.shown for c in item.cites)
-    return f" [{', '.join(marks)}]" if item.cites else ""
+    flags = "".join(f" **\\[{flag}\\]**" for flag in item.flags)  # due, withdrawn
+    return (f" [{', '.join(marks)}]" if item.cites else "") + flags

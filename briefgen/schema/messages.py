@@ -191,6 +191,8 @@ def _value_error(e: ErrorDetails, path: Path_, _data: object, where: SourceMap) 
         "said_on",
         "since",
         "by",
+        "review_by",
+        "valid_until",
         "as_of",
     }:
         return (

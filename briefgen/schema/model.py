@@ -54,6 +54,23 @@ Cite = Annotated[
 ]
 
 
+class Reviewed(Closed):
+    """What every item of a section may carry: the day its statement should be checked."""
+
+    review_by: Date | None = Field(
+        None,
+        description="Check this again by then; after it, `check` warns and the page marks "
+        "the item as due for review.",
+    )
+
+
+class Withdrawal(Closed):
+    """When and why a source was withdrawn (rescinded, discredited, retracted)."""
+
+    date: Date
+    reason: Line
+
+
 class Actor(Closed):
     """Someone whose positions the brief reports."""
 
@@ -93,6 +110,26 @@ class Source(Closed):
     language: Line | None = None
     reliability: Literal["A", "B", "C", "D", "E", "F"] | None = None
     notes: Line | None = None
+    review_by: Date | None = Field(None, description="Check this source again by then.")
+    valid_until: Date | None = Field(
+        None, description="The day after which what this source says no longer holds."
+    )
+    status: Literal["current", "withdrawn"] = Field(
+        "current", description="'withdrawn': every item citing it is flagged until re-sourced."
+    )
+    withdrawal: Withdrawal | None = Field(
+        None, description="With status 'withdrawn': {date, reason}."
+    )
+
+    @model_validator(mode="after")
+    def _withdrawn(self) -> Source:
+        if self.status == "withdrawn" and self.withdrawal is None:
+            msg = "a withdrawn source needs 'withdrawal: {date: …, reason: …}'"
+            raise ValueError(msg)
+        if self.status != "withdrawn" and self.withdrawal is not None:
+            msg = "'withdrawal' describes a withdrawn source: add 'status: withdrawn'"
+            raise ValueError(msg)
+        return self
 
     @model_validator(mode="after")
     def _located(self) -> Source:
@@ -105,7 +142,7 @@ class Source(Closed):
         return self
 
 
-class BottomLine(Closed):
+class BottomLine(Reviewed):
     """The conclusion first (BLUF)."""
 
     text: Annotated[Text, Words(50)]
@@ -113,7 +150,7 @@ class BottomLine(Closed):
     judgment: Id | None = Field(None, description="The assessment it states, e.g. J1.")
 
 
-class Fact(Closed):
+class Fact(Reviewed):
     """Reported information: dated, cited, not hedged."""
 
     id: Id
@@ -123,7 +160,7 @@ class Fact(Closed):
     credibility: Annotated[int, Field(ge=1, le=6)] | None = None
 
 
-class Position(Closed):
+class Position(Reviewed):
     """What an actor said: a paraphrase, and a verbatim quote only if the source has one."""
 
     id: Id
@@ -140,7 +177,7 @@ class Position(Closed):
     credibility: Annotated[int, Field(ge=1, le=6)] | None = None
 
 
-class Assessment(Closed):
+class Assessment(Reviewed):
     """The author's judgment: likelihood and confidence kept apart, with a basis."""
 
     id: Id
@@ -155,7 +192,7 @@ class Assessment(Closed):
     cite: Cite
 
 
-class Indicator(Closed):
+class Indicator(Reviewed):
     """Something observable that would move a judgment."""
 
     id: Id

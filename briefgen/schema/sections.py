@@ -16,8 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from briefgen.schema.model import Cite, Likelihood
-from briefgen.schema.scalars import Closed, Counted, Date, Id, Line, Text, Words
+from briefgen.schema.model import Cite, Likelihood, Reviewed
+from briefgen.schema.scalars import Counted, Date, Id, Line, Text, Words
 
 Names = Annotated[list[Line], Counted(), Field(max_length=12)]  # actor ids or names
 
@@ -25,7 +25,7 @@ Names = Annotated[list[Line], Counted(), Field(max_length=12)]  # actor ids or n
 # --- event --------------------------------------------------------------------------------
 
 
-class AgendaItem(Closed):
+class AgendaItem(Reviewed):
     """A topic expected on the table."""
 
     id: Id
@@ -36,7 +36,7 @@ class AgendaItem(Closed):
     cite: Cite
 
 
-class Obstacle(Closed):
+class Obstacle(Reviewed):
     """A point of friction."""
 
     id: Id
@@ -50,7 +50,7 @@ class Obstacle(Closed):
 # --- issue --------------------------------------------------------------------------------
 
 
-class Question(Closed):
+class Question(Reviewed):
     """The question an issue brief answers, and why it matters now (CRS In Focus)."""
 
     text: Annotated[Text, Words(25)] = Field(description="The question, in one sentence.")
@@ -60,7 +60,7 @@ class Question(Closed):
     cite: Cite
 
 
-class Option(Closed):
+class Option(Reviewed):
     """A course a party could take, or a way things could go: with its likelihood if judged."""
 
     id: Id
@@ -78,7 +78,7 @@ class Option(Closed):
 # --- organisation -------------------------------------------------------------------------
 
 
-class Mandate(Closed):
+class Mandate(Reviewed):
     """What the organisation is for: its purpose and founding document."""
 
     text: Annotated[Text, Words(25)] = Field(description="Its purpose, in one sentence.")
@@ -89,7 +89,7 @@ class Mandate(Closed):
     cite: Cite
 
 
-class Office(Closed):
+class Office(Reviewed):
     """A post and who holds it: an organisation's leadership, a country's leaders.
 
     A profile is as of its date: the holder is current to it, or the entry says its own.
@@ -107,7 +107,7 @@ class Office(Closed):
     cite: Cite
 
 
-class Membership(Closed):
+class Membership(Reviewed):
     """Who belongs: how many, notable members, how one joins (what the sources give)."""
 
     count: Annotated[int, Field(ge=1)] | None = None
@@ -126,7 +126,7 @@ class Membership(Closed):
         return self
 
 
-class Feature(Closed):
+class Feature(Reviewed):
     """One aspect of how the organisation works: a body, a decision rule, its budget."""
 
     id: Id
@@ -135,7 +135,7 @@ class Feature(Closed):
     cite: Cite
 
 
-class Decision(Closed):
+class Decision(Reviewed):
     """A recent decision of the organisation."""
 
     id: Id
@@ -150,7 +150,7 @@ class Decision(Closed):
 # --- country ------------------------------------------------------------------------------
 
 
-class Figure(Closed):
+class Figure(Reviewed):
     """A key indicator: its value, unit, the date it is for, and its source."""
 
     id: Id
@@ -161,7 +161,7 @@ class Figure(Closed):
     cite: Cite
 
 
-class Relation(Closed):
+class Relation(Reviewed):
     """The country's relation with another party: a partnership, a strain, a dispute."""
 
     id: Id

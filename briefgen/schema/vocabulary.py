@@ -30,6 +30,20 @@ def briefing_path(slug: str, name: str) -> str:
     return f"{slug}/{name}"
 
 
+EDITIONS = "editions"  # a briefing's earlier editions: <slug>/editions/<label>/
+CHANGES_FILE = "changes.{fmt}"  # an edition's changes page, beside its files (html, md)
+
+
+def edition_path(slug: str, label: str, name: str) -> str:
+    """A file of the briefing SLUG's earlier edition LABEL, from the site's root."""
+    return briefing_path(slug, f"{EDITIONS}/{label}/{name}")
+
+
+def edition_link(label: str, slug: str) -> str:
+    """An earlier edition's page, linked from the briefing's own page (in its folder)."""
+    return f"{EDITIONS}/{label}/{page_file(slug, 'html')}"
+
+
 def page_path(slug: str, fmt: str) -> str:
     """The briefing file's path from the site's root: `<slug>/<slug>.<fmt>`."""
     return briefing_path(slug, page_file(slug, fmt))

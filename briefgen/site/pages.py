@@ -87,6 +87,15 @@ def entry(page: Page, files: dict[str, int]) -> Entry:
     return dataclasses.replace(page.entry, files=dict(sorted(files.items())))
 
 
+def dated(e: Entry, published: str | None, earlier: tuple[str, ...]) -> Entry:
+    """E as edition PUBLISHED of its briefing, after the EARLIER editions: an edition after
+    the first is an update, so the feed's `updated` is the day it was published."""
+    e = dataclasses.replace(e, edition=published or "", earlier=" ".join(earlier))
+    if earlier and published and len(published) == 10:
+        e = dataclasses.replace(e, updated=f"{published}T00:00:00Z")
+    return e
+
+
 def sources_page(page: Page, *, base_url: str | None, project: Path | None) -> bytes:
     """<slug>/sources.html: each stored source text with numbered paragraphs, in the
     page's [n] order and under the same numbers, every quote and excerpt highlighted where
