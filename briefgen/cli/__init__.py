@@ -1,7 +1,7 @@
 """The command line: parse options, call one library function, print the result.
 
 The group and the entry point; the commands are in commands.py (the pipeline), project.py
-(`init`), sources.py and authoring.py, what they share in options.py. Diagnostics go to
+(`init`, `doctor`), sources.py and authoring.py, what they share in options.py. Diagnostics go to
 stderr, results to stdout. Only BriefError is caught; anything else is a bug and keeps its
 traceback.
 """
@@ -18,7 +18,7 @@ import click
 
 from briefgen import __version__
 from briefgen.cli import authoring, commands, terminal
-from briefgen.cli.project import init
+from briefgen.cli.project import doctor, init
 from briefgen.cli.scale import merge
 from briefgen.cli.sources import sources
 from briefgen.errors import EXIT_PIPE
@@ -46,7 +46,7 @@ cli.add_command(commands.new)
 cli.add_command(commands.build)
 cli.add_command(merge)
 cli.add_command(commands.serve)
-cli.add_command(commands.doctor)
+cli.add_command(doctor)
 cli.add_command(init)
 cli.add_command(sources)
 cli.add_command(authoring.cite)

@@ -1,4 +1,4 @@
-"""The commands that run the pipeline: check, schema, new, build, serve, doctor.
+"""The commands that run the pipeline: check, schema, new, build, serve.
 
 Each parses its options, calls one library function and prints what it returns; heavy
 modules are imported inside the command, so `briefgen --help` loads none of them.
@@ -31,7 +31,6 @@ from briefgen.cli.scale import check_scheduler, scale_options
 
 if TYPE_CHECKING:
     from briefgen.pipeline.making import Built
-    from briefgen.render.doctor import Finding
 
 
 @click.command(short_help="Check fact sheets: YAML, schema, quotes against sources.")
@@ -298,45 +297,6 @@ def serve(out: Path | None, host: str, port: int, paper: str | None) -> None:
             )
         except KeyboardInterrupt:
             click.echo("stopped", err=True)
-
-
-@click.command(short_help="Report WeasyPrint, Pango, fonts, and the project's install spec.")
-@click.option(
-    "--offline",
-    is_flag=True,
-    envvar="BRIEFGEN_OFFLINE",
-    help="Do not ask the package index whether briefgen.toml's install spec is there.",
-)
-def doctor(offline: bool) -> None:
-    """Report what the PDF stage runs with (WeasyPrint, Pango, HarfBuzz, fonts) and fixes;
-    in a project, whether its workflow can install briefgen as briefgen.toml's install says
-    (a requirement is asked of the package index, for at most 30 s).
-
-    Exits 1 when something needed is missing; a line marked --- was not checked.
-
-    \b
-    Examples:
-        briefgen doctor
-        briefgen doctor --offline     # no network: the index is not asked
-    """
-    from briefgen.project.doctor import diagnose_project
-    from briefgen.render.doctor import diagnose
-
-    findings = diagnose()
-    for f in findings:
-        _show(f)
-    with reporting():  # a bad briefgen.toml: its diagnostics, exit 2
-        findings.append(diagnose_project(Path.cwd(), offline=offline))
-    _show(findings[-1])
-    if not all(f.ok for f in findings):
-        raise SystemExit(1)
-
-
-def _show(f: Finding) -> None:
-    mark = "---" if f.skipped else "ok " if f.ok else "BAD"
-    click.echo(f"{mark}  {f.name:<20} {f.detail}")
-    if not f.ok and f.fix:
-        click.echo(f"     fix: {f.fix}")
 
 
 def note(text: str) -> None:
