@@ -15,6 +15,7 @@ import click
 
 from briefgen.cli import terminal
 from briefgen.cli.options import (
+    accessed_option,
     build_date,
     format_option,
     out_option,
@@ -107,7 +108,7 @@ def schema() -> None:
     help="What the brief is about: an event (dates, place), an issue (a policy question "
     "or dispute: no place or date), a country or an organization (a profile as of a date).",
 )
-@today_option
+@accessed_option
 def new(slug: str, sources: tuple[str, ...], root: Path | None, kind: str, today: date) -> None:
     """Start seeds/SLUG/facts.yaml, a sheet of TODOs to fill, and store each --source
     as a source: its text under sources/, the original under sources/original/, and an

@@ -181,7 +181,7 @@ def _today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
         raise click.BadParameter(msg) from None
 
 
-today_option = click.option(
+accessed_option = click.option(
     "--today",
     metavar="YYYY-MM-DD",
     callback=_today,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from briefgen.cli.options import print_diagnostics, reporting, today_option
+from briefgen.cli.options import accessed_option, print_diagnostics, reporting
 
 
 def _sheet(path: Path) -> Path:
@@ -35,7 +35,7 @@ def sources() -> None:
 @sources.command(short_help="Store files or URLs (text, HTML, PDF) as new sources.")
 @sheet_argument
 @click.argument("documents", nargs=-1, required=True)
-@today_option
+@accessed_option
 def add(sheet: Path, documents: tuple[str, ...], today: date) -> None:
     """Store each DOCUMENT (a file, or an http/https URL) as a new source of SHEET.
 
