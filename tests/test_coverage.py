@@ -41,7 +41,7 @@ VALUES: dict[str, tuple[Any, str | None]] = {
     "briefing.event.location.country_code": ("NZ", None),
     "briefing.event.participants[]": (ACTOR, None),
     "briefing.country.code": ("SE", "(SE)"),
-    "briefing.handling.tlp": ("AMBER+STRICT", "TLP:AMBER+STRICT"),
+    "briefing.handling.tlp": ("AMBER+STRICT", None),
     "actors[].id": (ACTOR, None),
     "actors[].name": (NAME, NAME),
     "actors[].type": ("media", None),
@@ -72,6 +72,7 @@ VALUES: dict[str, tuple[Any, str | None]] = {
     "membership.count": (1234, "1,234 members"),
     "indicators[].value": (98765.5, "98,765.5"),
     "relations[].state": ("strained", "Strained:"),
+    "assessments[].if_withheld": ("zqalternative", None),
 }
 UNKNOWN_LINE = "Unknown: the sources do not say."
 
@@ -122,7 +123,7 @@ def _marker(path: str, annotation: Any, k: int) -> tuple[Any, str | None]:
         return VALUES[path]
     adapter = TypeAdapter(annotation)
     for value, shown in ((f"zq{k:02d}x", f"zq{k:02d}x"),
-                         (f"19{k:02d}-0{1 + k % 9}-{10 + k % 18}", "")):
+                         (f"1{k:03d}-0{1 + k % 9}-{10 + k % 18}", "")):
         try:
             adapter.validate_python(value, strict=True)
         except ValidationError:

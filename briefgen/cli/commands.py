@@ -26,6 +26,7 @@ from briefgen.cli.options import (
 )
 
 if TYPE_CHECKING:
+    from briefgen.pipeline.editions import Edition
     from briefgen.pipeline.making import Built
     from briefgen.render.doctor import Finding
 
@@ -56,6 +57,7 @@ def check(sheets: tuple[Path, ...], strict: bool | None, fmt: str) -> None:
             pipeline.resolve_sheets(sheets, chosen.root, keep_unreadable=True),
             strict=chosen.strict,
             jobs=jobs.jobs,
+            scheme=chosen.scheme,
         )
     print_diagnostics(report.diagnostics, fmt)
     if fmt == "text":
@@ -151,6 +153,16 @@ def new(slug: str, sources: tuple[Path, ...], root: Path | None, kind: str) -> N
 @click.option(
     "--search", is_flag=True, help="Add full-text search (Pagefind; needs briefgen[search])."
 )
+@click.option(
+    "--max-marking",
+    metavar="LEVEL",
+    help="Write only the edition holding nothing marked above LEVEL (e.g. TLP:GREEN).",
+)
+@click.option(
+    "--audience",
+    metavar="NAME",
+    help="Write only the edition of briefgen.toml's audience NAME, into its own folder.",
+)
 @strict_option
 def build(
     sheets: tuple[Path, ...],
@@ -163,6 +175,8 @@ def build(
     keep_going: bool,
     wait: bool,
     search: bool,
+    max_marking: str | None,
+    audience: str | None,
     strict: bool | None,
 ) -> None:
     """Check fact sheets and publish their one-page briefings as a static site.
@@ -178,6 +192,10 @@ def build(
         briefgen build seeds/helsinki-summit-2018 --paper Letter
         briefgen build --strict --base-url https://example.org/briefs/   # scheduled job
         briefgen build --search                # plus a Pagefind search index
+        briefgen build --max-marking TLP:GREEN -o out-green   # an edition for TLP:GREEN
+
+    Without --max-marking or --audience, every audience briefgen.toml names is built
+    too, each into its own folder.
     """
     from briefgen import pipeline
     from briefgen.pipeline import workers
@@ -196,17 +214,27 @@ def build(
             keep_going=keep_going,
             wait=wait,
             search=search,
+            max_marking=max_marking,
         )
         chosen_sheets = pipeline.resolve_sheets(sheets, given.root)
-        report = pipeline.build(chosen_sheets, given.output, options, on_built=_report_built)
-    for _, found in report.failed:
-        print_diagnostics(found)
-    if report.published:  # what changed since the published version, once it is published
-        for built in report.built:
-            if changed := terminal.change_line(built):
-                click.echo(changed, err=True)
-    click.echo(terminal.build_summary(report), err=True)
-    if report.failed:
+        sites = pipeline.editions(
+            given.output, given.root, given.audiences, max_marking=max_marking,
+            audience=audience, out_given=out is not None,
+        )
+        reports = list(pipeline.build_editions(
+            chosen_sheets, sites, options, on_built=_report_built, on_edition=_report_edition
+        ))
+    failed = False
+    for _, report in reports:
+        for _, found in report.failed:
+            print_diagnostics(found)
+        if report.published:  # what changed since the published version, once it is published
+            for built in report.built:
+                if changed := terminal.change_line(built):
+                    click.echo(changed, err=True)
+        click.echo(terminal.build_summary(report), err=True)
+        failed = failed or bool(report.failed)
+    if failed:
         raise SystemExit(1)
 
 
@@ -299,6 +327,12 @@ def note(text: str) -> None:
     """A note about how the run goes (fewer workers than asked), on stderr, if there is one."""
     if text:
         click.echo(f"note: {text}", err=True)
+
+
+def _report_edition(edition: Edition) -> None:
+    if edition.max_marking:
+        name = f"audience {edition.name}" if edition.name else "edition"
+        click.echo(f"{name}: nothing above {edition.max_marking} → {edition.out}/", err=True)
 
 
 def _report_built(built: Built) -> None:

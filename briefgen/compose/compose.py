@@ -11,14 +11,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from briefgen.compose import phrases
+from briefgen.compose.audiences import evidence_for, for_audience
 from briefgen.compose.changes import digests
 from briefgen.compose.entry import Entry
+from briefgen.compose.handling import Markings
 from briefgen.compose.items import parts, section_items
 from briefgen.compose.page import Cite, Item, Page
 from briefgen.compose.sources import source_entries, source_texts
 from briefgen.compose.typography import typeset
 from briefgen.schema.cites import BOTTOM_LINE, as_numbers, numbering
 from briefgen.schema.kinds import KIND_LABELS
+from briefgen.schema.markings import TLP, Scheme
 from briefgen.schema.model import LIKELIHOOD, Brief, Excerpt
 from briefgen.schema.vocabulary import FORMATS, PAPERS, page_file, page_url, sources_link
 from briefgen.sheet.load import Path_
@@ -40,6 +43,8 @@ class Edition:
     formats: tuple[str, ...] = FORMATS
     marking: str | None = None
     audience: str | None = None
+    scheme: Scheme = TLP  # the project's handling levels
+    max_marking: str | None = None  # an audience's edition: nothing above this level
 
 
 def compose(
@@ -48,12 +53,17 @@ def compose(
     *,
     evidence: Mapping[Path_, Found] | None = None,
     stored: Mapping[str, StoredText] | None = None,
+    name: str = "",
 ) -> Page:
     """The page of BRIEF in EDITION. EVIDENCE is where `check` found each quote and excerpt
-    (by document path); STORED the source texts the sources page shows."""
-    brief = _with_defaults(brief, edition)
+    (by document path); STORED the source texts the sources page shows; NAME the sheet's
+    file, for an edition that cannot be made (audiences.for_audience)."""
+    full = _with_defaults(brief, edition)
+    level = edition.max_marking
+    brief = for_audience(full, edition.scheme, level, sheet=name) if level else full
+    found = evidence_for(evidence or {}, full, brief) if level else evidence or {}
+    handling = Markings(full, edition.scheme, audience=bool(level))
     numbers = numbering(brief)
-    found = evidence or {}
     b = brief.briefing
     slug = b.id
 
@@ -73,22 +83,22 @@ def compose(
         lang=b.language,
         title=b.title,
         subtitle=b.subtitle or "",
-        marking=" // ".join(
-            [
-                b.handling.classification,
-                *([f"TLP:{b.handling.tlp}"] if b.handling.tlp else []),
-                *b.handling.caveats,
-            ]
-        ),
+        marking=handling.line(brief),
+        banner=handling.banner(brief),
+        banner_class=handling.banner_class(brief),
+        omits=handling.omits(level),
         meta=phrases.meta(brief),
         paper=brief.render.paper or edition.paper,
         author=b.prepared.by or "",
         created=b.prepared.date,
         keywords=", ".join(phrases.keywords(brief)),
         bottom_line=Item(
-            BOTTOM_LINE, brief.bottom_line.text, marks(brief.bottom_line.cite, "bottom_line")
+            BOTTOM_LINE,
+            brief.bottom_line.text,
+            marks(brief.bottom_line.cite, "bottom_line"),
+            mark=handling.portion(brief.bottom_line),
         ),
-        sections=section_items(brief, marks),
+        sections=handling.portions(brief, section_items(brief, marks)),
         parts=parts(brief),
         sources=source_entries(brief, numbers),
         gaps=tuple(brief.gaps),

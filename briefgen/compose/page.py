@@ -46,6 +46,11 @@ OFF_PAGE = {
     "cite[].excerpt": "HTML citation tooltip; on the site the citation links to its paragraph",
     "cite[].locator": "HTML citation tooltip, after the excerpt",
     "render.paper": "PDF page size",
+    "briefing.handling.tlp": "the banner of sheets before markings: their default, BG341",
+    "briefing.handling.marking": "the marking of items that state none: portion marks, banner",
+    "sources[].marking": "the banner (the highest marking held); editions above it omit it",
+    "assessments[].rests_on[]": "audience editions: left out when all it rests on is left out",
+    "assessments[].if_withheld": "audience editions leaving out part of rests_on print it instead",
 }
 
 
@@ -84,6 +89,7 @@ class Item:
     extra: tuple[str, ...] = ()  # further lines: quote, via, assumptions, alternatives
     label: str = ""  # lead-in of the text: a position's stance and topic
     classes: str = ""  # HTML class hooks of the row, e.g. "stance-opposed actor-person"
+    mark: str = ""  # the portion mark printed before it, "(TLP:AMBER)"; "" on unmarked sheets
 
 
 @dataclass(frozen=True)
@@ -154,7 +160,7 @@ class Page:
     lang: str
     title: str
     subtitle: str
-    marking: str
+    marking: str  # the handling line at the top and bottom of every page, banner included
     meta: tuple[str, ...]
     paper: str
     author: str
@@ -177,6 +183,16 @@ class Page:
     texts: tuple[SourceText, ...] = ()  # the sources page: stored texts, highlighted
     entry: Entry | None = None  # the index and feed record (its files set when built)
     digests: dict[str, dict[str, str]] = field(default_factory=dict)  # what-changed digests
+    banner: str = ""  # the banner level, the highest marking held: "TLP:AMBER"; "" unmarked
+    banner_class: str = ""  # its HTML class, for FIRST's colours: "marking-tlp-amber"
+    omits: str = ""  # an audience's edition: the line saying it leaves material out
+
+    @property
+    def marking_parts(self) -> tuple[str, str, str]:
+        """The handling line around its banner level: (before, banner, after), so a page
+        can set the level in its colours (FIRST's TLP labels: coloured text on black)."""
+        before, found, after = self.marking.partition(self.banner)
+        return (before, found, after) if self.banner and found else (self.marking, "", "")
 
     @property
     def language(self) -> str:

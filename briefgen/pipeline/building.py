@@ -67,7 +67,7 @@ def build(
         stamps = Stamps(publish.beside(out, "stamps.json"))
         plan = manifest.plan(
             out, paths, settings=settings, project=options.project, force=options.force,
-            stamps=stamps,
+            stamps=stamps, withheld_names=options.max_marking is not None,
         )
         report = (
             BuildReport(out, kept=plan.unchanged, up_to_date=True)

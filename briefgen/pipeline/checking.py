@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from briefgen.errors import BriefError, Diagnostic, errors_in, sort_diagnostics
 
 if TYPE_CHECKING:  # the models cost ~0.3 s to import: only `check` itself needs them
+    from briefgen.schema.markings import Scheme
     from briefgen.schema.model import Brief
     from briefgen.sheet.load import Path_, SourceMap
     from briefgen.verify.provenance import Evidence
@@ -53,14 +54,16 @@ class CheckReport:
         return bool(errors_in(self.diagnostics, strict=self.strict))
 
 
-def check(sheet: Path, *, strict: bool = False) -> Checked:
+def check(sheet: Path, *, strict: bool = False, scheme: Scheme | None = None) -> Checked:
     """Load, validate and verify one sheet; raise BriefError (all findings) if it fails.
 
     Schema errors do not stop the later stages: they run on the parts that validated.
+    SCHEME is the project's handling levels (default: TLP 2.0).
     """
+    from briefgen.schema.markings import TLP
     from briefgen.schema.validate import salvage, validate
     from briefgen.sheet.load import read_sheet
-    from briefgen.verify import chronology, mentions, provenance, rules
+    from briefgen.verify import chronology, markings, mentions, provenance, rules
     from briefgen.verify import sources as sourcefiles
 
     data, where = read_sheet(sheet, recover=True)  # a duplicate key still shows schema errors
@@ -91,6 +94,7 @@ def check(sheet: Path, *, strict: bool = False) -> Checked:
                 *verified.diagnostics,
                 *chronology.check(brief, where),
                 *mentions.check(brief, where, unchecked),
+                *markings.check(brief, where, scheme or TLP),
             ]
         )
     )
@@ -99,7 +103,9 @@ def check(sheet: Path, *, strict: bool = False) -> Checked:
     return Checked(sheet, brief, where, stored, verified.evidence, tuple(found))
 
 
-def check_sheets(sheets: Iterable[Path], *, strict: bool = False, jobs: int = 1) -> CheckReport:
+def check_sheets(
+    sheets: Iterable[Path], *, strict: bool = False, jobs: int = 1, scheme: Scheme | None = None
+) -> CheckReport:
     """Check every sheet and collect all diagnostics instead of stopping at the first.
 
     With JOBS > 1, many sheets are checked in worker processes; the report is the same.
@@ -110,7 +116,7 @@ def check_sheets(sheets: Iterable[Path], *, strict: bool = False, jobs: int = 1)
     found: list[Diagnostic] = []
     codes = {0}
     outcomes = workers.run(
-        functools.partial(_check_task, strict=strict),
+        functools.partial(_check_task, strict=strict, scheme=scheme),
         list(paths),
         jobs=jobs,
         preload=workers.CHECK_MODULES,
@@ -126,9 +132,11 @@ def check_sheets(sheets: Iterable[Path], *, strict: bool = False, jobs: int = 1)
     return CheckReport(paths, tuple(found), strict, max(codes))
 
 
-def _check_task(sheet: Path, *, strict: bool) -> tuple[int, tuple[Diagnostic, ...]]:
+def _check_task(
+    sheet: Path, *, strict: bool, scheme: Scheme | None
+) -> tuple[int, tuple[Diagnostic, ...]]:
     """One sheet's (exit code, diagnostics); never raises, so workers can return it."""
     try:
-        return 0, check(sheet, strict=strict).warnings
+        return 0, check(sheet, strict=strict, scheme=scheme).warnings
     except BriefError as error:
         return error.exit_code, error.diagnostics

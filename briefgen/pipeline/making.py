@@ -58,9 +58,13 @@ def _make(sheet: Path, *, options: BuildOptions, pdf: bool = True) -> Built:
     from briefgen.site import pages as site
 
     formats, project = options.formats, options.project
-    checked = check(sheet, strict=options.strict)
+    checked = check(sheet, strict=options.strict, scheme=options.scheme)
     page = compose(
-        checked.brief, options.edition(), evidence=checked.evidence, stored=checked.stored
+        checked.brief,
+        options.edition(),
+        evidence=checked.evidence,
+        stored=checked.stored,
+        name=str(sheet),
     )
     slug = page.id
     files: dict[str, bytes] = {}

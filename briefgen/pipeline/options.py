@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefgen.schema.markings import TLP, Scheme
 from briefgen.schema.vocabulary import FORMATS
 
 if TYPE_CHECKING:
@@ -37,11 +38,14 @@ class BuildOptions:
     marking: str | None = None  # briefgen.toml: classification of sheets that set none
     audience: str | None = None  # briefgen.toml: audience of sheets that set none
     search: bool = False  # index the staged site with Pagefind (briefgen[search])
+    scheme: Scheme = TLP  # briefgen.toml `levels`: the handling levels, lowest first
+    max_marking: str | None = None  # an audience's edition: nothing above this level
 
     def __post_init__(self) -> None:
         """Refuse what briefgen.toml would refuse (a `javascript:` base_url, jobs = 0), so
         a library caller cannot pass around the one check every setting goes through."""
         from briefgen.errors import EXIT_USAGE, BriefError
+        from briefgen.project.audiences import unknown_level
         from briefgen.project.settings import check_values
 
         values = {
@@ -53,6 +57,8 @@ class BuildOptions:
             "audience": self.audience,
         }
         found = check_values(values, {k: f"BuildOptions.{k}" for k in values})
+        if self.max_marking is not None and self.scheme.find(self.max_marking) is None:
+            found.append(unknown_level(self.max_marking, self.scheme, "--max-marking"))
         if found:
             raise BriefError(*found, exit_code=EXIT_USAGE)
 
@@ -77,6 +83,7 @@ class BuildOptions:
             organisation=settings.organisation,
             marking=settings.marking,
             audience=settings.audience,
+            scheme=settings.scheme,
         )
         return dataclasses.replace(given, **how)  # type: ignore[arg-type]
 
@@ -91,6 +98,8 @@ class BuildOptions:
             formats=self.formats,
             marking=self.marking,
             audience=self.audience,
+            scheme=self.scheme,
+            max_marking=self.max_marking,
         )
 
     def settings(self) -> dict[str, object]:
@@ -104,4 +113,6 @@ class BuildOptions:
             "marking": self.marking,
             "audience": self.audience,
             "search": self.search,
+            "levels": [dataclasses.astuple(level) for level in self.scheme.levels],
+            "max_marking": self.max_marking,
         }

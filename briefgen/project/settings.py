@@ -24,8 +24,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location, inert
-from briefgen.project import install
+from briefgen.project import audiences, install
+from briefgen.project.audiences import Audience
 from briefgen.project.paths import unusable
+from briefgen.schema.markings import TLP, Scheme
 from briefgen.schema.vocabulary import PAPERS
 from briefgen.sheet.files import fix, read_regular, reason
 
@@ -55,6 +57,8 @@ class Settings:
     audience: str | None = None  # briefing.audience of sheets that set none
     jobs: int | None = None  # None: all cores
     install: str | None = None  # how the generated workflow installs briefgen (install.py)
+    scheme: Scheme = TLP  # `levels`: the handling levels, lowest first (audiences.py)
+    audiences: tuple[Audience, ...] = ()  # `[audiences.NAME]`: editions `build` also writes
 
 
 # key → (what it must be, hint); the order is the documented one
@@ -68,6 +72,8 @@ KEYS: dict[str, tuple[str, str]] = {
     "audience": ("a text", 'the audience of sheets that set none, e.g. "Minister"'),
     "jobs": ("a whole number of at least 1", "worker processes for PDFs, e.g. jobs = 2"),
     "install": (install.EXPECTED, install.HINT),
+    "levels": (audiences.LEVELS_EXPECTED, audiences.LEVELS_HINT),
+    "audiences": (audiences.AUDIENCES_EXPECTED, audiences.AUDIENCES_HINT),
 }
 # key → the flag that sets it, where a diagnostic points when no other origin is known
 FLAGS = {
@@ -207,7 +213,7 @@ def _validated(table: dict[str, Any], text: str, file: str) -> dict[str, Any]:
                 Diagnostic(Location(file, line, col), "BG701", f"unknown setting '{key}'", hint)
             )
             continue
-        problem = _check(key, value)
+        problem = _check(key, value) if key != "audiences" else audiences.check(table, value)
         if problem is None:
             values[key] = Path(value) if key == "output" else value
             continue
@@ -215,11 +221,18 @@ def _validated(table: dict[str, Any], text: str, file: str) -> dict[str, Any]:
         found.append(_bad(Location(file, vline or line, vcol or col), key, problem))
     if found:
         raise _refused(*found)
+    if "levels" in values:
+        values["scheme"] = audiences.levels(values.pop("levels"))
+    if "audiences" in values:
+        values["audiences"] = audiences.audiences(values["audiences"], values.get("scheme", TLP))
     return values
 
 
 def _check(key: str, value: object) -> tuple[str, str] | None:
     """(code, what is wrong) when VALUE is no good for KEY, else None."""
+    if key == "levels":
+        scheme = audiences.levels(value)
+        return ("BG703", scheme) if isinstance(scheme, str) else None
     if key == "strict":
         return None if isinstance(value, bool) else ("BG702", f"found {_kind(value)}")
     if key == "jobs":

@@ -35,6 +35,13 @@ LIKELIHOOD = {  # ICD 203 row 1 terms and ranges (briefing-format.md §4.1)
     "almost-certain": ("almost certain", "95–99%"),
 }
 Likelihood = Literal[(*LIKELIHOOD,)]  # type: ignore[valid-type]
+Marking = Annotated[
+    Line,
+    Field(
+        description="Handling level of this item, e.g. TLP:AMBER (briefgen.toml's `levels`); "
+        "default: briefing.handling.marking."
+    ),
+]
 
 
 class Excerpt(Closed):
@@ -93,6 +100,7 @@ class Source(Closed):
     language: Line | None = None
     reliability: Literal["A", "B", "C", "D", "E", "F"] | None = None
     notes: Line | None = None
+    marking: Marking | None = None
 
     @model_validator(mode="after")
     def _located(self) -> Source:
@@ -111,6 +119,7 @@ class BottomLine(Closed):
     text: Annotated[Text, Words(50)]
     cite: Cite
     judgment: Id | None = Field(None, description="The assessment it states, e.g. J1.")
+    marking: Marking | None = None
 
 
 class Fact(Closed):
@@ -121,6 +130,7 @@ class Fact(Closed):
     date: Date | None = None
     cite: Cite
     credibility: Annotated[int, Field(ge=1, le=6)] | None = None
+    marking: Marking | None = None
 
 
 class Position(Closed):
@@ -138,6 +148,7 @@ class Position(Closed):
     stance: Literal["supportive", "neutral", "sceptical", "opposed"] | None = None
     cite: Cite
     credibility: Annotated[int, Field(ge=1, le=6)] | None = None
+    marking: Marking | None = None
 
 
 class Assessment(Closed):
@@ -153,6 +164,18 @@ class Assessment(Closed):
     alternatives: list[Line] = Field(default_factory=list, max_length=5)
     horizon: Line | None = None
     cite: Cite
+    marking: Marking | None = None
+    rests_on: list[Id] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Items this judgment rests on (key facts, positions...): an edition "
+        "that leaves out all of them leaves it out too.",
+    )
+    if_withheld: Text | dict[str, Text] | None = Field(
+        None,
+        description="What an edition that leaves out some of rests_on prints instead: a "
+        "statement, 'leave-out', or either per edition level.",
+    )
 
 
 class Indicator(Closed):
@@ -164,6 +187,7 @@ class Indicator(Closed):
     direction: Literal["raises", "lowers", "either"] = "either"
     by: Date | None = None
     cite: Cite
+    marking: Marking | None = None
 
 
 class RenderSettings(Closed):
