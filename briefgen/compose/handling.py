@@ -91,7 +91,6 @@ class Markings:
         for section, items in found.items():
             value = getattr(brief, section, None)
             sources = value if isinstance(value, list) else [value] if value else []
-            marked[section] = tuple(
-                dataclasses.replace(i, mark=self.portion(x)) for i, x in zip(items, sources, strict=True)
-            )
+            pairs = zip(items, sources, strict=True)
+            marked[section] = tuple(dataclasses.replace(i, mark=self.portion(x)) for i, x in pairs)
         return marked
