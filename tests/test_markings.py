@@ -42,7 +42,9 @@ MARKERS = {
     ),
     **dict.fromkeys(
         ["zqredfact", "zqredfactid", "zqredtext", "zqredtitle", "zqredfile",
-         "zqredjudgment", "zqredjudgmentid", "zqredwatch", "zqredwatchid"], 4
+         "zqredjudgment", "zqredjudgmentid", "zqredwatch", "zqredwatchid",
+         # a TLP:CLEAR source that only the TLP:RED fact cites goes with it
+         "zqorphantitle", "zqorphantext", "zqorphanfile"], 4
     ),
 }
 # J2 (TLP:AMBER) rests on an AMBER and a RED fact: the full edition prints its statement,
