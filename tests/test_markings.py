@@ -207,7 +207,7 @@ def test_an_item_marked_lower_than_a_source_it_cites_is_a_positioned_error(
 ) -> None:
     err = _broken(tmp_path, '(zqgreenfact)."\n    marking: "TLP:GREEN"',
                   '(zqgreenfact)."\n    marking: "TLP:CLEAR"')
-    assert re.search(r"facts\.yaml:31:14: error BG340: zqgreenfactid is marked TLP:CLEAR "
+    assert re.search(r"facts\.yaml:32:14: error BG340: zqgreenfactid is marked TLP:CLEAR "
                      r"but cites S2, marked TLP:GREEN", err), err
 
 
