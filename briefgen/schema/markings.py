@@ -108,7 +108,10 @@ def marking_of(item: Any, default: str | None) -> str | None:
 
 
 def is_marked(brief: Any, sections: Iterable[str]) -> bool:
-    """True when BRIEF uses markings: a default, or any source or item marked."""
-    if default_marking(brief):
+    """True when BRIEF uses markings: `handling.marking`, or any source or item marked. A
+    sheet with only the `handling.tlp` of before markings prints as it did (no portion
+    marks); its editions for an audience read the TLP as its default marking."""
+    handling = getattr(getattr(brief, "briefing", None), "handling", None)
+    if getattr(handling, "marking", None):
         return True
     return any(getattr(item, "marking", None) for _, item in marked_items(brief, sections))
