@@ -231,3 +231,45 @@ def test_an_unknown_max_marking_is_refused_at_the_flag(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "--max-marking: error BG220: unknown marking 'TLP:BLUE'" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+# --- briefgen.toml ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("toml", "found"),
+    [
+        ('[audiences.p]\nmax_marking = "TLP:BLUE"\noutput = "o-p"\n',
+         "found audience 'p' at 'TLP:BLUE', which is no level"),
+        ('[audiences.p]\nmax_marking = "TLP:GREEN"\noutput = "out/p"\n',
+         "found audience 'p' inside or around `output` (out)"),
+        ('levels = ["A", "A"]\n', "found a level named twice"),
+        ('levels = [{name = "A", colour = "red"}]\n', "found 'colour' in a level"),
+    ],
+)
+def test_bad_levels_and_audiences_are_refused_at_the_setting(
+    tmp_path: Path, toml: str, found: str
+) -> None:
+    (tmp_path / "briefgen.toml").write_text(toml)
+    result = run("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert re.search(r"briefgen\.toml:1:\d+: error BG703: ", result.stderr), result.stderr
+    assert found in result.stderr
+
+
+def test_a_scheme_of_its_own_prints_its_labels_and_short_forms(tmp_path: Path) -> None:
+    (tmp_path / "briefgen.toml").write_text(
+        'levels = [{name = "OFFICIAL", short = "O"}, '
+        '{name = "SECRET", label = "UK SECRET", short = "S"}]\n'
+    )
+    sheet = tmp_path / "seeds" / "marked"
+    shutil.copytree(CASE, sheet, ignore=shutil.ignore_patterns("*.toml"))
+    text = (sheet / "facts.yaml").read_text()
+    text = re.sub(r'"TLP:(AMBER\+STRICT|AMBER|RED)"', '"SECRET"', text)
+    (sheet / "facts.yaml").write_text(re.sub(r'"TLP:(CLEAR|GREEN)"', '"OFFICIAL"', text))
+    result = run("build", "--format", "md", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    md = (tmp_path / "out" / "marked" / "marked.md").read_text()
+    assert md.splitlines()[2] == "**Handling:** UK SECRET"  # no default UNCLASSIFIED: own scheme
+    assert "- (O) **Quotas**" in md
+    assert "- (S) **zqredjudgmentid.**" in md
