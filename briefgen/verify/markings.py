@@ -39,7 +39,7 @@ def _error(where: SourceMap, path: Path_, code: str, message: str, hint: str) ->
 def _unknown(brief: Brief, where: SourceMap, scheme: Scheme) -> Iterator[Diagnostic]:
     """BG220: a marking (an item's, the sheet's default, an if_withheld key) that is no level."""
     given: list[tuple[Path_, str]] = []
-    handling = getattr(brief.briefing, "handling", None)
+    handling = getattr(getattr(brief, "briefing", None), "handling", None)
     if handling is not None and getattr(handling, "marking", None):
         given.append(((*_HANDLING, "marking"), handling.marking))
     for path, item in marked_items(brief, sections(brief)):
@@ -60,7 +60,9 @@ def _unknown(brief: Brief, where: SourceMap, scheme: Scheme) -> Iterator[Diagnos
 def _cited(item: Any) -> Iterator[tuple[int | None, str]]:
     """The sources ITEM cites: (its cite index, id), and `[S1]` mentions in its text (None)."""
     for j, ref in enumerate(getattr(item, "cite", None) or []):
-        yield j, ref if isinstance(ref, str) else ref.source
+        sid = ref if isinstance(ref, str) else getattr(ref, "source", None)
+        if sid is not None:  # a salvaged cite entry may lack its source
+            yield j, sid
     for name, value in item:
         if name != "cite" and isinstance(value, str):
             for m in MENTION.finditer(value):
@@ -70,7 +72,11 @@ def _cited(item: Any) -> Iterator[tuple[int | None, str]]:
 def _below_sources(brief: Brief, where: SourceMap, scheme: Scheme) -> Iterator[Diagnostic]:
     """BG340: an item marked lower than a source it cites or names."""
     default = default_marking(brief)
-    levels = {s.id: marking_of(s, default) for s in brief.sources if getattr(s, "id", None)}
+    levels = {
+        s.id: marking_of(s, default)
+        for s in getattr(brief, "sources", None) or []
+        if getattr(s, "id", None)
+    }
     for path, item in marked_items(brief, sections(brief)):
         if path[0] == "sources":
             continue
@@ -93,7 +99,7 @@ def _below_sources(brief: Brief, where: SourceMap, scheme: Scheme) -> Iterator[D
 
 def _banner(brief: Brief, where: SourceMap, scheme: Scheme) -> Iterator[Diagnostic]:
     """BG341: a banner typed by hand (`handling.tlp`) lower than a marked item."""
-    tlp = getattr(getattr(brief.briefing, "handling", None), "tlp", None)
+    tlp = getattr(getattr(getattr(brief, "briefing", None), "handling", None), "tlp", None)
     if not tlp:
         return
     default = default_marking(brief)
@@ -119,24 +125,26 @@ def _rests_on(brief: Brief, where: SourceMap, scheme: Scheme) -> Iterator[Diagno
         for _, item in marked_items(brief, sections(brief))
         if (i := getattr(item, "id", None))
     }
-    for n, judgment in enumerate(brief.assessments):
+    for n, judgment in enumerate(getattr(brief, "assessments", None) or []):
         path: Path_ = ("assessments", n)
         own = scheme.rank(marking_of(judgment, default))
         above = []
-        for k, ident in enumerate(getattr(judgment, "rests_on", [])):
+        basis = getattr(judgment, "rests_on", None) or []
+        name = _name(judgment, path)
+        for k, ident in enumerate(basis):
             if ident not in items:
                 yield _error(
                     where, (*path, "rests_on", k), "BG343",
-                    f"{judgment.id} rests on '{ident}', which is no item of this sheet",
+                    f"{name} rests on '{ident}', which is no item of this sheet",
                     "name the id of a key fact, position or other item",
                 )
             elif scheme.rank(items[ident]) > own:
                 above.append(ident)
-        kept = len(judgment.rests_on) - len(above)
+        kept = len(basis) - len(above)
         if above and kept and getattr(judgment, "if_withheld", None) is None:
             yield _error(
                 where, (*path, "rests_on"), "BG342",
-                f"{judgment.id} rests on {', '.join(above)}, marked above the judgment itself:"
+                f"{name} rests on {', '.join(above)}, marked above the judgment itself:"
                 " an edition that leaves them out needs to know what to print",
                 f"add `if_withheld:` with the statement such an edition prints, or "
                 f"`if_withheld: {LEAVE_OUT}` (a mapping gives one per edition level)",
