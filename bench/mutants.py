@@ -453,6 +453,13 @@ MUTANTS = (
         (f"{MARKINGS}::test_an_item_marked_lower_than_a_source_it_cites_is_a_positioned_error",),
     ),
     Mutant(
+        "markings-judgment-printed-without-part-of-its-basis",
+        "briefgen/compose/audiences.py",
+        "        if not gone:\n            kept.append(j)",
+        "        if True:\n            kept.append(j)",
+        (f"{MARKINGS}::test_no_withheld_marker_word_anywhere_in_an_audience_tree",),
+    ),
+    Mutant(
         "markings-manifest-names-withheld-files",
         "briefgen/pipeline/building.py",
         "withheld_names=options.max_marking is not None",
