@@ -226,6 +226,16 @@ def test_a_judgment_resting_partly_on_withheld_items_must_say_what_to_print(
     assert re.search(r"facts\.yaml:\d+:\d+: error BG342: J2 rests on zqredfactid", err), err
 
 
+def test_an_alternative_per_level_must_cover_every_edition_that_needs_one(
+    tmp_path: Path,
+) -> None:
+    alternative = '    if_withheld: "A quota deal before summer is likely (zqj2alternative)."\n'
+    err = _broken(tmp_path, alternative,
+                  '    if_withheld: {"TLP:AMBER": "A quota deal is likely (zqj2alternative)."}\n')
+    assert re.search(r"facts\.yaml:\d+:18: error BG342: J2 rests on zqredfactid marked above "
+                     r"the judgment itself: the TLP:AMBER\+STRICT edition\(s\) need", err), err
+
+
 def test_an_unknown_max_marking_is_refused_at_the_flag(tmp_path: Path) -> None:
     result = run("build", "--max-marking", "TLP:BLUE", "-o", str(tmp_path / "o"), cwd=tmp_path)
     assert result.returncode == 2

@@ -140,12 +140,23 @@ def _rests_on(brief: Brief, where: SourceMap, scheme: Scheme) -> Iterator[Diagno
                 )
             elif scheme.rank(items[ident]) > own:
                 above.append(ident)
-        kept = len(basis) - len(above)
-        if above and kept and getattr(judgment, "if_withheld", None) is None:
+        ranks = [scheme.rank(items[i]) for i in basis if i in items]
+        needed = [  # the editions that print the judgment without part of its basis
+            level.name
+            for r, level in enumerate(scheme.levels)
+            if ranks and own <= r and min(ranks) <= r < max(ranks)
+        ]
+        alternative = getattr(judgment, "if_withheld", None)
+        missing = (
+            needed if alternative is None
+            else [n for n in needed if n not in alternative] if isinstance(alternative, dict)
+            else []
+        )
+        if missing:
             yield _error(
-                where, (*path, "rests_on"), "BG342",
-                f"{name} rests on {', '.join(above)}, marked above the judgment itself:"
-                " an edition that leaves them out needs to know what to print",
+                where, (*path, "if_withheld" if alternative is not None else "rests_on"), "BG342",
+                f"{name} rests on {', '.join(above) or 'items'} marked above the judgment"
+                f" itself: the {', '.join(missing)} edition(s) need to know what to print",
                 f"add `if_withheld:` with the statement such an edition prints, or "
                 f"`if_withheld: {LEAVE_OUT}` (a mapping gives one per edition level)",
             )
