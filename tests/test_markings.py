@@ -138,6 +138,9 @@ def test_the_banner_is_the_highest_marking_held_top_and_bottom_of_every_page(
     assert [where for where, _ in lines] == ["marking-top", "marking-bottom"]
     for _, shown in lines:
         assert re.search(rf'<span class="level [^"]*">{re.escape(banner)}$', shown), shown
+    sources = (project / site / "marked" / "sources.html").read_text()
+    shown = re.findall(r'<p class="marking" role="note">([^<]*)</p>', sources)
+    assert shown == [f"UNCLASSIFIED // {banner}"] * 2  # the sources page: top and bottom
     md = (project / site / "marked" / "marked.md").read_text().splitlines()
     handling = [line for line in md if line.startswith("**Handling:**")]
     assert handling == [md[2], md[-1]]
