@@ -34,7 +34,7 @@ MARKERS = {
     ),
     **dict.fromkeys(
         ["zqamberfact", "zqamberfactid", "zqambertext", "zqambertitle", "zqamberfile",
-         "zqamberposition", "zqamberposid", "zqamberspeaker"], 2
+         "zqamberposition", "zqamberposid", "zqamberspeaker", "zqambergap"], 2
     ),
     **dict.fromkeys(
         ["zqstrictagenda", "zqstrictagendaid", "zqstricttext", "zqstricttitle",

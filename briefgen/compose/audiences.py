@@ -53,6 +53,7 @@ def for_audience(brief: Brief, scheme: Scheme, level: str, *, sheet: str = "") -
             update[section] = [x for x in value if not above(x)]
         elif value is not None and above(value):
             update[section] = None
+    update["gaps"] = [g for g in brief.gaps if not above(g)]
     update["assessments"] = _judgments(update["assessments"], withheld, level, sheet)
     kept_judgments = {j.id for j in update["assessments"]}
     update["watch"] = _watch(update.get("watch", []), kept_judgments)

@@ -101,7 +101,7 @@ def compose(
         sections=handling.portions(brief, section_items(brief, marks)),
         parts=parts(brief),
         sources=source_entries(brief, numbers),
-        gaps=tuple(brief.gaps),
+        gaps=tuple(handling.gap(g) for g in brief.gaps),
         legend=_legend(brief),
         nav=_nav(slug, edition.formats),
         canonical=page_url(edition.base_url, slug, "html") if edition.base_url else "",

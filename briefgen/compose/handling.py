@@ -21,6 +21,7 @@ from briefgen.schema.markings import (
     is_marked,
     marked_items,
     marking_of,
+    text_of,
 )
 from briefgen.schema.model import Brief
 
@@ -80,6 +81,10 @@ class Markings:
         name = marking_of(item, self.default)
         level = self.scheme.find(name)
         return level.portion if level else f"({name})" if name else ""
+
+    def gap(self, gap: Any) -> str:
+        """GAP's text as printed, after its portion mark on a marked sheet."""
+        return " ".join(p for p in (self.portion(gap), text_of(gap)) if p)
 
     def portions(
         self, brief: Brief, found: dict[str, tuple[Item, ...]]

@@ -93,13 +93,18 @@ def default_marking(brief: Any) -> str | None:
 
 def marked_items(brief: Any, sections: Iterable[str]) -> Iterator[tuple[tuple[Any, ...], Any]]:
     """Every source and item of BRIEF in SECTIONS with its document path, in sheet order."""
-    for section in ("sources", *sections):
+    for section in ("sources", *sections, "gaps"):
         value = getattr(brief, section, None)
         if isinstance(value, list):
             for i, item in enumerate(value):
                 yield (section, i), item
         elif value is not None:
             yield (section,), value
+
+
+def text_of(gap: Any) -> str:
+    """A gap's text, whether written as text or as {text, marking}."""
+    return gap if isinstance(gap, str) else str(getattr(gap, "text", ""))
 
 
 def marking_of(item: Any, default: str | None) -> str | None:

@@ -190,6 +190,14 @@ class Indicator(Closed):
     marking: Marking | None = None
 
 
+class Gap(Closed):
+    """What the sources do not say, with a marking of its own (a plain text gap takes the
+    sheet's default)."""
+
+    text: Line
+    marking: Marking | None = None
+
+
 class RenderSettings(Closed):
     """Page settings for this brief."""
 
@@ -217,7 +225,7 @@ class Brief(Closed):
     positions: list[Position] = Field(default_factory=list, max_length=12)
     assessments: Annotated[list[Assessment], Field(min_length=1, max_length=6)]
     watch: list[Indicator] = Field(default_factory=list, max_length=8)
-    gaps: list[Line] = Field(default_factory=list, max_length=10)
+    gaps: list[Gap | Line] = Field(default_factory=list, max_length=10)
     render: RenderSettings = Field(default_factory=RenderSettings)
     if TYPE_CHECKING:
         unknown: Sequence[str]  # each kind's sheet declares the sections it may name

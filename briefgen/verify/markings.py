@@ -63,10 +63,12 @@ def _cited(item: Any) -> Iterator[tuple[int | None, str]]:
         sid = ref if isinstance(ref, str) else getattr(ref, "source", None)
         if sid is not None:  # a salvaged cite entry may lack its source
             yield j, sid
-    for name, value in item:
-        if name != "cite" and isinstance(value, str):
-            for m in MENTION.finditer(value):
-                yield from ((None, i.strip()) for i in m.group(1).split(","))
+    texts = [item] if isinstance(item, str) else [
+        value for name, value in item if name != "cite" and isinstance(value, str)
+    ]
+    for text in texts:
+        for m in MENTION.finditer(text):
+            yield from ((None, i.strip()) for i in m.group(1).split(","))
 
 
 def _below_sources(brief: Brief, where: SourceMap, scheme: Scheme) -> Iterator[Diagnostic]:
