@@ -55,6 +55,7 @@ WORD = "tests/test_word.py"
 SHARDS = "tests/test_shards.py"
 EDITIONS = "tests/test_editions.py"
 FRESHNESS = "tests/test_freshness.py"
+MARKINGS = "tests/test_markings.py"
 
 # One table, so a refactor on another branch updates one line per mutant. Provenance's
 # word-boundary check is being added elsewhere: no mutant depends on it yet.
@@ -619,6 +620,49 @@ MUTANTS = (
         "    if stated in judged:",
         "    if False:",
         (FRESHNESS, "-k", "withdrawing"),
+    ),
+    # --- markings: an audience's edition holds nothing above its level (issue 22) -----------
+    Mutant(
+        "markings-audience-edition-keeps-everything",
+        "briefgen/compose/compose.py",
+        "brief = for_audience(full, edition.scheme, level, sheet=name) if level else full",
+        "brief = full",
+        (f"{MARKINGS}::test_no_withheld_marker_word_anywhere_in_an_audience_tree",),
+    ),
+    Mutant(
+        "markings-audience-lists-every-source-at-its-level",
+        "briefgen/compose/audiences.py",
+        "if not above(s) and (s.id in used or s.id not in anywhere)",
+        "if not above(s)",
+        (f"{MARKINGS}::test_an_edition_says_it_leaves_material_out_and_numbers_its_own_sources",),
+    ),
+    Mutant(
+        "markings-banner-of-the-full-sheet",
+        "briefgen/compose/compose.py",
+        "banner=handling.banner(brief),",
+        "banner=handling.banner(full),",
+        (f"{MARKINGS}::test_the_banner_is_the_highest_marking_held_top_and_bottom_of_every_page",),
+    ),
+    Mutant(
+        "markings-item-below-its-source-passes",
+        "briefgen/verify/markings.py",
+        "if theirs is None or scheme.rank(theirs) <= scheme.rank(own):",
+        "if True:",
+        (f"{MARKINGS}::test_an_item_marked_lower_than_a_source_it_cites_is_a_positioned_error",),
+    ),
+    Mutant(
+        "markings-judgment-printed-without-part-of-its-basis",
+        "briefgen/compose/audiences.py",
+        "        if not gone:\n            kept.append(j)",
+        "        if True:\n            kept.append(j)",
+        (f"{MARKINGS}::test_no_withheld_marker_word_anywhere_in_an_audience_tree",),
+    ),
+    Mutant(
+        "markings-manifest-names-withheld-files",
+        "briefgen/pipeline/building.py",
+        "withheld_names=options.max_marking is not None",
+        "withheld_names=False",
+        (f"{MARKINGS}::test_no_withheld_marker_word_anywhere_in_an_audience_tree",),
     ),
 )
 

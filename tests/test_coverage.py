@@ -48,7 +48,7 @@ VALUES: dict[str, tuple[Any, str | None]] = {
     "briefing.event.location.country_code": ("NZ", None),
     "briefing.event.participants[]": (ACTOR, None),
     "briefing.country.code": ("SE", "(SE)"),
-    "briefing.handling.tlp": ("AMBER+STRICT", "TLP:AMBER+STRICT"),
+    "briefing.handling.tlp": ("AMBER+STRICT", None),
     "actors[].id": (ACTOR, None),
     "actors[].name": (NAME, NAME),
     "actors[].type": ("media", None),
@@ -80,6 +80,7 @@ VALUES: dict[str, tuple[Any, str | None]] = {
     "indicators[].value": (98765.5, "98,765.5"),
     "relations[].state": ("strained", "Strained:"),
     "sources[].status": ("withdrawn", "Withdrawn"),
+    "assessments[].if_withheld": ("zqalternative", None),
 }
 UNKNOWN_LINE = "Unknown: the sources do not say."
 

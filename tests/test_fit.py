@@ -70,6 +70,10 @@ def make_sheet(root: Path, extra: Extra) -> Path:
     shutil.copytree(EXAMPLE, folder)
     sheet = folder / "facts.yaml"
     text = sheet.read_text(encoding="utf-8")
+    # the page as the ladder was calibrated on: the example before markings (issue 22)
+    text = re.sub(r'\n    marking: "TLP:CLEAR" .*', "\n    tlp: CLEAR", text)
+    text = re.sub(r'\n    marking: "TLP:GREEN" .*', "", text)
+    assert "marking:" not in text
     if extra.strip_details:
         text = re.sub(r"\n    detail: .*", "", text)
     text = _insert(text, "agenda", [

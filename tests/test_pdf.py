@@ -94,7 +94,7 @@ def test_text_matches_golden(pdf_files: dict[str, Path], request: pytest.Fixture
 def test_marking_is_printed_at_top_and_bottom(pdf_files: dict[str, Path]) -> None:
     text = run(need("pdftotext"), "-enc", "UTF-8", "-layout", str(pdf_files["A4"]), "-")
     lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
-    marking = ("PUBLIC SOURCES // TLP:CLEAR // Open-source press reporting; "
+    marking = ("PUBLIC SOURCES // TLP:GREEN // Open-source press reporting; "
                "not independently verified")
     assert lines[0] == marking
     assert lines[-1] == marking

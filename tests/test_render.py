@@ -274,7 +274,13 @@ def _statements(checked: pipeline.Checked) -> list[str]:
 def test_nothing_lost_between_data_and_page(checked: pipeline.Checked, formats: dict[str, str],
                                             fmt: str) -> None:
     shown = straight(RANGE.sub("", formats[fmt]))
-    missing = [s for s in _statements(checked) if straight(norm(s)) not in shown]
+    # pdftotext joins a compound broken at its hyphen at a line end (pre-|summit: presummit)
+    unhyphenated = shown.replace("-", "")
+    missing = [
+        s for s in _statements(checked)
+        if straight(norm(s)) not in shown
+        and (fmt != "pdf" or straight(norm(s)).replace("-", "") not in unhyphenated)
+    ]
     assert not missing, f"{fmt} lacks: {missing}"
 
 

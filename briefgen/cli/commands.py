@@ -6,6 +6,7 @@ modules are imported inside the command, so `briefgen --help` loads none of them
 
 from __future__ import annotations
 
+import functools
 import signal
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,7 @@ from briefgen.cli.options import (
 from briefgen.cli.scale import check_scheduler, scale_options
 
 if TYPE_CHECKING:
+    from briefgen.pipeline.editions import Edition
     from briefgen.pipeline.making import Built
 
 
@@ -64,6 +66,7 @@ def check(sheets: tuple[Path, ...], strict: bool | None, fmt: str, today: str | 
             strict=chosen.strict,
             jobs=jobs.jobs,
             today=day,
+            scheme=chosen.scheme,
         )
     print_diagnostics(report.diagnostics, fmt)
     if fmt == "text":
@@ -178,6 +181,16 @@ def new(slug: str, sources: tuple[str, ...], root: Path | None, kind: str, today
 @click.option(
     "--search", is_flag=True, help="Add full-text search (Pagefind; needs briefgen[search])."
 )
+@click.option(
+    "--max-marking",
+    metavar="LEVEL",
+    help="Write only the edition holding nothing marked above LEVEL (e.g. TLP:GREEN).",
+)
+@click.option(
+    "--audience",
+    metavar="NAME",
+    help="Write only the edition of briefgen.toml's audience NAME, into its own folder.",
+)
 @strict_option
 @scale_options
 @today_option
@@ -192,6 +205,8 @@ def build(
     keep_going: bool,
     wait: bool,
     search: bool,
+    max_marking: str | None,
+    audience: str | None,
     strict: bool | None,
     shard: str | None,
     executor: str,
@@ -214,6 +229,10 @@ def build(
         briefgen build --search                # plus a Pagefind search index
         briefgen build --format pdf,docx       # only the PDF and the Word document
         briefgen build --shard 2/4 -o part-2   # one part of four, see `briefgen merge`
+        briefgen build --max-marking TLP:GREEN -o out-green   # an edition for TLP:GREEN
+
+    Without --max-marking or --audience, every audience briefgen.toml names is built
+    too, each into its own folder.
     """
     from briefgen import pipeline
     from briefgen.pipeline import shards, workers
@@ -235,20 +254,31 @@ def build(
             wait=wait,
             search=search,
             today=build_date(today),
+            max_marking=max_marking,
         )
         chosen_sheets = pipeline.resolve_sheets(sheets, given.root)
-        report = shards.build_scaled(
-            chosen_sheets, given.output, options, on_built=_report_built,
-            shard=shard, executor=executor, scheduler=scheduler,
+        sites = pipeline.editions(
+            given.output, given.root, given.audiences, max_marking=max_marking,
+            audience=audience, out_given=out is not None, shard=shard is not None,
         )
-    for _, found in report.failed:
-        print_diagnostics(found)
-    if report.published:  # what changed since the published version, once it is published
-        for built in report.built:
-            if changed := terminal.change_line(built):
-                click.echo(changed, err=True)
-    click.echo(terminal.build_summary(report), err=True)
-    if report.failed:
+        one_site = functools.partial(
+            shards.build_scaled, shard=shard, executor=executor, scheduler=scheduler
+        )
+        reports = list(pipeline.build_editions(
+            chosen_sheets, sites, options, on_built=_report_built, on_edition=_report_edition,
+            build=one_site,
+        ))
+    failed = False
+    for _, report in reports:
+        for _, found in report.failed:
+            print_diagnostics(found)
+        if report.published:  # what changed since the published version, once it is published
+            for built in report.built:
+                if changed := terminal.change_line(built):
+                    click.echo(changed, err=True)
+        click.echo(terminal.build_summary(report), err=True)
+        failed = failed or bool(report.failed)
+    if failed:
         raise SystemExit(1)
 
 
@@ -304,6 +334,12 @@ def note(text: str) -> None:
     """A note about how the run goes (fewer workers than asked), on stderr, if there is one."""
     if text:
         click.echo(f"note: {text}", err=True)
+
+
+def _report_edition(edition: Edition) -> None:
+    if edition.max_marking:
+        name = f"audience {edition.name}" if edition.name else "edition"
+        click.echo(f"{name}: nothing above {edition.max_marking} → {edition.out}/", err=True)
 
 
 def _report_built(built: Built) -> None:

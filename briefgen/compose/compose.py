@@ -12,8 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from briefgen.compose import phrases
+from briefgen.compose.audiences import evidence_for, for_audience
 from briefgen.compose.changes import digests, item_digest
 from briefgen.compose.entry import Entry
+from briefgen.compose.handling import Markings
 from briefgen.compose.items import parts, section_items
 from briefgen.compose.page import Cite, Item, Page
 from briefgen.compose.revisions import Snapshot, snapshot
@@ -22,6 +24,7 @@ from briefgen.compose.typography import typeset
 from briefgen.schema.budgets import items_of
 from briefgen.schema.cites import BOTTOM_LINE, as_numbers, item_id, numbering
 from briefgen.schema.kinds import KIND_LABELS, sections
+from briefgen.schema.markings import TLP, Scheme
 from briefgen.schema.model import LIKELIHOOD, Brief, Excerpt
 from briefgen.schema.vocabulary import (
     CHANGES_FILE,
@@ -54,6 +57,8 @@ class Edition:
     marking: str | None = None
     audience: str | None = None
     today: str | None = None  # the build date: items due for review are marked
+    scheme: Scheme = TLP  # the project's handling levels
+    max_marking: str | None = None  # an audience's edition: nothing above this level
 
 
 def compose(
@@ -63,14 +68,19 @@ def compose(
     evidence: Mapping[Path_, Found] | None = None,
     stored: Mapping[str, StoredText] | None = None,
     earlier: tuple[str, ...] = (),
+    name: str = "",
 ) -> Page:
     """The page of BRIEF in EDITION. EVIDENCE is where `check` found each quote and excerpt
     (by document path); STORED the source texts the sources page shows; EARLIER the labels
-    of the briefing's earlier editions, oldest first (its page lists and links them)."""
-    brief = _with_defaults(brief, edition)
+    of the briefing's earlier editions, oldest first (its page lists and links them); NAME
+    the sheet's file, for an edition that cannot be made (audiences.for_audience)."""
+    full = _with_defaults(brief, edition)
+    level = edition.max_marking
+    brief = for_audience(full, edition.scheme, level, sheet=name) if level else full
+    found = evidence_for(evidence or {}, full, brief) if level else evidence or {}
+    handling = Markings(full, edition.scheme, audience=bool(level))
     flagged = _flags(brief, edition.today)
     numbers = numbering(brief)
-    found = evidence or {}
     b = brief.briefing
     slug = b.id
 
@@ -86,8 +96,8 @@ def compose(
         return tuple(sorted(seen.values(), key=lambda c: c.n))
 
     items = {
-        name: tuple(dataclasses.replace(i, flags=flagged.get(i.id, ())) for i in found)
-        for name, found in section_items(brief, marks).items()
+        section: tuple(dataclasses.replace(i, flags=flagged.get(i.id, ())) for i in listed)
+        for section, listed in handling.portions(brief, section_items(brief, marks)).items()
     }
 
     page = typeset(Page(
@@ -95,13 +105,10 @@ def compose(
         lang=b.language,
         title=b.title,
         subtitle=b.subtitle or "",
-        marking=" // ".join(
-            [
-                b.handling.classification,
-                *([f"TLP:{b.handling.tlp}"] if b.handling.tlp else []),
-                *b.handling.caveats,
-            ]
-        ),
+        marking=handling.line(brief),
+        banner=handling.banner(brief),
+        banner_class=handling.banner_class(brief),
+        omits=handling.omits(level),
         meta=phrases.meta(brief),
         paper=brief.render.paper or edition.paper,
         author=b.prepared.by or "",
@@ -112,11 +119,12 @@ def compose(
             brief.bottom_line.text,
             marks(brief.bottom_line.cite, "bottom_line"),
             flags=flagged.get(BOTTOM_LINE, ()),
+            mark=handling.portion(brief.bottom_line),
         ),
         sections=items,
         parts=parts(brief),
         sources=source_entries(brief, numbers),
-        gaps=tuple(brief.gaps),
+        gaps=tuple(handling.gap(g) for g in brief.gaps),
         legend=_legend(brief),
         nav=_nav(slug, edition.formats),
         canonical=page_url(edition.base_url, slug, "html") if edition.base_url else "",

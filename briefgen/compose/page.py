@@ -48,6 +48,11 @@ OFF_PAGE = {
     "render.paper": "PDF page size",
     "sources[].review_by": "check only, once passed (BG350; the build date is --today)",
     "sources[].valid_until": "check only, once passed (BG351)",
+    "briefing.handling.tlp": "the banner of sheets before markings: their default, BG341",
+    "briefing.handling.marking": "the marking of items that state none: portion marks, banner",
+    "sources[].marking": "the banner (the highest marking held); editions above it omit it",
+    "assessments[].rests_on[]": "audience editions: left out when all it rests on is left out",
+    "assessments[].if_withheld": "audience editions leaving out part of rests_on print it instead",
 }
 # An item's review_by is printed only once it has passed: as the item's mark, "Review due".
 OFF_PAGE |= {
@@ -98,6 +103,7 @@ class Item:
     label: str = ""  # lead-in of the text: a position's stance and topic
     classes: str = ""  # HTML class hooks of the row, e.g. "stance-opposed actor-person"
     flags: tuple[str, ...] = ()  # marks for the reader: due for review, withdrawn source
+    mark: str = ""  # the portion mark printed before it, "(TLP:AMBER)"; "" on unmarked sheets
 
 
 @dataclass(frozen=True)
@@ -169,7 +175,7 @@ class Page:
     lang: str
     title: str
     subtitle: str
-    marking: str
+    marking: str  # the handling line at the top and bottom of every page, banner included
     meta: tuple[str, ...]
     paper: str
     author: str
@@ -195,6 +201,16 @@ class Page:
     earlier: tuple[tuple[str, str], ...] = ()  # earlier editions: (label, href), newest first
     changes: str = ""  # href of this edition's changes page ("" for a first edition)
     snapshot: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # revisions
+    banner: str = ""  # the banner level, the highest marking held: "TLP:AMBER"; "" unmarked
+    banner_class: str = ""  # its HTML class, for FIRST's colours: "marking-tlp-amber"
+    omits: str = ""  # an audience's edition: the line saying it leaves material out
+
+    @property
+    def marking_parts(self) -> tuple[str, str, str]:
+        """The handling line around its banner level: (before, banner, after), so a page
+        can set the level in its colours (FIRST's TLP labels: coloured text on black)."""
+        before, found, after = self.marking.partition(self.banner)
+        return (before, found, after) if self.banner and found else (self.marking, "", "")
 
     @property
     def language(self) -> str:

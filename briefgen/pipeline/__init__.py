@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from briefgen.pipeline.checking import CheckReport as CheckReport
     from briefgen.pipeline.checking import check as check
     from briefgen.pipeline.checking import check_sheets as check_sheets
+    from briefgen.pipeline.editions import build_editions as build_editions
+    from briefgen.pipeline.editions import editions as editions
     from briefgen.pipeline.making import Built as Built
     from briefgen.pipeline.making import make as make
     from briefgen.pipeline.making import make_pages as make_pages
@@ -38,6 +40,8 @@ _HOMES = {
     "build": "building",
     "BuildReport": "building",
     "BuildOptions": "options",
+    "build_editions": "editions",
+    "editions": "editions",
 }
 
 

@@ -75,6 +75,7 @@ def build(
         plan = manifest.plan(
             out, paths, settings=settings, project=options.project, force=options.force,
             stamps=stamps, today=options.today,
+            withheld_names=options.max_marking is not None,
         )
         report = (
             BuildReport(out, kept=plan.unchanged, up_to_date=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from briefgen.errors import BriefError, Diagnostic, errors_in, sort_diagnostics
 
 if TYPE_CHECKING:  # the models cost ~0.3 s to import: only `check` itself needs them
+    from briefgen.schema.markings import Scheme
     from briefgen.schema.model import Brief
     from briefgen.sheet.load import Path_, SourceMap
     from briefgen.verify.provenance import Evidence
@@ -53,16 +54,28 @@ class CheckReport:
         return bool(errors_in(self.diagnostics, strict=self.strict))
 
 
-def check(sheet: Path, *, strict: bool = False, today: str | None = None) -> Checked:
+def check(
+    sheet: Path, *, strict: bool = False, today: str | None = None, scheme: Scheme | None = None
+) -> Checked:
     """Load, validate and verify one sheet; raise BriefError (all findings) if it fails.
 
     TODAY is the build date review and validity dates are compared with (None: none).
 
     Schema errors do not stop the later stages: they run on the parts that validated.
+    SCHEME is the project's handling levels (default: TLP 2.0).
     """
+    from briefgen.schema.markings import TLP
     from briefgen.schema.validate import salvage, validate
     from briefgen.sheet.load import read_sheet
-    from briefgen.verify import chronology, freshness, glyphs, mentions, provenance, rules
+    from briefgen.verify import (
+        chronology,
+        freshness,
+        glyphs,
+        markings,
+        mentions,
+        provenance,
+        rules,
+    )
     from briefgen.verify import sources as sourcefiles
 
     data, where = read_sheet(sheet, recover=True)  # a duplicate key still shows schema errors
@@ -95,6 +108,7 @@ def check(sheet: Path, *, strict: bool = False, today: str | None = None) -> Che
                 *chronology.check(brief, where),
                 *freshness.check(brief, where, today),
                 *mentions.check(brief, where, unchecked),
+                *markings.check(brief, where, scheme or TLP),
             ]
         )
     )
@@ -104,7 +118,12 @@ def check(sheet: Path, *, strict: bool = False, today: str | None = None) -> Che
 
 
 def check_sheets(
-    sheets: Iterable[Path], *, strict: bool = False, jobs: int = 1, today: str | None = None
+    sheets: Iterable[Path],
+    *,
+    strict: bool = False,
+    jobs: int = 1,
+    today: str | None = None,
+    scheme: Scheme | None = None,
 ) -> CheckReport:
     """Check every sheet and collect all diagnostics instead of stopping at the first.
 
@@ -116,7 +135,7 @@ def check_sheets(
     found: list[Diagnostic] = []
     codes = {0}
     outcomes = workers.run(
-        functools.partial(_check_task, strict=strict, today=today),
+        functools.partial(_check_task, strict=strict, today=today, scheme=scheme),
         list(paths),
         jobs=jobs,
         preload=workers.CHECK_MODULES,
@@ -133,10 +152,10 @@ def check_sheets(
 
 
 def _check_task(
-    sheet: Path, *, strict: bool, today: str | None
+    sheet: Path, *, strict: bool, today: str | None, scheme: Scheme | None
 ) -> tuple[int, tuple[Diagnostic, ...]]:
     """One sheet's (exit code, diagnostics); never raises, so workers can return it."""
     try:
-        return 0, check(sheet, strict=strict, today=today).warnings
+        return 0, check(sheet, strict=strict, today=today, scheme=scheme).warnings
     except BriefError as error:
         return error.exit_code, error.diagnostics

@@ -89,7 +89,7 @@ def _make(
     from briefgen.verify.freshness import next_due
 
     formats, project = options.formats, options.project
-    checked = check(sheet, strict=options.strict, today=options.today)
+    checked = check(sheet, strict=options.strict, today=options.today, scheme=options.scheme)
     before = (priors or {}).get(sheet, Prior())
     content = content_digest(checked.brief)
     earlier, new_edition = next_labels(before, content, options.keep_editions)
@@ -101,6 +101,7 @@ def _make(
         evidence=checked.evidence,
         stored=checked.stored,
         earlier=earlier,
+        name=str(sheet),
     )
     slug = page.id
     files: dict[str, bytes] = {}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefgen.schema.markings import TLP, Scheme
 from briefgen.schema.vocabulary import FORMATS
 
 if TYPE_CHECKING:
@@ -39,11 +40,14 @@ class BuildOptions:
     search: bool = False  # index the staged site with Pagefind (briefgen[search])
     today: str | None = None  # the build date (--today): stale items, edition dates
     keep_editions: int | None = None  # briefgen.toml: earlier editions kept (None: all)
+    scheme: Scheme = TLP  # briefgen.toml `levels`: the handling levels, lowest first
+    max_marking: str | None = None  # an audience's edition: nothing above this level
 
     def __post_init__(self) -> None:
         """Refuse what briefgen.toml would refuse (a `javascript:` base_url, jobs = 0), so
         a library caller cannot pass around the one check every setting goes through."""
         from briefgen.errors import EXIT_USAGE, BriefError
+        from briefgen.project.audiences import unknown_level
         from briefgen.project.settings import check_values
 
         values = {
@@ -56,6 +60,8 @@ class BuildOptions:
             "formats": self.formats,
         }
         found = check_values(values, {k: f"BuildOptions.{k}" for k in values})
+        if self.max_marking is not None and self.scheme.find(self.max_marking) is None:
+            found.append(unknown_level(self.max_marking, self.scheme, "--max-marking"))
         if found:
             raise BriefError(*found, exit_code=EXIT_USAGE)
 
@@ -82,6 +88,7 @@ class BuildOptions:
             audience=settings.audience,
             formats=settings.formats,
             keep_editions=settings.keep_editions,
+            scheme=settings.scheme,
         )
         return dataclasses.replace(given, **how)  # type: ignore[arg-type]
 
@@ -97,6 +104,8 @@ class BuildOptions:
             marking=self.marking,
             audience=self.audience,
             today=self.today,
+            scheme=self.scheme,
+            max_marking=self.max_marking,
         )
 
     def settings(self) -> dict[str, object]:
@@ -111,4 +120,6 @@ class BuildOptions:
             "audience": self.audience,
             "search": self.search,
             "keep_editions": self.keep_editions,
+            "levels": [dataclasses.astuple(level) for level in self.scheme.levels],
+            "max_marking": self.max_marking,
         }

@@ -63,11 +63,22 @@ strict = false
 # Earlier editions kept per briefing, the newest ones (default: keep every edition).
 # keep_editions = 10
 
+# The handling levels items and sources may be marked with, lowest first (default: TLP 2.0,
+# "TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"); a level may be a
+# table of name, label (printed in the banner) and short (its portion mark).
+# levels = ["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET"]
+
 # How the scheduled workflow (.github/workflows/briefs.yml) installs briefgen; it reads
 # this line when it runs. A requirement from the package index ("briefgen==1.2.0"), a path
 # in this folder or an https:// URL of a briefgen wheel, or "git+https://HOST/OWNER/REPO@TAG".
 # `briefgen doctor` says whether it can be had.
 install = {install}
+
+# Audiences: `briefgen build` also writes, for each, an edition holding nothing marked above
+# its level, as a site of its own (flags: --audience NAME, --max-marking LEVEL).
+# [audiences.partners]
+# max_marking = "TLP:GREEN"
+# output = "out-partners"
 """
 
 GITIGNORE = """\

@@ -24,8 +24,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location, inert
-from briefgen.project import install
+from briefgen.project import audiences, install
+from briefgen.project.audiences import Audience
 from briefgen.project.paths import unusable
+from briefgen.schema.markings import TLP, Scheme
 from briefgen.schema.vocabulary import FORMATS, PAPERS
 from briefgen.sheet.files import fix, read_regular, reason
 
@@ -57,6 +59,8 @@ class Settings:
     install: str | None = None  # how the generated workflow installs briefgen (install.py)
     formats: tuple[str, ...] = FORMATS  # the files of each briefing `build` writes
     keep_editions: int | None = None  # earlier editions kept per briefing; None: all
+    scheme: Scheme = TLP  # `levels`: the handling levels, lowest first (audiences.py)
+    audiences: tuple[Audience, ...] = ()  # `[audiences.NAME]`: editions `build` also writes
 
 
 # key → (what it must be, hint); the order is the documented one
@@ -75,6 +79,8 @@ KEYS: dict[str, tuple[str, str]] = {
         'e.g. formats = ["html", "pdf", "docx"]; the default is all of them',
     ),
     "keep_editions": ("a whole number of at least 1", "earlier editions kept, e.g. 10"),
+    "levels": (audiences.LEVELS_EXPECTED, audiences.LEVELS_HINT),
+    "audiences": (audiences.AUDIENCES_EXPECTED, audiences.AUDIENCES_HINT),
 }
 # key → the flag that sets it, where a diagnostic points when no other origin is known
 FLAGS = {
@@ -217,7 +223,7 @@ def _validated(table: dict[str, Any], text: str, file: str) -> dict[str, Any]:
                 Diagnostic(Location(file, line, col), "BG701", f"unknown setting '{key}'", hint)
             )
             continue
-        problem = _check(key, value)
+        problem = _check(key, value) if key != "audiences" else audiences.check(table, value)
         if problem is None:
             values[key] = {"output": Path, "formats": tuple}.get(key, lambda v: v)(value)
             continue
@@ -225,6 +231,10 @@ def _validated(table: dict[str, Any], text: str, file: str) -> dict[str, Any]:
         found.append(_bad(Location(file, vline or line, vcol or col), key, problem))
     if found:
         raise _refused(*found)
+    if "levels" in values:
+        values["scheme"] = audiences.levels(values.pop("levels"))
+    if "audiences" in values:
+        values["audiences"] = audiences.audiences(values["audiences"], values.get("scheme", TLP))
     return values
 
 
@@ -232,6 +242,9 @@ def _check(key: str, value: object) -> tuple[str, str] | None:
     """(code, what is wrong) when VALUE is no good for KEY, else None."""
     if key == "formats":
         return _formats(value)
+    if key == "levels":
+        scheme = audiences.levels(value)
+        return ("BG703", scheme) if isinstance(scheme, str) else None
     if key == "strict":
         return None if isinstance(value, bool) else ("BG702", f"found {_kind(value)}")
     if key in ("jobs", "keep_editions"):

@@ -10,6 +10,7 @@ published file, so a deleted or edited file in the live site is noticed and rebu
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterable
@@ -69,6 +70,7 @@ def plan(
     force: bool,
     stamps: Stamps | None = None,
     today: str | None = None,
+    withheld_names: bool = False,
 ) -> Plan:
     """Compare the live site OUT (its manifest and files) with the current inputs.
 
@@ -76,6 +78,9 @@ def plan(
     (rebuilt if its files were damaged); one whose sheet was deleted leaves the site.
     STAMPS (see keys.Stamps) spare reading files whose metadata did not change. A
     briefing one of whose review dates passed by TODAY (the build date) is rebuilt.
+    WITHHELD_NAMES (an audience's edition): the manifest inside its tree records each
+    stored source by a hash of its file name, never the name (a withheld source's name may
+    say what the edition leaves out), so each sheet names its sources afresh.
     """
     stamps = stamps or Stamps()
     old = read(out)
@@ -87,6 +92,8 @@ def plan(
     names = {sheet: name_of(sheet, project) for sheet in sheets}
     inputs = {
         sheet: sheet_inputs(sheet, _recorded(old, names[sheet]), stamps) for sheet in sheets
+    } if not withheld_names else {
+        sheet: _unnamed(sheet_inputs(sheet, None, stamps), sheet.name) for sheet in sheets
     }
     keys = {sheet: input_key(settings, inputs[sheet]) for sheet in sheets}
     rebuild, keep, carry, up_to_date = _compare(
@@ -99,6 +106,14 @@ def plan(
         today=today,
     )
     return Plan(old, settings, names, keys, inputs, rebuild, keep, carry, damage, up_to_date)
+
+
+def _unnamed(inputs: dict[str, str], facts: str) -> dict[str, str]:
+    """INPUTS with every stored file's name replaced by a hash of it (facts.yaml stays)."""
+    return {
+        name if name == facts else "file-" + hashlib.sha256(name.encode()).hexdigest()[:32]: h
+        for name, h in inputs.items()
+    }
 
 
 def _recorded(old: Manifest, name: str) -> dict[str, str] | None:

@@ -115,6 +115,11 @@ class Handling(Closed):
     classification: Line = "UNCLASSIFIED"
     tlp: Literal["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"] | None = None
     caveats: list[Line] = Field(default_factory=list, max_length=5)
+    marking: Line | None = Field(
+        None,
+        description="Handling level of every item and source that states none, e.g. "
+        "TLP:GREEN (briefgen.toml's `levels`).",
+    )
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,13 @@ LIKELIHOOD = {  # ICD 203 row 1 terms and ranges (briefing-format.md §4.1)
     "almost-certain": ("almost certain", "95–99%"),
 }
 Likelihood = Literal[(*LIKELIHOOD,)]  # type: ignore[valid-type]
+Marking = Annotated[
+    Line,
+    Field(
+        description="Handling level of this item, e.g. TLP:AMBER (briefgen.toml's `levels`); "
+        "default: briefing.handling.marking."
+    ),
+]
 
 
 class Excerpt(Closed):
@@ -110,6 +117,7 @@ class Source(Closed):
     language: Line | None = None
     reliability: Literal["A", "B", "C", "D", "E", "F"] | None = None
     notes: Line | None = None
+    marking: Marking | None = None
     review_by: Date | None = Field(None, description="Check this source again by then.")
     valid_until: Date | None = Field(
         None, description="The day after which what this source says no longer holds."
@@ -148,6 +156,7 @@ class BottomLine(Reviewed):
     text: Annotated[Text, Words(50)]
     cite: Cite
     judgment: Id | None = Field(None, description="The assessment it states, e.g. J1.")
+    marking: Marking | None = None
 
 
 class Fact(Reviewed):
@@ -158,6 +167,7 @@ class Fact(Reviewed):
     date: Date | None = None
     cite: Cite
     credibility: Annotated[int, Field(ge=1, le=6)] | None = None
+    marking: Marking | None = None
 
 
 class Position(Reviewed):
@@ -175,6 +185,7 @@ class Position(Reviewed):
     stance: Literal["supportive", "neutral", "sceptical", "opposed"] | None = None
     cite: Cite
     credibility: Annotated[int, Field(ge=1, le=6)] | None = None
+    marking: Marking | None = None
 
 
 class Assessment(Reviewed):
@@ -190,6 +201,18 @@ class Assessment(Reviewed):
     alternatives: list[Line] = Field(default_factory=list, max_length=5)
     horizon: Line | None = None
     cite: Cite
+    marking: Marking | None = None
+    rests_on: list[Id] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Items this judgment rests on (key facts, positions...): an edition "
+        "that leaves out all of them leaves it out too.",
+    )
+    if_withheld: Text | dict[str, Text] | None = Field(
+        None,
+        description="What an edition that leaves out some of rests_on prints instead: a "
+        "statement, 'leave-out', or either per edition level.",
+    )
 
 
 class Indicator(Reviewed):
@@ -201,6 +224,15 @@ class Indicator(Reviewed):
     direction: Literal["raises", "lowers", "either"] = "either"
     by: Date | None = None
     cite: Cite
+    marking: Marking | None = None
+
+
+class Gap(Closed):
+    """What the sources do not say, with a marking of its own (a plain text gap takes the
+    sheet's default)."""
+
+    text: Line
+    marking: Marking | None = None
 
 
 class RenderSettings(Closed):
@@ -230,7 +262,7 @@ class Brief(Closed):
     positions: list[Position] = Field(default_factory=list, max_length=12)
     assessments: Annotated[list[Assessment], Field(min_length=1, max_length=6)]
     watch: list[Indicator] = Field(default_factory=list, max_length=8)
-    gaps: list[Line] = Field(default_factory=list, max_length=10)
+    gaps: list[Gap | Line] = Field(default_factory=list, max_length=10)
     render: RenderSettings = Field(default_factory=RenderSettings)
     if TYPE_CHECKING:
         unknown: Sequence[str]  # each kind's sheet declares the sections it may name

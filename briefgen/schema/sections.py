@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from briefgen.schema.model import Cite, Likelihood, Reviewed
+from briefgen.schema.model import Cite, Likelihood, Marking, Reviewed
 from briefgen.schema.scalars import Counted, Date, Id, Line, Text, Words
 
 Names = Annotated[list[Line], Counted(), Field(max_length=12)]  # actor ids or names
@@ -34,6 +34,7 @@ class AgendaItem(Reviewed):
     raised_by: list[Id] = Field(default_factory=list, max_length=10)
     status: Literal["confirmed", "expected", "speculated"] = "expected"
     cite: Cite
+    marking: Marking | None = None
 
 
 class Obstacle(Reviewed):
@@ -45,6 +46,7 @@ class Obstacle(Reviewed):
     parties: list[Id] = Field(default_factory=list, max_length=10)
     since: Date | None = None
     cite: Cite
+    marking: Marking | None = None
 
 
 # --- issue --------------------------------------------------------------------------------
@@ -58,6 +60,7 @@ class Question(Reviewed):
         None, description="Why it matters now: the trigger, the deadline."
     )
     cite: Cite
+    marking: Marking | None = None
 
 
 class Option(Reviewed):
@@ -73,6 +76,7 @@ class Option(Reviewed):
         default_factory=list, description="Who argues for it: actor ids or names."
     )
     cite: Cite
+    marking: Marking | None = None
 
 
 # --- organisation -------------------------------------------------------------------------
@@ -87,6 +91,7 @@ class Mandate(Reviewed):
         None, description="e.g. a treaty."
     )
     cite: Cite
+    marking: Marking | None = None
 
 
 class Office(Reviewed):
@@ -105,6 +110,7 @@ class Office(Reviewed):
         None, description="The date it is current to, if not the profile's as_of."
     )
     cite: Cite
+    marking: Marking | None = None
 
 
 class Membership(Reviewed):
@@ -117,6 +123,7 @@ class Membership(Reviewed):
     joining: Annotated[Line, Words(14)] | None = Field(None, description="How a member joins.")
     as_of: Date | None = None
     cite: Cite
+    marking: Marking | None = None
 
     @model_validator(mode="after")
     def _says_something(self) -> Membership:
@@ -133,6 +140,7 @@ class Feature(Reviewed):
     aspect: Annotated[Line, Words(4)] = Field(description="e.g. 'Decision rule', 'Budget'.")
     detail: Annotated[Line, Words(14)]
     cite: Cite
+    marking: Marking | None = None
 
 
 class Decision(Reviewed):
@@ -145,6 +153,7 @@ class Decision(Reviewed):
         None, description="The body or actor that decided: an actor id or a name."
     )
     cite: Cite
+    marking: Marking | None = None
 
 
 # --- country ------------------------------------------------------------------------------
@@ -159,6 +168,7 @@ class Figure(Reviewed):
     unit: Annotated[Line, Words(4)] = Field(description="e.g. 'million people', '% a year'.")
     as_of: Date = Field(description="The year or date the value is for.")
     cite: Cite
+    marking: Marking | None = None
 
 
 class Relation(Reviewed):
@@ -172,3 +182,4 @@ class Relation(Reviewed):
     summary: Annotated[Text, Words(14)]
     since: Date | None = None
     cite: Cite
+    marking: Marking | None = None

@@ -20,8 +20,12 @@ from briefgen.schema.cites import MENTION, numbering
 from briefgen.schema.model import Brief
 from briefgen.sheet.load import Path_, SourceMap, dotted
 
-_NOT_PROSE = {"id", "actor", "source", "excerpt", "quote", "file", "sha256", "url", "judgment"}
-_REFERENCE_LISTS = {"cite", "participants", "raised_by", "parties", "signals", "unknown"}
+_NOT_PROSE = {
+    "id", "actor", "source", "excerpt", "quote", "file", "sha256", "url", "judgment", "marking"
+}
+_REFERENCE_LISTS = {
+    "cite", "participants", "raised_by", "parties", "signals", "unknown", "rests_on"
+}
 
 
 def check(
