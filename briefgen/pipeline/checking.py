@@ -115,6 +115,7 @@ def check_sheets(sheets: Iterable[Path], *, strict: bool = False, jobs: int = 1)
         jobs=jobs,
         preload=workers.CHECK_MODULES,
         minimum=100,
+        fork=True,
     )
     with contextlib.closing(outcomes):  # on Ctrl-C the workers stop at once
         for outcome in outcomes:

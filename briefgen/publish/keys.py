@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from briefgen import __version__
+from briefgen.publish.realpaths import RealPaths
 from briefgen.sheet.files import read_bounded
 
 CODE = Path(__file__).resolve().parent.parent  # the briefgen package, every subpackage in it
@@ -73,26 +74,28 @@ class Stamps:
             self.old = files if isinstance(files, dict) else {}
             self.trusted_before = saved - self.RACY
 
-    def sha256(self, path: Path, *, whole: bool = False) -> str:
+    def sha256(
+        self, path: Path, *, whole: bool = False, known: os.stat_result | None = None
+    ) -> str:
         """PATH's sha256, from its stamp when that can be trusted: of its first bytes as
         `read_bounded_or_why` reads an input, or with WHOLE of the whole file (a published
-        one, which briefgen wrote itself)."""
+        one, which briefgen wrote itself). KNOWN: PATH's stat, when the caller has it."""
         key = ("whole:" if whole else "") + os.path.abspath(path)  # noqa: PTH100 - no syscalls
         try:
-            st = path.stat()
+            st = known or path.stat()
         except OSError:
             return _digest(path, whole)
         if not stat.S_ISREG(st.st_mode):
             return _digest(path, whole)
         meta: list[int | str] = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
-        known = self.old.get(key)
+        stamp = self.old.get(key)
         if (
-            isinstance(known, list)
-            and known[:4] == meta
+            isinstance(stamp, list)
+            and stamp[:4] == meta
             and st.st_mtime_ns < self.trusted_before
-            and isinstance(known[4], str)
+            and isinstance(stamp[4], str)
         ):
-            digest = known[4]
+            digest = stamp[4]
         else:
             digest = _digest(path, whole)
         self.new[key] = [*meta, digest]
@@ -135,26 +138,29 @@ def _digest(path: Path, whole: bool) -> str:
 
 
 def sheet_inputs(
-    sheet: Path, known: dict[str, str] | None = None, stamps: Stamps | None = None
+    sheet: Path,
+    known: dict[str, str] | None = None,
+    stamps: Stamps | None = None,
+    real: RealPaths | None = None,
 ) -> dict[str, str]:
     """The sha256 of each of a briefing's input files: facts.yaml, then the stored files its
     sources name (by the names the sheet uses).
 
     Why KNOWN (the inputs recorded at the last build): when facts.yaml hashes as it did, the
     sheet names the same source files, so they are taken from the record instead of loading
-    the YAML again; with STAMPS, an unchanged file is not even read.
+    the YAML again; with STAMPS, an unchanged file is not even read. REAL resolves paths.
     """
-    stamps = stamps or Stamps()
+    stamps, real = stamps or Stamps(), real or RealPaths()
     facts = stamps.sha256(sheet)
     if known is not None and known.get(sheet.name) == facts:
         names = [n for n in known if n != sheet.name]
     else:
         names = _source_files(read_bounded_or_why(sheet), sheet)
     found = {sheet.name: facts}
-    folder = sheet.parent.resolve()
+    folder = real(sheet.parent)
     for name in names:
         try:
-            path = (folder / name).resolve()
+            path = real(folder / name)
         except (OSError, ValueError):
             continue  # not a usable name: `check` says so, the key need not
         if path.is_relative_to(folder) and name != sheet.name:

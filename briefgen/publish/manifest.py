@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 from briefgen.compose.entry import Entry
 from briefgen.publish.keys import Stamps, input_key, sheet_inputs
 from briefgen.publish.keys import settings_key as settings_key
+from briefgen.publish.realpaths import RealPaths
 from briefgen.publish.stage import MARKER
 from briefgen.schema.vocabulary import briefing_path
 
@@ -93,15 +95,18 @@ def plan(
     STAMPS (see keys.Stamps) spare reading files whose metadata did not change.
     """
     stamps = stamps or Stamps()
+    real = RealPaths()
     old = read(out)
     damage = damaged(out, old, stamps)
-    others = _still_there(old, sheets, project)
-    sheets = sheets + [
-        (project or Path()) / n for n in others if set(old.briefings[n].files) & set(damage)
-    ]
-    names = {sheet: name_of(sheet, project) for sheet in sheets}
+    names = {sheet: name_of(sheet, project, real) for sheet in sheets}
+    others = _still_there(old, set(names.values()), project)
+    for name in others:
+        if set(old.briefings[name].files) & set(damage):
+            sheet = (project or Path()) / name
+            names[sheet] = name_of(sheet, project, real)
+    sheets = list(names)
     inputs = {
-        sheet: sheet_inputs(sheet, _recorded(old, names[sheet]), stamps) for sheet in sheets
+        sheet: sheet_inputs(sheet, _recorded(old, names[sheet]), stamps, real) for sheet in sheets
     }
     keys = {sheet: input_key(settings, inputs[sheet]) for sheet in sheets}
     rebuild, keep, carry, up_to_date = _compare(
@@ -169,18 +174,21 @@ def written(plan: Plan, records: dict[str, Record], files: dict[str, str]) -> by
     return dumps(Manifest(plan.settings, records, files))
 
 
-def name_of(sheet: Path, project: Path | None) -> str:
-    """SHEET relative to the project folder, so no build path reaches the manifest."""
-    base = (project or Path()).resolve()
+def name_of(sheet: Path, project: Path | None, real: RealPaths | None = None) -> str:
+    """SHEET relative to the project folder, so no build path reaches the manifest.
+
+    REAL resolves paths (one per run spares resolving the same folders again)."""
+    real = real or RealPaths()
+    base = real(project or Path())
     try:
-        return sheet.resolve().relative_to(base).as_posix()
+        return real(sheet).relative_to(base).as_posix()
     except ValueError:
-        return Path(os.path.relpath(sheet.resolve(), base)).as_posix()
+        return Path(os.path.relpath(real(sheet), base)).as_posix()
 
 
-def _still_there(old: Manifest, sheets: list[Path], project: Path | None) -> list[str]:
-    """Published briefings outside this build whose sheets were not deleted."""
-    building = {name_of(sheet, project) for sheet in sheets}
+def _still_there(old: Manifest, building: set[str], project: Path | None) -> list[str]:
+    """Published briefings outside this build (whose names are not in BUILDING) whose
+    sheets were not deleted."""
     found = []
     for name in sorted(old.briefings):
         if name in building:
@@ -289,8 +297,9 @@ def _compare(
 def _file_hash(path: Path, stamps: Stamps) -> str:
     """A published file's sha256; "" when it is missing, a link or no regular file."""
     try:
-        if path.is_symlink() or not path.is_file():
-            return ""
+        st = path.lstat()
     except OSError:
         return ""
-    return stamps.sha256(path, whole=True)
+    if not stat.S_ISREG(st.st_mode):  # a link is S_ISLNK here
+        return ""
+    return stamps.sha256(path, whole=True, known=st)

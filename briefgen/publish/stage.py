@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from briefgen.errors import EXIT_IO, EXIT_LOCKED, EXIT_USAGE, BriefError, Diagnostic, Location
+from briefgen.publish.realpaths import RealPaths
 from briefgen.sheet.files import reason
 
 MARKER = ".briefgen-site"
@@ -83,8 +84,9 @@ def accept(out: Path, sheets: Iterable[Path] = ()) -> None:
     where = out.resolve()
     if where.as_posix() in _SYSTEM or where == _home():
         raise _refuse(out, "the output folder is a system folder")
+    real = RealPaths()  # thousands of sheets in one seeds/ folder: resolve it once
     for sheet in sheets:
-        folder = sheet.parent.resolve()
+        folder = real(sheet.parent)
         if folder.is_relative_to(where):
             raise _refuse(out, f"the output folder holds the fact sheet {sheet}")
         if where.is_relative_to(folder / "sources"):

@@ -1,0 +1,78 @@
+"""RealPaths gives what Path.resolve() gives: through links to files and folders, links
+to links, `..` after a link, missing files, relative and absolute paths."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from briefgen.publish.realpaths import RealPaths
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "seeds" / "a" / "sources").mkdir(parents=True)
+    (tmp_path / "seeds" / "a" / "facts.yaml").write_text("x")
+    (tmp_path / "seeds" / "a" / "sources" / "s1.txt").write_text("x")
+    (tmp_path / "elsewhere" / "deep").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "deep" / "s2.txt").write_text("x")
+    (tmp_path / "seeds" / "b").symlink_to(tmp_path / "seeds" / "a")  # a folder link
+    (tmp_path / "seeds" / "a" / "sources" / "out.txt").symlink_to(
+        tmp_path / "elsewhere" / "deep" / "s2.txt"
+    )
+    (tmp_path / "seeds" / "a" / "sources" / "hop").symlink_to("out.txt")  # link to a link
+    (tmp_path / "seeds" / "a" / "up").symlink_to(tmp_path / "elsewhere" / "deep")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+PATHS = [
+    "seeds/a/facts.yaml",
+    "seeds/b/facts.yaml",
+    "seeds/b/sources/s1.txt",
+    "seeds/a/sources/out.txt",
+    "seeds/b/sources/hop",
+    "seeds/a/up/../deep/s2.txt",  # `..` after a link goes up from where the link points
+    "seeds/a/up/s2.txt",
+    "seeds/a/missing/nothing.txt",
+    "seeds/a/sources/../../b/./sources/s1.txt",
+    "seeds",
+    ".",
+    "",
+]
+
+
+@pytest.mark.parametrize("name", PATHS)
+def test_the_same_as_path_resolve(tree: Path, name: str) -> None:
+    real = RealPaths()
+    for path in (Path(name), tree / name):
+        expected = path.resolve()
+        assert real(path) == expected
+        assert real(path) == expected  # and again, from what it remembers
+
+
+def test_one_resolver_for_many_paths_agrees_with_resolve(tree: Path) -> None:
+    real = RealPaths()
+    for name in PATHS * 2:
+        assert real(Path(name)) == Path(name).resolve(), name
+
+
+def test_a_nul_in_a_name_is_refused_as_resolve_refuses_it(tree: Path) -> None:
+    with pytest.raises(ValueError):
+        Path("seeds/a/sources/x\0y").resolve()
+    with pytest.raises(ValueError):
+        RealPaths()(Path("seeds/a/sources/x\0y"))
+
+
+def test_a_link_loop_gives_a_path_not_a_crash(tree: Path) -> None:
+    """Path.resolve() raises RuntimeError on a loop (Python 3.11), which no caller of the
+    up-to-date check catches; the looping path is returned, and reading it then fails
+    (ELOOP) like any unreadable input."""
+    os.symlink("loop2", tree / "loop1")
+    os.symlink("loop1", tree / "loop2")
+    found = RealPaths()(Path("loop1/x"))
+    assert found.name == "x"
+    with pytest.raises(OSError):
+        found.stat()
