@@ -15,7 +15,6 @@ from importlib import metadata
 from pathlib import Path
 
 from briefgen import __version__
-from briefgen.publish.realpaths import RealPaths
 from briefgen.sheet.files import read_bounded
 
 CODE = Path(__file__).resolve().parent.parent  # the briefgen package, every subpackage in it
@@ -62,6 +61,7 @@ class Stamps:
         self.old: dict[str, list[int | str]] = {}
         self.new: dict[str, list[int | str]] = {}
         self.trusted_before = 0
+        self.cwd = ""
         if path is None:
             return
         try:
@@ -75,18 +75,22 @@ class Stamps:
             self.trusted_before = saved - self.RACY
 
     def sha256(
-        self, path: Path, *, whole: bool = False, known: os.stat_result | None = None
+        self, path: Path | str, *, whole: bool = False, known: os.stat_result | None = None
     ) -> str:
         """PATH's sha256, from its stamp when that can be trusted: of its first bytes as
         `read_bounded_or_why` reads an input, or with WHOLE of the whole file (a published
         one, which briefgen wrote itself). KNOWN: PATH's stat, when the caller has it."""
-        key = ("whole:" if whole else "") + os.path.abspath(path)  # noqa: PTH100 - no syscalls
+        name = os.fspath(path)  # strings, not Paths: this runs for every file of the site
+        if not name.startswith("/"):  # as os.path.abspath, with the working folder asked once
+            self.cwd = self.cwd or os.getcwd()  # noqa: PTH109 - see above
+            name = os.path.normpath(os.path.join(self.cwd, name))  # noqa: PTH118
+        key = ("whole:" if whole else "") + name
         try:
-            st = known or path.stat()
+            st = known or os.stat(name)  # noqa: PTH116 - see above
         except OSError:
-            return _digest(path, whole)
+            return _digest(Path(name), whole)
         if not stat.S_ISREG(st.st_mode):
-            return _digest(path, whole)
+            return _digest(Path(name), whole)
         meta: list[int | str] = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
         stamp = self.old.get(key)
         if (
@@ -97,7 +101,7 @@ class Stamps:
         ):
             digest = stamp[4]
         else:
-            digest = _digest(path, whole)
+            digest = _digest(Path(name), whole)
         self.new[key] = [*meta, digest]
         return digest
 
@@ -138,34 +142,39 @@ def _digest(path: Path, whole: bool) -> str:
 
 
 def sheet_inputs(
-    sheet: Path,
-    known: dict[str, str] | None = None,
-    stamps: Stamps | None = None,
-    real: RealPaths | None = None,
+    sheet: Path, known: dict[str, str] | None = None, stamps: Stamps | None = None
 ) -> dict[str, str]:
     """The sha256 of each of a briefing's input files: facts.yaml, then the stored files its
     sources name (by the names the sheet uses).
 
     Why KNOWN (the inputs recorded at the last build): when facts.yaml hashes as it did, the
     sheet names the same source files, so they are taken from the record instead of loading
-    the YAML again; with STAMPS, an unchanged file is not even read. REAL resolves paths.
+    the YAML again; with STAMPS, an unchanged file is not even read.
+
+    A name is taken as written (no link resolved): a name that leaves the sheet's folder
+    is skipped (`check` refuses it), and a link is hashed as what it points to, so the key
+    changes whenever what `check` would read changes.
     """
-    stamps, real = stamps or Stamps(), real or RealPaths()
+    stamps = stamps or Stamps()
     facts = stamps.sha256(sheet)
     if known is not None and known.get(sheet.name) == facts:
         names = [n for n in known if n != sheet.name]
     else:
         names = _source_files(read_bounded_or_why(sheet), sheet)
     found = {sheet.name: facts}
-    folder = real(sheet.parent)
     for name in names:
-        try:
-            path = real(folder / name)
-        except (OSError, ValueError):
-            continue  # not a usable name: `check` says so, the key need not
-        if path.is_relative_to(folder) and name != sheet.name:
-            found[name] = stamps.sha256(path)
+        if name != sheet.name and (inside := _inside(name)) is not None:
+            found[name] = stamps.sha256(sheet.parent / inside)
     return found
+
+
+def _inside(name: str) -> str | None:
+    """NAME as a path below its sheet's folder, or None when it is not one (absolute, `..`
+    out of it, a NUL, empty)."""
+    rel = os.path.normpath(name)
+    if "\0" in rel or rel.startswith("/") or rel in (".", "..") or rel.startswith("../"):
+        return None
+    return rel
 
 
 def input_key(settings: str, inputs: dict[str, str]) -> str:

@@ -25,6 +25,10 @@ class RealPaths:
         """PATH's real path, as `path.resolve()` would give it."""
         return Path(self._real(os.fspath(path)))
 
+    def text(self, path: Path) -> str:
+        """PATH's real path as a string (no Path made: the cheapest form)."""
+        return self._real(os.fspath(path))
+
     def _real(self, path: str) -> str:
         known = self._known.get(path)
         if known is not None:

@@ -85,12 +85,18 @@ def accept(out: Path, sheets: Iterable[Path] = ()) -> None:
     if where.as_posix() in _SYSTEM or where == _home():
         raise _refuse(out, "the output folder is a system folder")
     real = RealPaths()  # thousands of sheets in one seeds/ folder: resolve it once
+    here = str(where)  # strings, not Paths: this runs for every sheet
     for sheet in sheets:
-        folder = real(sheet.parent)
-        if folder.is_relative_to(where):
+        folder = real.text(sheet.parent)
+        if _within(folder, here):
             raise _refuse(out, f"the output folder holds the fact sheet {sheet}")
-        if where.is_relative_to(folder / "sources"):
+        if _within(here, folder + "/sources"):
             raise _refuse(out, f"the output folder is inside the sources of {sheet}")
+
+
+def _within(path: str, folder: str) -> bool:
+    """Path(PATH).is_relative_to(FOLDER), for two real, absolute paths as strings."""
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
 def _home() -> Path | None:

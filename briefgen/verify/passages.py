@@ -81,8 +81,8 @@ def fold(text: str, spans: tuple[Span, ...] | None = None) -> Folded:
             e = m.end() - (m.end() < n and _mark(text[m.end()]))  # a last letter + its accent
             if e > p:
                 out.append(text[p:e].lower())
-                starts.extend(range(p, e))
-                ends.extend(range(p + 1, e + 1))
+                starts.extend(_count(p, e))
+                ends.extend(_count(p + 1, e + 1))
                 size, p = size + e - p, e
                 continue
         if m := _SPACE.match(text, p):
@@ -107,6 +107,17 @@ def fold(text: str, spans: tuple[Span, ...] | None = None) -> Folded:
         ends.extend([e] * len(piece))
         size, p = size + len(piece), e
     return Folded("".join(out), starts, ends, tuple(breaks))
+
+
+_COUNTING = array("I")  # 0, 1, 2, …: grown on demand, sliced by _count
+
+
+def _count(start: int, stop: int) -> array[int]:
+    """array("I", range(START, STOP)), copied from one shared count: fold's mapping of an
+    ASCII run is a memory copy instead of a Python loop over its characters."""
+    if stop > len(_COUNTING):
+        _COUNTING.extend(range(len(_COUNTING), max(stop, 2 * len(_COUNTING), 4096)))
+    return _COUNTING[start:stop]
 
 
 def _between(closes: list[int], start: int, end: int) -> bool:
