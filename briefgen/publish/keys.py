@@ -62,6 +62,7 @@ class Stamps:
         self.new: dict[str, list[int | str]] = {}
         self.trusted_before = 0
         self.cwd = ""
+        self.racy = False  # a stamp matched but was too new to trust: save() writes again
         if path is None:
             return
         try:
@@ -93,15 +94,12 @@ class Stamps:
             return _digest(Path(name), whole)
         meta: list[int | str] = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
         stamp = self.old.get(key)
-        if (
-            isinstance(stamp, list)
-            and stamp[:4] == meta
-            and st.st_mtime_ns < self.trusted_before
-            and isinstance(stamp[4], str)
-        ):
-            digest = stamp[4]
+        same = isinstance(stamp, list) and stamp[:4] == meta and isinstance(stamp[4], str)
+        if same and st.st_mtime_ns < self.trusted_before:
+            digest = str(stamp[4])  # type: ignore[index]
         else:
             digest = _digest(Path(name), whole)
+            self.racy = self.racy or same
         self.new[key] = [*meta, digest]
         return digest
 
@@ -115,8 +113,13 @@ class Stamps:
         self.new["whole:" + os.path.abspath(path)] = [*meta, digest]  # noqa: PTH100
 
     def save(self) -> None:
-        """Write the stamps taken in this run (atomically; a failure only costs reads)."""
-        if self.path is None or self.new == self.old:
+        """Write the stamps taken in this run (atomically; a failure only costs reads).
+
+        Written again, even unchanged, when a stamp could not be trusted for its file being
+        as new as the stamps (racy): saving moves the stamps' own time on, so the next run
+        trusts it instead of reading the file again on every run. (The pages written at the
+        end of a build are always that new.)"""
+        if self.path is None or (self.new == self.old and not self.racy):
             return
         temporary = self.path.with_name(self.path.name + ".tmp")
         try:
