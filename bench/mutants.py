@@ -278,6 +278,13 @@ MUTANTS = (
         (f"{PUBLISH}::test_the_live_site_never_disappears_during_the_swap",),
     ),
     Mutant(
+        "publish-folders-not-flushed",
+        "briefgen/publish/stage.py",
+        "        if not _sync_filesystem(self.path):  # one flush instead of one per folder",
+        "        if False:",
+        ("tests/test_scheduled.py::test_staged_files_and_folders_are_fsynced_before_the_swap",),
+    ),
+    Mutant(
         "publish-no-lock",
         "briefgen/publish/stage.py",
         "fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))",
