@@ -122,6 +122,7 @@ class Stage:
     def __init__(self, out: Path) -> None:
         out = self.out = _absolute(out)
         self.published: dict[str, str] = {}  # staged path → sha256 (the manifest's files)
+        self.folders: set[Path] = set()  # staged folders `keep` made
         try:
             self.path = Path(
                 tempfile.mkdtemp(prefix=f".{out.name}.briefgen-staging-", dir=out.parent)
@@ -159,7 +160,9 @@ class Stage:
         if not live.is_file():
             return False
         try:
-            staged.parent.mkdir(parents=True, exist_ok=True)
+            if staged.parent not in self.folders:  # a briefing's files share one folder
+                staged.parent.mkdir(parents=True, exist_ok=True)
+                self.folders.add(staged.parent)
             os.link(live, staged)
         except OSError as error:
             raise _fail(staged, "BG601", f"cannot link: {reason(error)}") from None
