@@ -165,9 +165,7 @@ def run(
             _abandon(pool)
 
 
-def _context(
-    preload: tuple[str, ...], *, fork: bool
-) -> multiprocessing.context.BaseContext:
+def _context(preload: tuple[str, ...], *, fork: bool) -> multiprocessing.context.BaseContext:
     """How workers start. From the fork server by default: it imports PRELOAD once, and
     each worker sets up Pango and the fonts after the fork (sharing them is unsafe).
 

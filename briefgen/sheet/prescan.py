@@ -30,7 +30,6 @@ _CLOSES = frozenset({yaml.MappingEndEvent, yaml.SequenceEndEvent})
 Feed = Callable[[yaml.Event, tuple[int, int]], None]
 
 
-
 def scan(text: str, name: str, feed: Feed) -> list[Diagnostic]:
     """Every problem the event stream shows (tabs, syntax, aliases, tags, documents, depth);
     FEED gets each event of the first document that passed the checks, with its position."""
