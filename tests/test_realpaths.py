@@ -81,3 +81,27 @@ def test_text_is_the_same_path_as_a_string(tree: Path) -> None:
     real = RealPaths()
     for name in PATHS:
         assert real.text(Path(name)) == str(Path(name).resolve())
+
+
+def test_a_sheets_inputs_are_the_names_inside_its_folder(tmp_path: Path) -> None:
+    """sheet_inputs takes source names as written: one that leaves the folder (`..`, an
+    absolute path, a NUL) is not an input (`check` refuses it); a link inside is hashed as
+    what it points to, so editing the target changes the key."""
+    from briefgen.publish import keys
+
+    folder = tmp_path / "seeds" / "a"
+    (folder / "sources").mkdir(parents=True)
+    (tmp_path / "outside.txt").write_text("outside\n", encoding="utf-8")
+    (folder / "sources" / "s1.txt").write_text("one\n", encoding="utf-8")
+    (folder / "sources" / "link.txt").symlink_to(tmp_path / "outside.txt")
+    names = ["sources/s1.txt", "sources/link.txt", "../../outside.txt", "/etc/hostname",
+             "sources/x\0y", "sources/../sources/s1.txt"]
+    sheet = folder / "facts.yaml"
+    sheet.write_text("sources:\n" + "".join(f"  - file: {n!r}\n" for n in names[:2]))
+    known = {"facts.yaml": keys.Stamps().sha256(sheet)} | dict.fromkeys(names, "")
+    found = keys.sheet_inputs(sheet, known)
+    assert sorted(found) == sorted(["facts.yaml", "sources/s1.txt", "sources/link.txt",
+                                    "sources/../sources/s1.txt"])
+    before = found["sources/link.txt"]
+    (tmp_path / "outside.txt").write_text("changed\n", encoding="utf-8")
+    assert keys.sheet_inputs(sheet, known)["sources/link.txt"] != before
