@@ -296,6 +296,28 @@ def test_sigkill_of_the_build_leaves_no_process_behind(project: Path, when: str)
     assert hashes(out) == before
 
 
+@pytest.mark.parametrize("group", [True, False], ids=["ctrl-c", "kill-int"])
+def test_ctrl_c_during_a_check_with_forked_workers_exits_130_and_leaves_nothing(
+        tmp_path: Path, group: bool) -> None:
+    """`check` of many sheets forks its workers from itself (no fork server): a Ctrl-C (the
+    whole group) or a `kill -INT` of the main process ends it at once, in words."""
+    project = make_project(tmp_path / "p", 200)  # past the 100 from which check uses workers
+    proc = start_cli(project, "check")
+    try:
+        while len(_session(proc.pid)) < 2 and proc.poll() is None:  # a worker is running
+            time.sleep(0.005)
+        assert proc.poll() is None, "check ended before it could be interrupted"
+        (os.killpg if group else os.kill)(proc.pid, signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr, stderr
+    assert "KeyboardInterrupt" not in stderr, stderr
+    assert _wait_for_nobody(proc.pid, 5) == []
+
+
 # --- 4. the output folder is checked before any lock file is made -----------------------
 
 def test_a_refused_root_output_leaves_no_lock_file(project: Path) -> None:
