@@ -3,6 +3,7 @@ to links, `..` after a link, missing files, relative and absolute paths."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,29 @@ def test_a_sheets_inputs_are_the_names_inside_its_folder(tmp_path: Path) -> None
     before = found["sources/link.txt"]
     (tmp_path / "outside.txt").write_text("changed\n", encoding="utf-8")
     assert keys.sheet_inputs(sheet, known)["sources/link.txt"] != before
+
+
+@pytest.mark.parametrize(
+    ("sheet", "project"),
+    [
+        ("seeds/a/facts.yaml", None),
+        ("seeds/b/facts.yaml", "."),  # through a folder link
+        ("seeds/a/facts.yaml", "elsewhere"),  # outside the project: `..` steps
+        ("seeds/a/facts.yaml", "/"),
+        ("seeds/a/facts.yaml", "seeds"),
+        ("seeds/a/facts.yaml", "see"),  # a prefix of the path that is not its folder
+    ],
+)
+def test_a_sheets_manifest_name_is_its_real_path_from_the_project(
+    tree: Path, sheet: str, project: str | None
+) -> None:
+    from briefgen.publish.manifest import name_of
+
+    base = Path(project or ".").resolve()
+    real = Path(sheet).resolve()
+    expected = (
+        real.relative_to(base).as_posix()
+        if real.is_relative_to(base)
+        else Path(os.path.relpath(real, base)).as_posix()
+    )
+    assert name_of(Path(sheet), Path(project) if project else None) == expected

@@ -177,11 +177,11 @@ def name_of(sheet: Path, project: Path | None, real: RealPaths | None = None) ->
 
     REAL resolves paths (one per run spares resolving the same folders again)."""
     real = real or RealPaths()
-    base = real(project or Path())
-    try:
-        return real(sheet).relative_to(base).as_posix()
-    except ValueError:
-        return Path(os.path.relpath(real(sheet), base)).as_posix()
+    base, path = real.text(project or Path()), real.text(sheet)  # strings: one per sheet
+    inside = base.rstrip("/") + "/"
+    if path.startswith(inside):
+        return Path(path[len(inside) :]).as_posix()
+    return Path(os.path.relpath(path, base)).as_posix()
 
 
 def _still_there(old: Manifest, building: set[str], project: Path | None) -> list[str]:
