@@ -566,7 +566,7 @@ def table(r: dict[str, object]) -> list[str]:
     row(
         f"rebuild, one sheet edited, {site['n']}",
         s(site["one_sheet_edited"]),
-        f"+{extra:.2f}s over building that one briefing alone "
+        f"{extra:+.2f}s over building that one briefing alone "
         f"(<= +{EDIT_TARGET} s: {verdict(extra <= EDIT_TARGET)})",
     )
     row("build that one briefing alone (all formats)", s(site["one_briefing_alone"]))
