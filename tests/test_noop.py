@@ -86,17 +86,17 @@ def test_coarse_timestamps_are_not_trusted_within_their_tick(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """On a filesystem with whole-second times (and ctime no finer), an edit in the second the
     file was hashed leaves every stamp field equal: only the racy rule sees it."""
-    real_stat = Path.stat
+    real_stat = os.stat
 
-    def coarse(self: Path, *args: object, **kwargs: object) -> SimpleNamespace:
-        st = real_stat(self, *args, **kwargs)  # type: ignore[arg-type]
+    def coarse(path: object, *args: object, **kwargs: object) -> SimpleNamespace:
+        st = real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
         second = 1_000_000_000
         return SimpleNamespace(
             st_mode=st.st_mode, st_size=st.st_size, st_ino=st.st_ino,
             st_mtime_ns=st.st_mtime_ns // second * second,
             st_ctime_ns=st.st_ctime_ns // second * second)
 
-    monkeypatch.setattr(Path, "stat", coarse)
+    monkeypatch.setattr(os, "stat", coarse)  # Path.stat too: it calls os.stat
     cache, source = tmp_path / "stamps.json", tmp_path / "source.txt"
     while time.time() % 1 > 0.5:  # stay inside one second for the next steps
         time.sleep(0.05)
@@ -110,3 +110,28 @@ def test_coarse_timestamps_are_not_trusted_within_their_tick(
         handle.write("FIRST\n")
     assert source.stat().st_ino == inode
     assert keys.Stamps(cache).sha256(source) != first
+
+
+def test_a_racy_stamp_is_saved_again_so_the_next_run_trusts_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files written just before the stamps (a build's last pages) cannot be trusted on the
+    next run: that run reads them, and must save the stamps again (their time moves on), or
+    every later no-op reads them again although nothing changed."""
+    cache, source = tmp_path / "stamps.json", tmp_path / "index.html"
+    source.write_text("<p>index</p>\n", encoding="utf-8")
+    stamps = keys.Stamps(cache)
+    digest = stamps.sha256(source)
+    stamps.save()
+    mtime = source.stat().st_mtime_ns
+    os.utime(cache, ns=(mtime, mtime))  # the stamps as new as the file: racy
+    again = keys.Stamps(cache)
+    assert again.sha256(source) == digest  # read again: not trusted
+    again.save()
+    saved = cache.stat().st_mtime_ns
+    assert saved != mtime  # written again, though every stamp is the same
+    os.utime(cache, ns=(saved, max(saved, mtime + keys.Stamps.RACY + 1)))
+    reads: list[str] = []
+    monkeypatch.setattr(keys, "_digest", lambda path, whole: reads.append(str(path)) or "x")
+    assert keys.Stamps(cache).sha256(source) == digest  # trusted now: not read
+    assert reads == []

@@ -221,12 +221,23 @@ def test_staged_files_and_folders_are_fsynced_before_the_swap(
         synced.append((Path(f"/proc/self/fd/{fd}").readlink().name, out.exists()))
         real_fsync(fd)
 
+    real_syncfs = publish._sync_filesystem
+
+    def syncfs_spy(path: Path) -> bool:
+        done = real_syncfs(path)
+        if done:  # every folder of the filesystem flushed at once (Linux syncfs)
+            synced.append(("<filesystem>", out.exists()))
+        return done
+
     monkeypatch.setattr(publish.os, "fsync", spy)
+    monkeypatch.setattr(publish, "_sync_filesystem", syncfs_spy)
     with publish.staged(out) as stage:
         stage.write("brief/brief.html", b"<p>new</p>")
         stage.commit()
     assert ("brief.html", False) in synced, "the file, before the site was swapped in"
-    assert ("brief", False) in synced, "its folder, before the site was swapped in"
+    assert ("brief", False) in synced or ("<filesystem>", False) in synced, (
+        "its folder, before the site was swapped in"
+    )
     assert (out / "brief" / "brief.html").read_bytes() == b"<p>new</p>"
 
 
@@ -283,6 +294,28 @@ def test_sigkill_of_the_build_leaves_no_process_behind(project: Path, when: str)
     assert done.returncode == 0, done.stderr
     assert staging_leftovers(out) == []
     assert hashes(out) == before
+
+
+@pytest.mark.parametrize("group", [True, False], ids=["ctrl-c", "kill-int"])
+def test_ctrl_c_during_a_check_with_forked_workers_exits_130_and_leaves_nothing(
+        tmp_path: Path, group: bool) -> None:
+    """`check` of many sheets forks its workers from itself (no fork server): a Ctrl-C (the
+    whole group) or a `kill -INT` of the main process ends it at once, in words."""
+    project = make_project(tmp_path / "p", 200)  # past the 100 from which check uses workers
+    proc = start_cli(project, "check")
+    try:
+        while len(_session(proc.pid)) < 2 and proc.poll() is None:  # a worker is running
+            time.sleep(0.005)
+        assert proc.poll() is None, "check ended before it could be interrupted"
+        (os.killpg if group else os.kill)(proc.pid, signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr, stderr
+    assert "KeyboardInterrupt" not in stderr, stderr
+    assert _wait_for_nobody(proc.pid, 5) == []
 
 
 # --- 4. the output folder is checked before any lock file is made -----------------------

@@ -39,7 +39,7 @@ class Entry:
     def from_dict(cls, data: Mapping[str, object]) -> Entry:
         """The entry a manifest recorded; KeyError, TypeError or ValueError when it is not
         one (the manifest is then ignored and everything rebuilt)."""
-        texts = {f.name: data[f.name] for f in fields(cls) if f.name != "files" and f.name in data}
+        texts = {name: data[name] for name in _TEXTS if name in data}
         if not all(isinstance(v, str) for v in texts.values()):
             msg = "an entry's fields are texts"
             raise TypeError(msg)
@@ -49,3 +49,6 @@ class Entry:
             raise TypeError(msg)
         sizes = {str(name): int(size) for name, size in files.items()}
         return cls(**{k: str(v) for k, v in texts.items()}, files=sizes)
+
+
+_TEXTS = tuple(f.name for f in fields(Entry) if f.name != "files")  # from_dict runs per briefing

@@ -140,6 +140,7 @@ def check_sheets(
         jobs=jobs,
         preload=workers.CHECK_MODULES,
         minimum=100,
+        fork=True,
     )
     with contextlib.closing(outcomes):  # on Ctrl-C the workers stop at once
         for outcome in outcomes:

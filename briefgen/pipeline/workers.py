@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib
 import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.resource_tracker
@@ -131,6 +132,7 @@ def run(
     jobs: int,
     preload: tuple[str, ...] = BUILD_MODULES,
     minimum: int = 2,
+    fork: bool = False,
 ) -> Generator[Outcome[R], None, None]:
     """Yield an Outcome for every sheet, in order; a BriefError becomes its diagnostics.
 
@@ -139,16 +141,13 @@ def run(
 
     Runs in this process when JOBS is 1 or there are fewer than MINIMUM sheets (starting
     workers costs more than a few cheap tasks); PRELOAD is imported once for all workers.
+    With FORK the workers are copies of this process instead (see `_context`).
     """
     if jobs <= 1 or len(sheets) < max(2, minimum):
         for sheet in sheets:
             yield _call(task, sheet)
         return
-    context = multiprocessing.get_context("forkserver")
-    # Import once in the fork server, not once per worker: each worker starts warm. Pango
-    # and the fonts are set up after the fork, in the worker (sharing them is unsafe).
-    context.set_forkserver_preload([PRELOAD, *preload])
-    _start_forkserver()
+    context = _context(preload, fork=fork)
     workers = min(jobs, len(sheets), usable_cores())
     chunk = max(1, min(8, len(sheets) // (workers * 8)))
     pool = ProcessPoolExecutor(
@@ -165,6 +164,25 @@ def run(
             pool.shutdown()
         else:  # Ctrl-C, or the caller stopped early: do not wait for the queued sheets
             _abandon(pool)
+
+
+def _context(preload: tuple[str, ...], *, fork: bool) -> multiprocessing.context.BaseContext:
+    """How workers start. From the fork server by default: it imports PRELOAD once, and
+    each worker sets up Pango and the fonts after the fork (sharing them is unsafe).
+
+    With FORK (`check`: no fonts, no threads, its modules already imported here) workers
+    are plain copies of this process: starting a fork server would import everything a
+    second time, about 0.3 s of a check that takes a second. The pool forks all its
+    workers at once, before its own thread starts (CPython does so for "fork").
+    """
+    if fork and "fork" in multiprocessing.get_all_start_methods():
+        for module in preload:
+            importlib.import_module(module)
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([PRELOAD, *preload])
+    _start_forkserver()
+    return context
 
 
 @contextlib.contextmanager

@@ -62,6 +62,8 @@ class Stamps:
         self.old: dict[str, list[int | str]] = {}
         self.new: dict[str, list[int | str]] = {}
         self.trusted_before = 0
+        self.cwd = ""
+        self.racy = False  # a stamp matched but was too new to trust: save() writes again
         if path is None:
             return
         try:
@@ -74,28 +76,31 @@ class Stamps:
             self.old = files if isinstance(files, dict) else {}
             self.trusted_before = saved - self.RACY
 
-    def sha256(self, path: Path, *, whole: bool = False) -> str:
+    def sha256(
+        self, path: Path | str, *, whole: bool = False, known: os.stat_result | None = None
+    ) -> str:
         """PATH's sha256, from its stamp when that can be trusted: of its first bytes as
         `read_bounded_or_why` reads an input, or with WHOLE of the whole file (a published
-        one, which briefgen wrote itself)."""
-        key = ("whole:" if whole else "") + os.path.abspath(path)  # noqa: PTH100 - no syscalls
+        one, which briefgen wrote itself). KNOWN: PATH's stat, when the caller has it."""
+        name = os.fspath(path)  # strings, not Paths: this runs for every file of the site
+        if not name.startswith("/"):  # as os.path.abspath, with the working folder asked once
+            self.cwd = self.cwd or os.getcwd()  # noqa: PTH109 - see above
+            name = os.path.normpath(os.path.join(self.cwd, name))  # noqa: PTH118
+        key = ("whole:" if whole else "") + name
         try:
-            st = path.stat()
+            st = known or os.stat(name)  # noqa: PTH116 - see above
         except OSError:
-            return _digest(path, whole)
+            return _digest(Path(name), whole)
         if not stat.S_ISREG(st.st_mode):
-            return _digest(path, whole)
+            return _digest(Path(name), whole)
         meta: list[int | str] = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
-        known = self.old.get(key)
-        if (
-            isinstance(known, list)
-            and known[:4] == meta
-            and st.st_mtime_ns < self.trusted_before
-            and isinstance(known[4], str)
-        ):
-            digest = known[4]
+        stamp = self.old.get(key)
+        same = isinstance(stamp, list) and stamp[:4] == meta and isinstance(stamp[4], str)
+        if same and st.st_mtime_ns < self.trusted_before:
+            digest = str(stamp[4])  # type: ignore[index]
         else:
-            digest = _digest(path, whole)
+            digest = _digest(Path(name), whole)
+            self.racy = self.racy or same
         self.new[key] = [*meta, digest]
         return digest
 
@@ -109,8 +114,13 @@ class Stamps:
         self.new["whole:" + os.path.abspath(path)] = [*meta, digest]  # noqa: PTH100
 
     def save(self) -> None:
-        """Write the stamps taken in this run (atomically; a failure only costs reads)."""
-        if self.path is None or self.new == self.old:
+        """Write the stamps taken in this run (atomically; a failure only costs reads).
+
+        Written again, even unchanged, when a stamp could not be trusted for its file being
+        as new as the stamps (racy): saving moves the stamps' own time on, so the next run
+        trusts it instead of reading the file again on every run. (The pages written at the
+        end of a build are always that new.)"""
+        if self.path is None or (self.new == self.old and not self.racy):
             return
         temporary = self.path.with_name(self.path.name + ".tmp")
         try:
@@ -144,6 +154,10 @@ def sheet_inputs(
     Why KNOWN (the inputs recorded at the last build): when facts.yaml hashes as it did, the
     sheet names the same source files, so they are taken from the record instead of loading
     the YAML again; with STAMPS, an unchanged file is not even read.
+
+    A name is taken as written (no link resolved): a name that leaves the sheet's folder
+    is skipped (`check` refuses it), and a link is hashed as what it points to, so the key
+    changes whenever what `check` would read changes.
     """
     stamps = stamps or Stamps()
     facts = stamps.sha256(sheet)
@@ -152,15 +166,19 @@ def sheet_inputs(
     else:
         names = _source_files(read_bounded_or_why(sheet), sheet)
     found = {sheet.name: facts}
-    folder = sheet.parent.resolve()
     for name in names:
-        try:
-            path = (folder / name).resolve()
-        except (OSError, ValueError):
-            continue  # not a usable name: `check` says so, the key need not
-        if path.is_relative_to(folder) and name != sheet.name:
-            found[name] = stamps.sha256(path)
+        if name != sheet.name and (inside := _inside(name)) is not None:
+            found[name] = stamps.sha256(sheet.parent / inside)
     return found
+
+
+def _inside(name: str) -> str | None:
+    """NAME as a path below its sheet's folder, or None when it is not one (absolute, `..`
+    out of it, a NUL, empty)."""
+    rel = os.path.normpath(name)
+    if "\0" in rel or rel.startswith("/") or rel in (".", "..") or rel.startswith("../"):
+        return None
+    return rel
 
 
 def input_key(settings: str, inputs: dict[str, str]) -> str:

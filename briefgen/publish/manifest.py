@@ -13,13 +13,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+import stat
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.compose.entry import Entry
 from briefgen.publish.keys import Stamps, input_key, sheet_inputs
 from briefgen.publish.keys import settings_key as settings_key
+from briefgen.publish.realpaths import RealPaths
 from briefgen.publish.records import Archived, as_dict, from_dict
 from briefgen.publish.records import Record as Record
 from briefgen.publish.stage import MARKER
@@ -83,13 +85,16 @@ def plan(
     say what the edition leaves out), so each sheet names its sources afresh.
     """
     stamps = stamps or Stamps()
+    real = RealPaths()
     old = read(out)
     damage = damaged(out, old, stamps)
-    others = _still_there(old, sheets, project)
-    sheets = sheets + [
-        (project or Path()) / n for n in others if set(old.briefings[n].files) & set(damage)
-    ]
-    names = {sheet: name_of(sheet, project) for sheet in sheets}
+    names = {sheet: name_of(sheet, project, real) for sheet in sheets}
+    others = _still_there(old, set(names.values()), project)
+    for name in others:
+        if set(old.briefings[name].files) & set(damage):
+            sheet = (project or Path()) / name
+            names[sheet] = name_of(sheet, project, real)
+    sheets = list(names)
     inputs = {
         sheet: sheet_inputs(sheet, _recorded(old, names[sheet]), stamps) for sheet in sheets
     } if not withheld_names else {
@@ -180,18 +185,21 @@ def written(plan: Plan, records: dict[str, Record], files: dict[str, str]) -> by
     return dumps(Manifest(plan.settings, records, files))
 
 
-def name_of(sheet: Path, project: Path | None) -> str:
-    """SHEET relative to the project folder, so no build path reaches the manifest."""
-    base = (project or Path()).resolve()
-    try:
-        return sheet.resolve().relative_to(base).as_posix()
-    except ValueError:
-        return Path(os.path.relpath(sheet.resolve(), base)).as_posix()
+def name_of(sheet: Path, project: Path | None, real: RealPaths | None = None) -> str:
+    """SHEET relative to the project folder, so no build path reaches the manifest.
+
+    REAL resolves paths (one per run spares resolving the same folders again)."""
+    real = real or RealPaths()
+    base, path = real.text(project or Path()), real.text(sheet)  # strings: one per sheet
+    inside = base.rstrip("/") + "/"
+    if path.startswith(inside):
+        return Path(path[len(inside) :]).as_posix()
+    return Path(os.path.relpath(path, base)).as_posix()
 
 
-def _still_there(old: Manifest, sheets: list[Path], project: Path | None) -> list[str]:
-    """Published briefings outside this build whose sheets were not deleted."""
-    building = {name_of(sheet, project) for sheet in sheets}
+def _still_there(old: Manifest, building: set[str], project: Path | None) -> list[str]:
+    """Published briefings outside this build (whose names are not in BUILDING) whose
+    sheets were not deleted."""
     found = []
     for name in sorted(old.briefings):
         if name in building:
@@ -222,16 +230,29 @@ def read(out: Path) -> Manifest:
 
 
 def dumps(manifest: Manifest) -> bytes:
-    """The manifest file's bytes: sorted, so an unchanged site writes the same bytes."""
-    doc = {
-        "briefgen": VERSION,
-        "settings": manifest.settings,
-        "briefings": {
-            name: as_dict(r) for name, r in sorted(manifest.briefings.items())
-        },
-        "files": dict(sorted(manifest.files.items())),
-    }
-    return (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode()
+    """The manifest file's bytes: sorted, so an unchanged site writes the same bytes; one
+    line per briefing and per file.
+
+    Why by hand: `json.dumps(indent=...)` runs Python's own encoder, and a one-sheet edit
+    of a thousand-briefing site spent a second in it; each line here is written by the C
+    encoder, and the whole is the same JSON document."""
+    briefings = {name: as_dict(r) for name, r in sorted(manifest.briefings.items())}
+    parts = [
+        f'{{\n "briefgen": {json.dumps(VERSION)},\n "briefings": ',
+        _lines(briefings),
+        ',\n "files": ',
+        _lines(dict(sorted(manifest.files.items()))),
+        f',\n "settings": {json.dumps(manifest.settings)}\n}}\n',
+    ]
+    return "".join(parts).encode()
+
+
+def _lines(mapping: Mapping[str, object]) -> str:
+    """MAPPING as a JSON object, one sorted key per line, each value on its line."""
+    if not mapping:
+        return "{}"
+    rows = [f"  {json.dumps(k)}: {json.dumps(v, sort_keys=True)}" for k, v in mapping.items()]
+    return "{\n" + ",\n".join(rows) + "\n }"
 
 
 def damaged(out: Path, manifest: Manifest, stamps: Stamps | None = None) -> tuple[str, ...]:
@@ -239,10 +260,11 @@ def damaged(out: Path, manifest: Manifest, stamps: Stamps | None = None) -> tupl
     (a briefing's file without a recorded hash counts as damaged: it was never verified)."""
     stamps = stamps or Stamps()
     listed = set(manifest.files).union(*(r.files for r in manifest.briefings.values()))
+    folder = os.fspath(out)  # strings, not Paths: this runs for every published file
     return tuple(
         rel
         for rel in sorted(listed)
-        if _file_hash(out / rel, stamps) != manifest.files.get(rel, "?")
+        if _file_hash(os.path.join(folder, rel), stamps) != manifest.files.get(rel, "?")  # noqa: PTH118
     )
 
 
@@ -286,11 +308,12 @@ def _passed(record: Record | None, today: str | None) -> bool:
     return today[:n] > due[:n]
 
 
-def _file_hash(path: Path, stamps: Stamps) -> str:
+def _file_hash(path: str, stamps: Stamps) -> str:
     """A published file's sha256; "" when it is missing, a link or no regular file."""
     try:
-        if path.is_symlink() or not path.is_file():
-            return ""
+        st = os.lstat(path)
     except OSError:
         return ""
-    return stamps.sha256(path, whole=True)
+    if not stat.S_ISREG(st.st_mode):  # a link is S_ISLNK here
+        return ""
+    return stamps.sha256(path, whole=True, known=st)

@@ -271,6 +271,8 @@ def _visible(context: jinja2.runtime.Context, value: object) -> object:
     """Applied to every `{{ … }}`: bidi controls become visible text in every field, and a
     `[S1]` the template did not link (a title, an attribute) shows the reader's number."""
     if isinstance(value, str) and not isinstance(value, Markup):
+        if "[" not in value:  # no mention possible: the index runs this for every field
+            return plain(value)
         return plain(mentions.as_numbers(value, _numbers(context)))
     return value
 

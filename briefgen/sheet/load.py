@@ -34,6 +34,9 @@ _FLOAT = re.compile(
 )
 
 
+_NUMERIC = frozenset("+-.0123456789")  # how every number _INT or _FLOAT reads begins
+
+
 def _scalar(event: yaml.ScalarEvent) -> object:
     """A plain scalar as YAML 1.2's core schema reads it; quoted scalars stay text.
 
@@ -48,6 +51,8 @@ def _scalar(event: yaml.ScalarEvent) -> object:
         return None
     if value in _TRUE or value in _FALSE:
         return value in _TRUE
+    if value[0] not in _NUMERIC:  # most values are words: no pattern needs trying
+        return value
     if _INT.fullmatch(value):
         if len(value) > MAX_DIGITS + 2:  # int() refuses past 4300 digits: the builder refuses it
             return value
@@ -59,7 +64,9 @@ def _scalar(event: yaml.ScalarEvent) -> object:
 
 def _too_long_number(event: yaml.NodeEvent) -> bool:
     """An unquoted number of more than MAX_DIGITS digits (diagnostics could not print it)."""
-    if not isinstance(event, yaml.ScalarEvent) or not event.implicit[0]:
+    if type(event) is not yaml.ScalarEvent or len(event.value) <= MAX_DIGITS:
+        return False
+    if not event.implicit[0]:
         return False
     value: str = event.value
     digits = value.lstrip("+-").removeprefix("0x")
@@ -202,31 +209,33 @@ class _Builder:
         self.root: object = None
         self.done = False
 
-    def feed(self, event: yaml.Event) -> None:
-        """Take the next event of the document."""
-        if isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
-            value = _scalar(event) if isinstance(event, yaml.ScalarEvent) else None
-            self._place(value, event)
-        elif isinstance(event, yaml.CollectionStartEvent):
+    def feed(self, event: yaml.Event, at: tuple[int, int]) -> None:
+        """Take the next event of the document, which starts at AT (line, column)."""
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            self._place(_scalar(event), event, at)  # type: ignore[arg-type]
+        elif kind is yaml.AliasEvent:
+            self._place(None, event, at)  # type: ignore[arg-type]
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             container: dict[str, object] | list[object]
-            container = {} if isinstance(event, yaml.MappingStartEvent) else []
-            path, keep = self._place(container, event)
+            container = {} if kind is yaml.MappingStartEvent else []
+            path, keep = self._place(container, event, at)  # type: ignore[arg-type]
             self.stack.append(_Frame(container, path, keep))
-        elif isinstance(event, yaml.CollectionEndEvent):
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             self.stack.pop()
             if not self.stack:
                 self.done = True
 
-    def _place(self, value: object, event: yaml.NodeEvent) -> tuple[Path_, bool]:
+    def _place(
+        self, value: object, event: yaml.NodeEvent, at: tuple[int, int]
+    ) -> tuple[Path_, bool]:
         """Put VALUE where the document is; return its path and whether it is kept."""
-        mark = event.start_mark
-        at = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         if not self.stack:
             self.root, self.done = value, not isinstance(value, dict | list)
             self.where.values[()] = at
             return (), True
         top = self.stack[-1]
-        if isinstance(top.value, list):
+        if type(top.value) is list:
             path = (*top.path, len(top.value))
             top.value.append(value)
         elif top.key is _KEY:
@@ -236,7 +245,7 @@ class _Builder:
             path, key, top.key = (*top.path, str(top.key)), top.key, _KEY
             if key is _DROP or not top.keep:
                 return path, False
-            top.value[str(key)] = value
+            top.value[str(key)] = value  # type: ignore[call-overload]
         if top.keep:
             self.where.values[path] = at
             if _too_long_number(event):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import cast
 
 import yaml
 
@@ -22,11 +23,16 @@ MAX_DEPTH = 64
 MAX_EVENTS = 200_000
 
 _EventLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DOCUMENT = yaml.DocumentStartEvent
+_ALIAS, _SCALAR = yaml.AliasEvent, yaml.ScalarEvent
+_OPENS = frozenset({yaml.MappingStartEvent, yaml.SequenceStartEvent})
+_CLOSES = frozenset({yaml.MappingEndEvent, yaml.SequenceEndEvent})
+Feed = Callable[[yaml.Event, tuple[int, int]], None]
 
 
-def scan(text: str, name: str, feed: Callable[[yaml.Event], None]) -> list[Diagnostic]:
+def scan(text: str, name: str, feed: Feed) -> list[Diagnostic]:
     """Every problem the event stream shows (tabs, syntax, aliases, tags, documents, depth);
-    FEED gets each event of the first document that passed the checks."""
+    FEED gets each event of the first document that passed the checks, with its position."""
     breaks = _check_breaks(text, name)
     if breaks:  # libyaml would count them as line breaks: every later position would be off
         return breaks
@@ -85,13 +91,17 @@ def _check_tabs(text: str, name: str) -> list[Diagnostic]:
     return found
 
 
-def _prescan(text: str, name: str, feed: Callable[[yaml.Event], None]) -> list[Diagnostic]:
-    """Walk the event stream (iterative, crash-free) and reject what fact sheets never need."""
+def _prescan(text: str, name: str, feed: Feed) -> list[Diagnostic]:
+    """Walk the event stream (iterative, crash-free) and reject what fact sheets never need.
+
+    FEED gets each event with its (line, column). The event's class is compared, not
+    tested with isinstance: this loop runs for every node of every sheet `check` reads."""
     found: list[Diagnostic] = []
     depth = documents = events = 0
     try:
         for event in yaml.parse(text, Loader=_EventLoader):
             events += 1
+            kind = type(event)
             mark = event.start_mark
             at = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
             if events > MAX_EVENTS:
@@ -99,7 +109,18 @@ def _prescan(text: str, name: str, feed: Callable[[yaml.Event], None]) -> list[D
                     diag(name, *at, "BG109", f"the file has more than {MAX_EVENTS} YAML nodes")
                 )
                 break
-            if isinstance(event, yaml.DocumentStartEvent):
+            if kind is _SCALAR or kind in _OPENS:
+                node = cast(yaml.NodeEvent, event)  # its class was just compared
+                if node.anchor is not None or getattr(node, "tag", None) is not None:
+                    found += _node_event_problems(node, name, at)
+                if kind is not _SCALAR:
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        found.append(_too_deep(name, at))
+                        break
+            elif kind in _CLOSES:
+                depth -= 1
+            elif kind is _DOCUMENT:
                 documents += 1
                 if documents == 2:
                     found.append(
@@ -111,27 +132,18 @@ def _prescan(text: str, name: str, feed: Callable[[yaml.Event], None]) -> list[D
                             "remove the `---` line; one fact sheet per file",
                         )
                     )
-            elif isinstance(event, yaml.AliasEvent):
+            elif kind is _ALIAS:
                 found.append(
                     diag(
                         name,
                         *at,
                         "BG103",
-                        f"alias '*{event.anchor}' is not allowed",
+                        f"alias '*{cast(yaml.AliasEvent, event).anchor}' is not allowed",
                         "write the value out in full; fact sheets use no anchors or aliases",
                     )
                 )
-            elif isinstance(event, yaml.NodeEvent):
-                found += _node_event_problems(event, name, at)
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    found.append(_too_deep(name, at))
-                    break
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
             if documents == 1:
-                feed(event)
+                feed(event, at)
     except yaml.YAMLError as error:
         problem = str(getattr(error, "problem", "") or "")
         deep = _first_too_deep(text, name) if "nesting depth" in problem else None

@@ -43,6 +43,7 @@ _BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # what str.split
 _OPENERS, _CLOSERS = frozenset("“„‟«"), frozenset("”»")
 _CUTS = {(True, False): "start", (False, True): "end", (True, True): "both"}
 _KEPT_FORMAT = frozenset("\u200c\u200d")  # ZWNJ and ZWJ shape letters; other Cf are invisible
+_COUNTING = array("I")  # 0, 1, 2, …, grown on demand: fold copies ASCII runs' positions
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,10 @@ def fold(text: str, spans: tuple[Span, ...] | None = None) -> Folded:
             e = m.end() - (m.end() < n and _mark(text[m.end()]))  # a last letter + its accent
             if e > p:
                 out.append(text[p:e].lower())
-                starts.extend(range(p, e))
-                ends.extend(range(p + 1, e + 1))
+                if e >= len(_COUNTING):  # a copy of its positions, not a loop over them
+                    _COUNTING.extend(range(len(_COUNTING), 2 * e + 4096))
+                starts.extend(_COUNTING[p:e])
+                ends.extend(_COUNTING[p + 1 : e + 1])
                 size, p = size + e - p, e
                 continue
         if m := _SPACE.match(text, p):
