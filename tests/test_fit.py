@@ -134,8 +134,8 @@ def layouts(monkeypatch: pytest.MonkeyPatch) -> list[Layout]:
     seen: list[Layout] = []
     original = pdf.Renderer.layout
 
-    def spy(self: pdf.Renderer, html: str, step: pdf.Step) -> object:
-        document = original(self, html, step)
+    def spy(self: pdf.Renderer, html: str, step: pdf.Step, at: int | None = None) -> object:
+        document = original(self, html, step, at)
         data = document.write_pdf()
         pages = len(pypdf.PdfReader(io.BytesIO(data)).pages)
         seen.append(Layout(step.name, pages, pages == 1 and END_TEXT in pdftotext(data)))

@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from briefgen.errors import BriefError, Diagnostic, Location
+from briefgen.render.columns import Flow
 from briefgen.render.pdftags import finish
 from briefgen.schema.vocabulary import PAPERS
 
@@ -38,6 +39,8 @@ CLOSE = 0.03  # a prediction within 3 % of the milder rung's capacity also tries
 # 9 words a line at 10 pt, so a share of the page is twice as many column lines
 COLUMNS = 2
 WORDS_PER_LINE = 9
+GAP_MM = 6  # between the columns (brief.css)
+PAPER_MM = {"A4": 210.0, "Letter": 215.9}  # paper widths
 
 
 @dataclass(frozen=True)
@@ -164,29 +167,56 @@ class Renderer:
             )
         return self._steps[step.name]
 
-    def layout(self, html: str, step: Step) -> Any:
-        """Lay HTML out at STEP; return WeasyPrint's Document."""
+    def layout(self, html: str, step: Step, at: int | None = None) -> Any:
+        """Lay HTML out at STEP, its flow in two columns from unit AT on (estimated from the
+        text when None); return WeasyPrint's Document, its `flow` the columns' `Flow`."""
         from weasyprint import HTML
 
-        document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
-        return document.render(
+        source = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        flow = Flow(source.etree_element)  # parsed, not yet read by WeasyPrint: split here
+        paper = "Letter" if "paper-letter" in html[: html.find(">", html.find("<body"))] else "A4"
+        column_mm = (PAPER_MM[paper] - 2 * step.margin_mm - GAP_MM) / COLUMNS
+        flow.split(flow.estimate(step.font_pt, column_mm) if at is None else at)
+        document = source.render(
             stylesheets=[self.fonts, self._step_css(step)],
             font_config=self.font_config,
             pdf_variant="pdf/ua-1",
             presentational_hints=False,
         )
+        document.flow = flow
+        return document
+
+    def _balanced(self, html: str, step: Step, at: int | None) -> tuple[Any, int, float]:
+        """Lay HTML out at STEP from split AT, then again where balancing would split it if
+        that is elsewhere and can fit the page (at most twice): the document, its layouts
+        and its natural height with the columns balanced."""
+        document, layouts = self.layout(html, step, at), 1
+        while True:
+            natural = _natural_height(document, step)
+            found = document.flow.balanced(document, _content_px(document.pages[0], step))
+            if found is None:
+                return document, layouts, natural
+            better, excess = found
+            balanced = natural - excess / _content_px(document.pages[0], step)
+            if better == document.flow.at or layouts > 2 or balanced > 1.0:
+                return document, layouts, balanced
+            candidate = self.layout(html, step, better)
+            layouts += 1
+            if _fits(document) and not _fits(candidate):
+                return document, layouts, natural
+            document = candidate
 
     def one_page(self, html: str, *, name: str, advice: str = "") -> PdfResult:
         """Fit HTML on one page and write it; BriefError BG310 (with ADVICE) if it cannot."""
         with _captured_warnings() as warnings:
-            document = self.layout(html, LADDER[0])
-            layouts, step = 1, LADDER[0]
-            natural = _natural_height(document, LADDER[0])
+            document, layouts, natural = self._balanced(html, LADDER[0], None)
+            step = LADDER[0]
             for candidate in _plan(natural, _paper(document)):
                 if _fits(document):
                     break
-                document, step = self.layout(html, candidate), candidate
-                layouts += 1
+                found = document.flow.balanced(document, _content_px(document.pages[0], step))
+                document, more, _ = self._balanced(html, candidate, found and found[0])
+                step, layouts = candidate, layouts + more
             if not _fits(document):
                 raise BriefError(_overflow_diagnostic(name, document, step, advice))
             data = document.write_pdf(pdf_variant="pdf/ua-1", finisher=finish)

@@ -1,0 +1,305 @@
+"""Stage 5, columns: the PDF's two columns as two explicit boxes, split where balancing would.
+
+Why: WeasyPrint balances CSS columns (`columns: 2`) by laying the whole flow out again and
+again until the second column is no taller than the first: 70–85 % of a page's layout
+(issue 21). The PDF's page instead gets two `div.column` boxes side by side (floats,
+brief.css `.flow.split`), each laid out once. Where the second column starts is decided
+here, in the parsed page, without touching the template: the flow's sections are cut into
+units the printed page may break between (an item, a table row, a paragraph; a heading stays
+with the unit after it), a section cut in two continues in the second column (its list or
+table in a shell of the same element, the table's header row repeated, as a CSS column
+break repeats it). The first split is estimated from the units' text; after a layout the
+units' measured heights say where balancing would have put it (the least height of the
+taller column, the first column as full as that height allows), and the fitting step lays
+the page out again only if that is elsewhere. The site's web page keeps `columns: 2`: a
+browser prints it, and `make_pages` stays the same bytes with or without the PDF.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+SPLIT_CLASS = "split"  # the flow's class once split (brief.css: .flow.split > .column)
+CHARS_PER_LINE = 55  # the estimate: characters on a column line at 10 pt on A4 (87 mm)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of the flow the second column may start at.
+
+    CHILD is the flow's child it belongs to; PART and ITEM place it inside a section cut in
+    two (PART: the section's child after its heading; ITEM: the list item or table row in
+    it, None for a part that moves whole). FIRST and LAST are the elements whose boxes
+    measure it: a section's first unit starts at its heading. SHELLS are the section and
+    the part a second column starting here opens with (empty for a unit that starts a child).
+    """
+
+    child: int
+    part: int | None
+    item: int | None
+    first: ET.Element
+    last: ET.Element
+    shells: tuple[ET.Element, ...] = ()
+
+    @property
+    def starts_child(self) -> bool:
+        return not self.shells
+
+
+class Flow:
+    """The page's `.flow` in a parsed page, its units, and the split it was given."""
+
+    def __init__(self, root: ET.Element) -> None:
+        self.root = root
+        self.flow = next(
+            (e for e in root.iter("div") if "flow" in e.get("class", "").split()), None
+        )
+        children = [] if self.flow is None else [c for c in self.flow if _is_element(c)]
+        self.children = children
+        self.units = list(_units(children))
+        self.at: int | None = None
+        # the margins that collapse at each unit's top and bottom in one column, unsplit
+        parents = {c: p for p in root.iter() for c in p}
+        stop = self.flow if self.flow is not None else root
+        self.opens = [_edge(u.first, parents, stop, last=False) for u in self.units]
+        self.closes = [_edge(u.last, parents, stop, last=True) for u in self.units]
+
+    def split(self, at: int) -> None:
+        """Put the flow's children in two `div.column`s, the second from unit AT on."""
+        if self.flow is None or not 0 < at < len(self.units):
+            return
+        unit = self.units[at]
+        first: list[ET.Element] = self.children[: unit.child]
+        second: list[ET.Element] = self.children[unit.child + 1 :]
+        if unit.starts_child:
+            second.insert(0, self.children[unit.child])
+        else:
+            kept, moved = _cut(self.children[unit.child], unit)
+            first.append(kept)
+            second.insert(0, moved)
+        for child in self.children:
+            self.flow.remove(child)
+        self.flow.text = "\n"
+        for members in (first, second):
+            column = ET.SubElement(self.flow, "div", {"class": "column"})
+            column.text, column.tail = "\n", "\n"
+            column.extend(members)
+        self.flow.set("class", f"{self.flow.get('class', '')} {SPLIT_CLASS}".strip())
+        self.at = at
+
+    def estimate(self, font_pt: float, column_mm: float) -> int:
+        """The split balancing is likely to choose, from the units' text alone."""
+        per_line = CHARS_PER_LINE * (10 / font_pt) * (column_mm / 87)
+        heights = [_estimated_lines(u, per_line) for u in self.units]
+        return _balanced([sum(heights[:k]) for k in range(len(heights) + 1)], heights)
+
+    def balanced(self, document: Any, page_px: float) -> tuple[int, float] | None:
+        """Where balancing puts the second column, measured on DOCUMENT (laid out from this
+        flow once split; pages after the first continue it PAGE_PX further down), and how
+        much shorter, in px, the taller column would be there. None before a split or when a
+        unit was not laid out."""
+        if self.at is None:
+            return None
+        boxes = _measured(document, page_px)
+        if any(u.first not in boxes or u.last not in boxes for u in self.units):
+            return None
+        tops = [boxes[u.first][0] for u in self.units]
+        bottoms = [boxes[u.last][1] for u in self.units]
+        # one virtual column: the second column's units moved up under the first's
+        at = self.at
+        gap = max(_margins(boxes, self.closes[at - 1], 3), _margins(boxes, self.opens[at], 2))
+        shift = bottoms[at - 1] + gap - tops[at]
+        tops = tops[:at] + [t + shift for t in tops[at:]]
+        bottoms = bottoms[:at] + [b + shift for b in bottoms[at:]]
+        start = tops[0] - self._start(boxes, 0)
+        first = [0.0] + [b - start for b in bottoms]
+        rest = [self._start(boxes, k) + bottoms[-1] - tops[k] for k in range(len(self.units))]
+        rest.append(0.0)
+        best = _balanced(first, rest, heights=False)
+        return best, max(first[at], rest[at]) - max(first[best], rest[best])
+
+    def _start(self, boxes: dict[ET.Element, Measure], k: int) -> float:
+        """The space above unit K at the top of a column: its collapsed top margins (in a
+        section's continuation, whose shells' top margins brief.css truncates as a column
+        break does, the unit's own), and a table's header row repeated."""
+        unit = self.units[k]
+        margin = _margins(boxes, self.opens[k], 2)
+        head = next(unit.shells[-1].iter("thead"), None) if unit.shells else None
+        if head is None or head not in boxes:
+            return margin
+        return margin + boxes[head][1] - boxes[head][0]
+
+
+Measure = tuple[float, float, float, float]  # border top, border bottom, top and bottom margin
+
+
+def _margins(boxes: dict[ET.Element, Measure], elements: tuple[ET.Element, ...], which: int) -> float:
+    """The collapsed margin of ELEMENTS (their largest top or bottom margin)."""
+    return max((boxes[e][which] for e in elements if e in boxes), default=0.0)
+
+
+def _edge(element: ET.Element, parents: dict[ET.Element, ET.Element], stop: ET.Element,
+          *, last: bool) -> tuple[ET.Element, ...]:
+    """ELEMENT and the ancestors below STOP whose margins it shares: those it is the first
+    (or LAST) element child of, all the way up."""
+    chain = []
+    while element is not stop:
+        chain.append(element)
+        parent = parents[element]
+        kids = [c for c in parent if _is_element(c)]
+        if kids[-1 if last else 0] is not element:
+            break
+        element = parent
+    return tuple(chain)
+
+
+def serialised(root: ET.Element) -> str:
+    """The page as HTML text (the bench's and the goldens' copy of what WeasyPrint laid out)."""
+    return "<!DOCTYPE html>\n" + ET.tostring(root, encoding="unicode", method="html")
+
+
+def _balanced(first: list[float], rest: list[float], *, heights: bool = True) -> int:
+    """The split that minimises the taller column, the first column as full as that allows.
+
+    With HEIGHTS, REST holds the units' heights and FIRST their running sums; otherwise
+    FIRST[k] and REST[k] are the two columns' heights when the second starts at unit K.
+    """
+    n = len(first) - 1
+    if heights:
+        total = first[-1]
+        rest = [total - first[k] for k in range(n + 1)]
+    best = min(range(1, n), key=lambda k: (max(first[k], rest[k]), -k), default=1)
+    return best
+
+
+def _is_element(node: Any) -> bool:
+    return isinstance(node.tag, str)
+
+
+def _units(children: list[ET.Element]) -> Iterator[Unit]:
+    for index, child in enumerate(children):
+        kids = [c for c in child if _is_element(c)]
+        if child.tag != "section" or not kids or kids[0].tag != "h2" or len(kids) < 2:
+            yield Unit(index, None, None, child, child)
+            continue
+        heading, first = kids[0], True
+        for part, element in enumerate(kids[1:]):
+            items = _items(element)
+            for item, piece in enumerate(items or [element]):
+                shells = () if first else (child, element)
+                yield Unit(index, part, item if items else None,
+                           heading if first else piece, piece, shells)
+                first = False
+
+
+def _items(part: ET.Element) -> list[ET.Element]:
+    """The pieces a part breaks between: a list's items, a table body's rows."""
+    if part.tag in ("ul", "ol"):
+        return [c for c in part if c.tag == "li"]
+    if part.tag == "table":
+        return [r for body in part.iter("tbody") for r in body if r.tag == "tr"]
+    return []
+
+
+def _cut(section: ET.Element, unit: Unit) -> tuple[ET.Element, ET.Element]:
+    """SECTION, kept with everything before UNIT, and its continuation from UNIT on."""
+    parts = [c for c in section if _is_element(c)][1:]
+    part = unit.shells[-1]
+    moved = _shell(section, "continued")
+    if unit.item:
+        items = _items(part)
+        shell = _shell(part, "")
+        if part.tag == "table":
+            for child in part:
+                if child.tag == "thead":
+                    shell.append(copy.deepcopy(child))
+            body = _shell(next(iter(part.iter("tbody"))), "")
+            shell.append(body)
+            for row in items[unit.item :]:
+                next(iter(part.iter("tbody"))).remove(row)
+                body.append(row)
+        else:
+            for item in items[unit.item :]:
+                part.remove(item)
+                shell.append(item)
+        moved.append(shell)
+    else:
+        section.remove(part)
+        moved.append(part)
+    for later in parts[(unit.part or 0) + 1 :]:
+        section.remove(later)
+        moved.append(later)
+    return section, moved
+
+
+def _shell(element: ET.Element, extra: str) -> ET.Element:
+    """An empty copy of ELEMENT without its id (the id stays on the first half)."""
+    attributes = {k: v for k, v in element.attrib.items() if k != "id"}
+    if extra:
+        attributes["class"] = f"{attributes.get('class', '')} {extra}".strip()
+    shell = ET.Element(element.tag, attributes)
+    shell.text, shell.tail = element.text, element.tail
+    return shell
+
+
+def _estimated_lines(unit: Unit, per_line: float) -> float:
+    """A unit's height in body lines, guessed from its text."""
+    lines = 0.0
+    if unit.first is not unit.last:  # a section's first unit: its heading
+        lines += 1.9
+    element = unit.last
+    if element.tag == "tr":
+        cells = [c for c in element if _is_element(c)]
+        widths = (0.3, 0.7)
+        return lines + 0.3 + max(
+            (math.ceil(len(_text(c)) / (per_line * w)) for c, w in zip(cells, widths, strict=False)),
+            default=1,
+        )
+    for block in _blocks(element):
+        shrink = 0.9 if block.tag == "li" else 1.0
+        lines += math.ceil(len(_text(block)) / (per_line * shrink)) + 0.25
+    return lines
+
+
+def _blocks(element: ET.Element) -> list[ET.Element]:
+    """The paragraphs and items of ELEMENT (itself when it holds none)."""
+    found = [e for e in element.iter() if e.tag in ("p", "li", "tr") and e is not element]
+    return found or [element]
+
+
+def _text(element: ET.Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _measured(document: Any, page_px: float) -> dict[ET.Element, Measure]:
+    """Each element's extent over the pages, a page PAGE_PX below the one before: its first
+    box's border top and top margin, its last fragment's border bottom and bottom margin
+    (per page, an element's principal box is the first met; anonymous boxes come inside)."""
+    found: dict[ET.Element, Measure] = {}
+    for number, page in enumerate(document.pages):
+        seen: set[ET.Element] = set()
+        for box in _descendants(page._page_box):
+            element = getattr(box, "element", None)
+            if element is None or element in seen or isinstance(getattr(box, "text", None), str):
+                continue
+            seen.add(element)
+            top = float(box.border_box_y()) + number * page_px
+            bottom = top + float(box.border_height())
+            if element in found:
+                first_top, _, margin_top, _ = found[element]
+                found[element] = (first_top, bottom, margin_top, float(box.margin_bottom or 0))
+            else:
+                found[element] = (top, bottom, float(box.margin_top or 0),
+                                  float(box.margin_bottom or 0))
+    return found
+
+
+def _descendants(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
