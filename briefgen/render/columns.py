@@ -18,14 +18,32 @@ browser prints it, and `make_pages` stays the same bytes with or without the PDF
 from __future__ import annotations
 
 import copy
-import math
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-SPLIT_CLASS = "split"  # the flow's class once split (brief.css: .flow.split > .column)
-CHARS_PER_LINE = 55  # the estimate: characters on a column line at 10 pt on A4 (87 mm)
+SPLIT_CLASS = "split"  # the flow's class once split
+# the split flow's two boxes, 2 × HALF mm apart, added to the PDF's stylesheets (user
+# stylesheets to WeasyPrint, hence !important; not in brief.css, so a project's own copy
+# needs none of it); a section's continuation loses its top margin, as at a column break
+STYLE = (
+    "@media print{{.flow.split{{columns:auto!important}}"
+    ".flow.split::after{{content:'';display:block;clear:both}}"
+    ".flow.split>.column{{float:left!important;width:calc(50% - {half}mm)!important}}"
+    ".flow.split>.column+.column{{float:right!important}}"
+    ".flow.split .continued>:first-child{{margin-top:0!important}}}}"
+)
+# the estimate: px per character, px per block and px of a heading above a section's first
+# unit, by kind of unit, at 10 pt on an 87 mm column (fitted to the bundled examples' layouts)
+ESTIMATE = {
+    "li": (0.304, 6.7, 19.0),
+    "tr": (0.344, 9.2, 36.0),
+    "p": (0.30, 8.0, 27.0),
+    "small-li": (0.25, 6.0, 16.0),
+    "small-p": (0.288, 4.9, 16.0),
+    "block": (0.241, 22.5, 19.0),
+}
 
 
 @dataclass(frozen=True)
@@ -94,8 +112,9 @@ class Flow:
 
     def estimate(self, font_pt: float, column_mm: float) -> int:
         """The split balancing is likely to choose, from the units' text alone."""
-        per_line = CHARS_PER_LINE * (10 / font_pt) * (column_mm / 87)
-        heights = [_estimated_lines(u, per_line) for u in self.units]
+        font = font_pt / 10
+        scale = font * font * 87 / column_mm  # a line holds fewer characters of larger type
+        heights = [_estimated(self, u, scale, font) for u in self.units]
         return _balanced([sum(heights[:k]) for k in range(len(heights) + 1)], heights)
 
     def balanced(self, document: Any, page_px: float) -> tuple[int, float] | None:
@@ -138,7 +157,9 @@ class Flow:
 Measure = tuple[float, float, float, float]  # border top, border bottom, top and bottom margin
 
 
-def _margins(boxes: dict[ET.Element, Measure], elements: tuple[ET.Element, ...], which: int) -> float:
+def _margins(
+    boxes: dict[ET.Element, Measure], elements: tuple[ET.Element, ...], which: int
+) -> float:
     """The collapsed margin of ELEMENTS (their largest top or bottom margin)."""
     return max((boxes[e][which] for e in elements if e in boxes), default=0.0)
 
@@ -173,8 +194,7 @@ def _balanced(first: list[float], rest: list[float], *, heights: bool = True) ->
     if heights:
         total = first[-1]
         rest = [total - first[k] for k in range(n + 1)]
-    best = min(range(1, n), key=lambda k: (max(first[k], rest[k]), -k), default=1)
-    return best
+    return min(range(1, n), key=lambda k: (max(first[k], rest[k]), -k), default=1)
 
 
 def _is_element(node: Any) -> bool:
@@ -247,29 +267,12 @@ def _shell(element: ET.Element, extra: str) -> ET.Element:
     return shell
 
 
-def _estimated_lines(unit: Unit, per_line: float) -> float:
-    """A unit's height in body lines, guessed from its text."""
-    lines = 0.0
-    if unit.first is not unit.last:  # a section's first unit: its heading
-        lines += 1.9
-    element = unit.last
-    if element.tag == "tr":
-        cells = [c for c in element if _is_element(c)]
-        widths = (0.3, 0.7)
-        return lines + 0.3 + max(
-            (math.ceil(len(_text(c)) / (per_line * w)) for c, w in zip(cells, widths, strict=False)),
-            default=1,
-        )
-    for block in _blocks(element):
-        shrink = 0.9 if block.tag == "li" else 1.0
-        lines += math.ceil(len(_text(block)) / (per_line * shrink)) + 0.25
-    return lines
-
-
-def _blocks(element: ET.Element) -> list[ET.Element]:
-    """The paragraphs and items of ELEMENT (itself when it holds none)."""
-    found = [e for e in element.iter() if e.tag in ("p", "li", "tr") and e is not element]
-    return found or [element]
+def _estimated(flow: Flow, unit: Unit, scale: float, font: float) -> float:
+    """A unit's height in px at 10 pt on an 87 mm column, from its text: px per character
+    and per block, and a section's heading (and table header row) on its first unit."""
+    per_char, fixed, heading = ESTIMATE.get(_kind(flow, unit), ESTIMATE["block"])
+    height = per_char * scale * _chars(unit.last) + fixed * font
+    return height + (heading * font if unit.first is not unit.last else 0.0)
 
 
 def _text(element: ET.Element) -> str:
@@ -303,3 +306,15 @@ def _descendants(box: Any) -> Iterator[Any]:
     yield box
     for child in getattr(box, "children", ()):
         yield from _descendants(child)
+
+
+def _kind(flow: Flow, unit: Unit) -> str:
+    """What sort of block a unit is, for the estimate."""
+    if unit.last.tag in ("li", "tr", "p"):
+        small = "sources" in flow.children[unit.child].get("class", "").split()
+        return ("small-" if small else "") + unit.last.tag
+    return "block"
+
+
+def _chars(element: ET.Element) -> int:
+    return len(_text(element))

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from briefgen.errors import BriefError, Diagnostic, Location
-from briefgen.render.columns import Flow
+from briefgen.render.columns import STYLE, Flow
 from briefgen.render.pdftags import finish
 from briefgen.schema.vocabulary import PAPERS
 
@@ -40,7 +40,7 @@ CLOSE = 0.03  # a prediction within 3 % of the milder rung's capacity also tries
 COLUMNS = 2
 WORDS_PER_LINE = 9
 GAP_MM = 6  # between the columns (brief.css)
-PAPER_MM = {"A4": 210.0, "Letter": 215.9}  # paper widths
+PAPER_MM = {False: 210.0, True: 215.9}  # paper widths: A4, Letter (body.paper-letter)
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,12 @@ class Renderer:
             font_config=self.font_config,
         )
         self._steps: dict[str, Any] = {}
+        self.columns = CSS(
+            string=STYLE.format(half=GAP_MM / 2),
+            base_url=self.base_url,
+            url_fetcher=self.fetcher,
+            font_config=self.font_config,
+        )
 
     def _step_css(self, step: Step) -> Any:
         if step.name not in self._steps:
@@ -174,11 +180,12 @@ class Renderer:
 
         source = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
         flow = Flow(source.etree_element)  # parsed, not yet read by WeasyPrint: split here
-        paper = "Letter" if "paper-letter" in html[: html.find(">", html.find("<body"))] else "A4"
-        column_mm = (PAPER_MM[paper] - 2 * step.margin_mm - GAP_MM) / COLUMNS
+        body = source.etree_element.find("body")
+        letter = body is not None and "paper-letter" in body.get("class", "").split()
+        column_mm = (PAPER_MM[letter] - 2 * step.margin_mm - GAP_MM) / COLUMNS
         flow.split(flow.estimate(step.font_pt, column_mm) if at is None else at)
         document = source.render(
-            stylesheets=[self.fonts, self._step_css(step)],
+            stylesheets=[self.fonts, self.columns, self._step_css(step)],
             font_config=self.font_config,
             pdf_variant="pdf/ua-1",
             presentational_hints=False,
