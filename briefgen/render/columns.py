@@ -84,6 +84,9 @@ class Flow:
         # the margins that collapse at each unit's top and bottom in one column, unsplit
         parents = {c: p for p in root.iter() for c in p}
         stop = self.flow if self.flow is not None else root
+        siblings = [] if self.flow is None else [c for c in parents[self.flow] if _is_element(c)]
+        place = siblings.index(self.flow) if self.flow is not None else 0
+        self.before = siblings[place - 1] if place > 0 else None
         self.opens = [_edge(u.first, parents, stop, last=False) for u in self.units]
         self.closes = [_edge(u.last, parents, stop, last=True) for u in self.units]
 
@@ -117,51 +120,62 @@ class Flow:
         heights = [_estimated(self, u, scale, font) for u in self.units]
         return _balanced([sum(heights[:k]) for k in range(len(heights) + 1)], heights)
 
-    def balanced(self, document: Any, page_px: float) -> tuple[int, float] | None:
-        """Where balancing puts the second column, measured on DOCUMENT (laid out from this
-        flow once split; pages after the first continue it PAGE_PX further down), and how
-        much shorter, in px, the taller column would be there. None before a split or when a
-        unit was not laid out."""
+    def balanced(self, document: Any) -> tuple[int, float] | None:
+        """Where balancing puts the second column, from the units' heights measured on
+        DOCUMENT (laid out from this flow once split), and where the taller
+        column would end there, in px from the first page's top, were the page long enough
+        (what the ladder plans with: floats broken over pages say little). None before a
+        split or when a unit was not laid out."""
         if self.at is None:
             return None
-        boxes = _measured(document, page_px)
+        boxes = _measured(document)
         if any(u.first not in boxes or u.last not in boxes for u in self.units):
             return None
-        tops = [boxes[u.first][0] for u in self.units]
-        bottoms = [boxes[u.last][1] for u in self.units]
-        # one virtual column: the second column's units moved up under the first's
-        at = self.at
-        gap = max(_margins(boxes, self.closes[at - 1], 3), _margins(boxes, self.opens[at], 2))
-        shift = bottoms[at - 1] + gap - tops[at]
-        tops = tops[:at] + [t + shift for t in tops[at:]]
-        bottoms = bottoms[:at] + [b + shift for b in bottoms[at:]]
-        start = tops[0] - self._start(boxes, 0)
-        first = [0.0] + [b - start for b in bottoms]
-        rest = [self._start(boxes, k) + bottoms[-1] - tops[k] for k in range(len(self.units))]
+        # the units stacked in one column, each below the last by their collapsed margins
+        tops, bottoms, y = [], [], 0.0
+        for k, unit in enumerate(self.units):
+            if k:
+                y += max(_margins(boxes, self.closes[k - 1], bottom=True),
+                         _margins(boxes, self.opens[k], bottom=False))
+            tops.append(y)
+            y += _height(boxes, unit)
+            bottoms.append(y)
+        first = [0.0] + [self._start(boxes, 0) + b for b in bottoms]
+        rest = [self._start(boxes, k) + y - tops[k] for k in range(len(self.units))]
         rest.append(0.0)
         best = _balanced(first, rest, heights=False)
-        return best, max(first[at], rest[at]) - max(first[best], rest[best])
+        return best, self._top(boxes) + max(first[best], rest[best])
+
+    def _top(self, boxes: dict[ET.Element, Measure]) -> float:
+        """Where the columns start: below the flow's previous sibling (the title block)."""
+        above = self.before
+        if above is None or 0 not in boxes.get(above, ({},))[0]:
+            return 0.0
+        return boxes[above][0][0][1] + boxes[above][2]
 
     def _start(self, boxes: dict[ET.Element, Measure], k: int) -> float:
         """The space above unit K at the top of a column: its collapsed top margins (in a
         section's continuation, whose shells' top margins brief.css truncates as a column
         break does, the unit's own), and a table's header row repeated."""
         unit = self.units[k]
-        margin = _margins(boxes, self.opens[k], 2)
+        margin = _margins(boxes, self.opens[k], bottom=False)
         head = next(unit.shells[-1].iter("thead"), None) if unit.shells else None
         if head is None or head not in boxes:
             return margin
-        return margin + boxes[head][1] - boxes[head][0]
+        return margin + sum(bottom - top for top, bottom in boxes[head][0].values())
 
 
-Measure = tuple[float, float, float, float]  # border top, border bottom, top and bottom margin
+# per page: border top and bottom; the top and the bottom margin
+Measure = tuple[dict[int, tuple[float, float]], float, float]
 
 
 def _margins(
-    boxes: dict[ET.Element, Measure], elements: tuple[ET.Element, ...], which: int
+    boxes: dict[ET.Element, Measure], elements: tuple[ET.Element, ...], *, bottom: bool
 ) -> float:
-    """The collapsed margin of ELEMENTS (their largest top or bottom margin)."""
-    return max((boxes[e][which] for e in elements if e in boxes), default=0.0)
+    """The collapsed margin of ELEMENTS (their largest top, or BOTTOM, margin)."""
+    return max(
+        (boxes[e][2] if bottom else boxes[e][1] for e in elements if e in boxes), default=0.0
+    )
 
 
 def _edge(element: ET.Element, parents: dict[ET.Element, ET.Element], stop: ET.Element,
@@ -279,27 +293,32 @@ def _text(element: ET.Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-def _measured(document: Any, page_px: float) -> dict[ET.Element, Measure]:
-    """Each element's extent over the pages, a page PAGE_PX below the one before: its first
-    box's border top and top margin, its last fragment's border bottom and bottom margin
-    (per page, an element's principal box is the first met; anonymous boxes come inside)."""
+def _measured(document: Any) -> dict[ET.Element, Measure]:
+    """Each element's boxes: per page, its principal box's border top and bottom (the first
+    box met; anonymous boxes come inside it); its first top and last bottom margin."""
     found: dict[ET.Element, Measure] = {}
     for number, page in enumerate(document.pages):
-        seen: set[ET.Element] = set()
         for box in _descendants(page._page_box):
             element = getattr(box, "element", None)
-            if element is None or element in seen or isinstance(getattr(box, "text", None), str):
+            if element is None or isinstance(getattr(box, "text", None), str):
                 continue
-            seen.add(element)
-            top = float(box.border_box_y()) + number * page_px
-            bottom = top + float(box.border_height())
-            if element in found:
-                first_top, _, margin_top, _ = found[element]
-                found[element] = (first_top, bottom, margin_top, float(box.margin_bottom or 0))
-            else:
-                found[element] = (top, bottom, float(box.margin_top or 0),
-                                  float(box.margin_bottom or 0))
+            spans, top_margin, _ = found.get(element, ({}, float(box.margin_top or 0), 0.0))
+            if number in spans:
+                continue
+            top = float(box.border_box_y())
+            spans[number] = (top, top + float(box.border_height()))
+            found[element] = (spans, top_margin, float(box.margin_bottom or 0))
     return found
+
+
+def _height(boxes: dict[ET.Element, Measure], unit: Unit) -> float:
+    """A unit's height: from its first element's top to its last's bottom, page by page."""
+    first, last = boxes[unit.first][0], boxes[unit.last][0]
+    return sum(
+        max(s[1] for s in (first.get(n), last.get(n)) if s)
+        - min(s[0] for s in (first.get(n), last.get(n)) if s)
+        for n in sorted(first.keys() | last.keys())
+    )
 
 
 def _descendants(box: Any) -> Iterator[Any]:

@@ -71,21 +71,21 @@ _SPACING = (
 _MARGINS = "@page{margin:10mm!important}.marking-bottom{bottom:-4.5mm!important}"
 LADDER = (
     Step("as designed", "", 15, 10, (1.0, 1.0)),
-    Step("tighter spacing", _SPACING, 15, 10, (1.012, 1.025)),
-    Step("margins 10 mm", _SPACING + _MARGINS, 10, 10, (1.109, 1.103)),
+    Step("tighter spacing", _SPACING, 15, 10, (1.013, 1.035)),
+    Step("margins 10 mm", _SPACING + _MARGINS, 10, 10, (1.114, 1.093)),
     Step(
         "type 9.5 pt",
         _SPACING + _MARGINS + "html{font-size:9.5pt!important}",
         10,
         9.5,
-        (1.183, 1.174),
+        (1.172, 1.150),
     ),
     Step(
         "type 9 pt (floor)",
         _SPACING + _MARGINS + "html{font-size:9pt!important}",
         10,
         9,
-        (1.287, 1.289),
+        (1.275, 1.252),
     ),
 )
 
@@ -195,18 +195,13 @@ class Renderer:
 
     def _balanced(self, html: str, step: Step, at: int | None) -> tuple[Any, int, float]:
         """Lay HTML out at STEP from split AT, then again where balancing would split it if
-        that is elsewhere and can fit the page (at most twice): the document, its layouts
-        and its natural height with the columns balanced."""
+        that is elsewhere and the page would hold it there (at most twice): the document, its
+        layouts, and its natural height with the columns balanced (for the ladder's plan)."""
         document, layouts = self.layout(html, step, at), 1
         while True:
-            natural = _natural_height(document, step)
-            found = document.flow.balanced(document, _content_px(document.pages[0], step))
-            if found is None:
+            natural, better = _balanced_height(document, step)
+            if better in (None, document.flow.at) or layouts > 2 or natural > 1 + CLOSE:
                 return document, layouts, natural
-            better, excess = found
-            balanced = natural - excess / _content_px(document.pages[0], step)
-            if better == document.flow.at or layouts > 2 or balanced > 1.0:
-                return document, layouts, balanced
             candidate = self.layout(html, step, better)
             layouts += 1
             if _fits(document) and not _fits(candidate):
@@ -221,8 +216,8 @@ class Renderer:
             for candidate in _plan(natural, _paper(document)):
                 if _fits(document):
                     break
-                found = document.flow.balanced(document, _content_px(document.pages[0], step))
-                document, more, _ = self._balanced(html, candidate, found and found[0])
+                _, at = _balanced_height(document, step)
+                document, more, _ = self._balanced(html, candidate, at)
                 step, layouts = candidate, layouts + more
             if not _fits(document):
                 raise BriefError(_overflow_diagnostic(name, document, step, advice))
@@ -279,8 +274,20 @@ def _natural_height(document: Any, step: Step) -> float:
     return (number * content + y - step.margin_mm * PX_PER_MM) / content
 
 
+def _balanced_height(document: Any, step: Step) -> tuple[float, int | None]:
+    """DOCUMENT's natural height were its columns balanced and the page long enough (from
+    its units' heights), and the split that balances them (None, and the height as laid
+    out, when the flow cannot say)."""
+    content = _content_px(document.pages[0], step)
+    found = document.flow.balanced(document)
+    if found is None:
+        return _natural_height(document, step), None
+    at, bottom = found
+    return (bottom - step.margin_mm * PX_PER_MM) / content, at
+
+
 def _overflow_diagnostic(name: str, document: Any, step: Step, advice: str) -> Diagnostic:
-    share = _natural_height(document, step) - 1.0
+    share = _balanced_height(document, step)[0] - 1.0
     line_px = step.font_pt * LINE_HEIGHT * 96 / 72
     lines = max(1, math.ceil(COLUMNS * share * _content_px(document.pages[0], step) / line_px))
     return Diagnostic(
