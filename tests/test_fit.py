@@ -26,7 +26,7 @@ from briefgen.assets import builtin_templates
 from briefgen.compose.compose import Edition, compose
 from briefgen.errors import BriefError
 from briefgen.pipeline.options import BuildOptions
-from briefgen.render import pdf
+from briefgen.render import balance, pdf
 from briefgen.render.pages import read_template, render_html
 from briefgen.schema import budgets
 from briefgen.verify.budgets import over_budget
@@ -210,7 +210,7 @@ def _fits_at(sheet: Path, paper: str, step: pdf.Step) -> bool:
     html = render_html(page.for_print())
     renderer = pdf.renderer((builtin_templates(),), read_template("fonts.css"))
     first = renderer.layout(html, step)
-    found = first.flow.balanced(first)
+    found = balance.balanced(first.flow, first)
     splits = {first.flow.at} | ({found[0] - 1, found[0], found[0] + 1} if found else set())
     for at in sorted(splits):
         data = (first if at == first.flow.at else renderer.layout(html, step, at)).write_pdf()

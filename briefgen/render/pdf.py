@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from briefgen.errors import BriefError, Diagnostic, Location
+from briefgen.render.balance import balanced, estimate
 from briefgen.render.columns import STYLE, Flow
 from briefgen.render.pdftags import finish
 from briefgen.schema.vocabulary import PAPERS
@@ -183,7 +184,7 @@ class Renderer:
         body = source.etree_element.find("body")
         letter = body is not None and "paper-letter" in body.get("class", "").split()
         column_mm = (PAPER_MM[letter] - 2 * step.margin_mm - GAP_MM) / COLUMNS
-        flow.split(flow.estimate(step.font_pt, column_mm) if at is None else at)
+        flow.split(estimate(flow, step.font_pt, column_mm) if at is None else at)
         document = source.render(
             stylesheets=[self.fonts, self.columns, self._step_css(step)],
             font_config=self.font_config,
@@ -279,7 +280,7 @@ def _balanced_height(document: Any, step: Step) -> tuple[float, int | None]:
     its units' heights), and the split that balances them (None, and the height as laid
     out, when the flow cannot say)."""
     content = _content_px(document.pages[0], step)
-    found = document.flow.balanced(document)
+    found = balanced(document.flow, document)
     if found is None:
         return _natural_height(document, step), None
     at, bottom = found
