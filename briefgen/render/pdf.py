@@ -7,8 +7,9 @@ mildest ladder step predicted to make it fit on that paper (spacing, then margin
 type down to a 9 pt floor; capacities measured per paper), so a tight sheet costs one
 extra layout (two when it is close to the milder step's limit), not a search. One page
 is checked two ways: the page count, and the end-of-content marker found on that page
-(CSS can clip content without adding a page). Every resource goes through `AssetFetcher`: bundled
-files only, no network, no file outside the asset folders (symlinks resolved).
+(CSS can clip content without adding a page). Every resource goes through `AssetFetcher`
+(render/fetcher.py). The two columns are two boxes split where balancing would split them
+(render/columns.py, render/balance.py), not CSS columns WeasyPrint balances by relaying.
 """
 
 from __future__ import annotations
@@ -16,23 +17,20 @@ from __future__ import annotations
 import atexit
 import logging
 import math
-import mimetypes
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 from briefgen.errors import BriefError, Diagnostic, Location
 from briefgen.render.balance import balanced, estimate
 from briefgen.render.columns import STYLE, Flow
+from briefgen.render.fetcher import fetcher_class
 from briefgen.render.pdftags import finish
 from briefgen.schema.vocabulary import PAPERS
 
 END_MARKER = "briefgen-end"
-MAX_ASSET_BYTES = 5 << 20
 PX_PER_MM = 96 / 25.4
 LINE_HEIGHT = 1.2  # body line height, in ems (brief.css)
 CLOSE = 0.03  # a prediction within 3 % of the milder rung's capacity also tries that rung
@@ -102,40 +100,6 @@ class PdfResult:
     warnings: tuple[str, ...] = ()
 
 
-def _fetcher_class() -> Any:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class AssetFetcher(URLFetcher):  # type: ignore[misc]
-        """data: URLs and regular files under the asset folders; nothing else."""
-
-        def __init__(self, roots: tuple[Path, ...]) -> None:
-            super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, timeout=5)
-            self.roots = tuple(r.resolve() for r in roots)
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            scheme = url.split(":", 1)[0].lower()
-            if scheme == "data":
-                if len(url) > 2 * MAX_ASSET_BYTES:
-                    msg = "data URL too large"
-                    raise ValueError(msg)
-                return super().fetch(url, headers)
-            parts = urlsplit(url)
-            if scheme != "file" or parts.netloc not in ("", "localhost"):
-                msg = f"refused {scheme}: URL (briefgen fetches nothing from outside)"
-                raise ValueError(msg)
-            path = Path(url2pathname(unquote(parts.path))).resolve()
-            if not any(path.is_relative_to(r) for r in self.roots) or not path.is_file():
-                msg = "refused: outside the bundled assets or not a regular file"
-                raise ValueError(msg)
-            if path.stat().st_size > MAX_ASSET_BYTES:
-                msg = "refused: asset too large"
-                raise ValueError(msg)
-            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
-
-    return AssetFetcher
-
-
 class Renderer:
     """One per process: keeps WeasyPrint's font set-up and parsed stylesheets warm."""
 
@@ -146,7 +110,7 @@ class Renderer:
         self.assets = assets
         self.fonts_css = fonts_css
         self.base_url = assets[0].resolve().as_uri() + "/"
-        self.fetcher = _fetcher_class()(assets)
+        self.fetcher = fetcher_class()(assets)
         self.font_config = FontConfiguration()
         self.fonts = CSS(
             string=fonts_css,
