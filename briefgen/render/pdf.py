@@ -25,7 +25,7 @@ from typing import Any
 
 from briefgen.errors import BriefError, Diagnostic, Location
 from briefgen.render.balance import balanced, estimate
-from briefgen.render.columns import STYLE, Flow
+from briefgen.render.columns import STYLE, Flow, serialised
 from briefgen.render.fetcher import fetcher_class
 from briefgen.render.pdftags import finish
 from briefgen.schema.vocabulary import PAPERS
@@ -172,6 +172,11 @@ class Renderer:
             if _fits(document) and not _fits(candidate):
                 return document, layouts, natural
             document = candidate
+
+    def laid_out(self, html: str) -> str:
+        """HTML as laid out at the designed size, its columns split where balancing would:
+        what the benchmark's plain WeasyPrint lays out, and a golden file to read."""
+        return serialised(self._balanced(html, LADDER[0], None)[0].flow.root)
 
     def one_page(self, html: str, *, name: str, advice: str = "") -> PdfResult:
         """Fit HTML on one page and write it; BriefError BG310 (with ADVICE) if it cannot."""
