@@ -159,6 +159,7 @@ def run(size: str) -> dict[str, object]:
     env.pop("BRIEFGEN_STRICT", None)
     try:
         results["example"] = _example(root, env, small)
+        results["layout"] = _layout(env, 1 if size == "smoke" else 3 * small)
         big = project(root, n_check)
         procs = JOBS if n_check >= CHECK_MINIMUM else 1
         results["check"] = {
@@ -201,6 +202,17 @@ def _example(root: Path, env: dict[str, str], reps: int) -> dict[str, object]:
         "briefgen_build": timed([*BRIEFGEN, "build", "--force"], cwd=folder, repeat=reps, env=env),
         "plain_weasyprint": timed([*PLAIN, "pdf", str(pages)], cwd=folder, repeat=reps, env=env),
     }
+
+
+def _layout(env: dict[str, str], reps: int) -> dict[str, object]:
+    """Issue 21's measure: the example page's layout by the PDF step vs the same HTML
+    without its column declarations, interleaved in one warm process (bench/layout.py)."""
+    done = subprocess.run(
+        [PY, str(HERE / "layout.py"), str(reps)], env=env, check=True, capture_output=True,
+        text=True,
+    )
+    found: dict[str, object] = json.loads(done.stdout)
+    return found
 
 
 def _build(folder: Path, env: dict[str, str], reps: int) -> dict[str, object]:
@@ -469,6 +481,20 @@ def table(r: dict[str, object]) -> list[str]:
         f"{ratio:.2f}x = briefgen build / plain WeasyPrint process on the same page",
     )
     row("plain WeasyPrint process, same HTML, fonts, PDF/UA", s(ex["plain_weasyprint"]))
+    lay: Any = r["layout"]
+    split, none, before = (float(lay["median_s"][k]) for k in ("split", "none", "balanced"))
+    row(
+        "layout: example page vs same HTML without column declarations",
+        split,
+        f"{split / none:.2f}x = PDF step's layout ({lay['split_layouts']}) / no columns, one "
+        f"warm process, {lay['reps']} reps (<= 1.15x: {verdict(split / none <= 1.15)})",
+    )
+    row(
+        "  the same page balanced by WeasyPrint (columns: 2)",
+        before,
+        f"{before / none:.2f}x = as before issue 21 / no columns, same process",
+    )
+    row("  the same HTML without column declarations", none)
     procs = c["yaml_csafe_loop"]["processes"]
     ratio = s(c["briefgen_check"]) / s(c["yaml_csafe_loop"])
     row(
