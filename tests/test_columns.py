@@ -145,3 +145,13 @@ def test_the_least_taller_column_wins_and_then_the_fuller_first() -> None:
     assert balance._least([0, 5, 10, 15, 20], [5, 5, 5, 5], heights=True) == 2
     # equal heights either way: the first column takes the unit, as balancing fills it
     assert balance._least([0, 4, 6, 10], [10, 6, 4, 0], heights=False) == 2
+
+
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_the_height_the_ladder_plans_with_is_the_pages_height(slug: str) -> None:
+    """The balanced height read off the units (what the ladder plans with, even for a page
+    that overflows) is where the page laid out balanced ends."""
+    step = pdf.LADDER[0]
+    document, layouts, planned = _renderer()._balanced(_page(slug), step, None)
+    assert layouts == 1
+    assert planned == pytest.approx(pdf._natural_height(document, step), abs=0.005)

@@ -62,7 +62,10 @@ def balanced(flow: Flow, document: Any) -> tuple[int, float] | None:
     rest = [_start(flow, boxes, k) + y - tops[k] for k in range(len(flow.units))]
     rest.append(0.0)
     best = _least(first, rest, heights=False)
-    return best, _top(flow, boxes) + max(first[best], rest[best])
+    # a column's box also holds its last unit's bottom margin (balancing itself ignores it)
+    ends = (_margins(boxes, flow.closes[best - 1], bottom=True),
+            _margins(boxes, flow.closes[-1], bottom=True))
+    return best, _top(flow, boxes) + max(first[best] + ends[0], rest[best] + ends[1])
 
 
 def _top(flow: Flow, boxes: dict[ET.Element, Measure]) -> float:

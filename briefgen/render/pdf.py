@@ -70,21 +70,21 @@ _SPACING = (
 _MARGINS = "@page{margin:10mm!important}.marking-bottom{bottom:-4.5mm!important}"
 LADDER = (
     Step("as designed", "", 15, 10, (1.0, 1.0)),
-    Step("tighter spacing", _SPACING, 15, 10, (1.013, 1.035)),
-    Step("margins 10 mm", _SPACING + _MARGINS, 10, 10, (1.114, 1.093)),
+    Step("tighter spacing", _SPACING, 15, 10, (1.014, 1.037)),
+    Step("margins 10 mm", _SPACING + _MARGINS, 10, 10, (1.116, 1.095)),
     Step(
         "type 9.5 pt",
         _SPACING + _MARGINS + "html{font-size:9.5pt!important}",
         10,
         9.5,
-        (1.172, 1.150),
+        (1.174, 1.153),
     ),
     Step(
         "type 9 pt (floor)",
         _SPACING + _MARGINS + "html{font-size:9pt!important}",
         10,
         9,
-        (1.275, 1.252),
+        (1.278, 1.255),
     ),
 )
 
