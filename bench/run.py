@@ -483,18 +483,19 @@ def table(r: dict[str, object]) -> list[str]:
     row("plain WeasyPrint process, same HTML, fonts, PDF/UA", s(ex["plain_weasyprint"]))
     lay: Any = r["layout"]
     split, none, before = (float(lay["median_s"][k]) for k in ("split", "none", "balanced"))
+    lines.append("layout: example page vs same HTML without column declarations")
     row(
-        "layout: example page vs same HTML without column declarations",
+        f"  as the PDF step lays it out ({lay['split_layouts']} layout)",
         split,
-        f"{split / none:.2f}x = PDF step's layout ({lay['split_layouts']}) / no columns, one "
-        f"warm process, {lay['reps']} reps (<= 1.15x: {verdict(split / none <= 1.15)})",
+        f"{split / none:.2f}x = PDF step / no columns, one warm process, {lay['reps']} reps "
+        f"(<= 1.15x: {verdict(split / none <= 1.15)})",
     )
     row(
-        "  the same page balanced by WeasyPrint (columns: 2)",
+        "  balanced by WeasyPrint (columns: 2, as before)",
         before,
-        f"{before / none:.2f}x = as before issue 21 / no columns, same process",
+        f"{before / none:.2f}x = balanced / no columns, same process",
     )
-    row("  the same HTML without column declarations", none)
+    row("  without column declarations (the floor)", none)
     procs = c["yaml_csafe_loop"]["processes"]
     ratio = s(c["briefgen_check"]) / s(c["yaml_csafe_loop"])
     row(
