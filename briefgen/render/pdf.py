@@ -1,15 +1,17 @@
 """Stage 5, pdf: the brief's HTML → exactly one PDF page, via WeasyPrint.
 
 Why this shape: importing WeasyPrint costs most of a second, so it is imported here, on
-first use, never on the path of `--help` or `check`. The page is laid out once at the
-designed size; only if it overflows is the natural height read from the layout and the
-mildest ladder step predicted to make it fit on that paper (spacing, then margins, then
-type down to a 9 pt floor; capacities measured per paper), so a tight sheet costs one
-extra layout (two when it is close to the milder step's limit), not a search. One page
-is checked two ways: the page count, and the end-of-content marker found on that page
-(CSS can clip content without adding a page). Every resource goes through `AssetFetcher`
-(render/fetcher.py). The two columns are two boxes split where balancing would split them
-(render/columns.py, render/balance.py), not CSS columns WeasyPrint balances by relaying.
+first use, never on the path of `--help` or `check`. The page's two columns are two boxes
+split where balancing would split them (render/columns.py, render/balance.py), not CSS
+columns WeasyPrint balances by laying the flow out again and again. The page is laid out
+once at the designed size, split where its text suggests, and again only if the laid-out
+units' heights put the split elsewhere; only if it overflows is the mildest ladder step
+predicted from the balanced height to make it fit on that paper (spacing, then margins,
+then type down to a 9 pt floor; capacities measured per paper), so a tight sheet costs
+one extra layout (two when it is close to the milder step's limit, each maybe once more
+to balance), not a search. One page is checked two ways: the page count, and the
+end-of-content marker found on that page (CSS can clip content without adding a page).
+Every resource goes through `AssetFetcher` (render/fetcher.py).
 """
 
 from __future__ import annotations
