@@ -88,9 +88,6 @@ def _start(flow: Flow, boxes: dict[ET.Element, Measure], k: int) -> float:
     return margin + sum(bottom - top for top, bottom in boxes[head][0].values())
 
 
-# per page: border top and bottom; the top and the bottom margin
-
-
 def _margins(
     boxes: dict[ET.Element, Measure], elements: tuple[ET.Element, ...], *, bottom: bool
 ) -> float:
