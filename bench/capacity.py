@@ -5,8 +5,8 @@ than the design, for pdf.LADDER's `capacity` (A4, Letter). Run after a design ch
 
 The example's HTML is padded with one-line key facts until it is 100-130 % of a page as
 designed; each padded page is laid out at every rung, and a rung's capacity is the natural
-height as designed over the natural height at that rung (both as shares of their own page),
-the median over the paddings.
+height as designed over the natural height at that rung (both as shares of their own page,
+the columns balanced: what the fitting step plans with), the median over the paddings.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ def main() -> None:
         ratios: list[list[float]] = [[] for _ in pdf.LADDER]
         for items in range(10, 34, 2):
             page = padded(html, items)
-            naturals = [
-                pdf._natural_height(renderer.layout(page, step), step) for step in pdf.LADDER
+            naturals = [  # balanced, from the units' heights (render/columns.py)
+                pdf._balanced_height(renderer.layout(page, step), step)[0] for step in pdf.LADDER
             ]
             if not 1.0 <= naturals[0] <= 1.35:
                 continue

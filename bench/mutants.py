@@ -148,10 +148,39 @@ MUTANTS = (
     ),
     Mutant(
         "pdf-fetcher-reads-outside-the-assets",
-        "briefgen/render/pdf.py",
+        "briefgen/render/fetcher.py",
         "if not any(path.is_relative_to(r) for r in self.roots) or not path.is_file():",
         "if not path.is_file():",
         ("tests/test_hostile.py", "-k", "fetcher"),
+    ),
+    # --- columns: the balanced columns' page and tags, without WeasyPrint balancing -------
+    Mutant(
+        "columns-first-split-never-balanced",
+        "briefgen/render/pdf.py",
+        "if better in (None, document.flow.at) or layouts > 2 or natural > 1 + CLOSE:",
+        "if True:",
+        ("tests/test_columns.py", "-k", "wrong_place"),
+    ),
+    Mutant(
+        "columns-continued-table-loses-its-header-row",
+        "briefgen/render/columns.py",
+        "                    shell.append(copy.deepcopy(child))",
+        "                    pass",
+        ("tests/test_columns.py", "-k", "tags and russia-us"),
+    ),
+    Mutant(
+        "columns-balance-ignores-collapsed-margins",
+        "briefgen/render/balance.py",
+        "            y += max(_margins(boxes, flow.closes[k - 1], bottom=True),",
+        "            y += 0 * max(_margins(boxes, flow.closes[k - 1], bottom=True),",
+        ("tests/test_columns.py", "-k", "height"),
+    ),
+    Mutant(
+        "columns-continuation-keeps-its-top-margin",
+        "briefgen/render/columns.py",
+        '    ".flow.split .continued>:first-child{{margin-top:0!important}}}}"',
+        '    "}}"',
+        ("tests/test_visual.py", "-k", "pdf and russia-profile"),
     ),
     # --- load / prescan: strict YAML ---------------------------------------------------------
     Mutant(

@@ -6,9 +6,11 @@
     python bench/plain.py pandoc PROJECT [I K]   # pandoc + WeasyPrint on every I-th of K
 
 Why `prepare`: the plain WeasyPrint baseline must lay out exactly what briefgen lays out:
-the PDF's own HTML (not the web page, which has a site menu and links), with briefgen's
-fonts.css, its base URL and font configuration, PDF/UA-1 and no presentational hints,
-so the difference is briefgen's own work (checking, rendering, fitting, the site). The
+the PDF's own HTML (not the web page, which has a site menu and links) with its columns
+split as briefgen splits them at the designed size (render/columns.py), with briefgen's
+fonts.css and columns' style, its base URL and font configuration, PDF/UA-1 and no
+presentational hints, so the difference is briefgen's own work (checking, rendering,
+fitting, the site). The
 baseline renders each page once, at the designed size; briefgen also fits tight pages.
 `pdf`, `yaml` and `pandoc` import nothing from briefgen.
 """
@@ -27,23 +29,24 @@ def prepare(project: Path, dest: Path) -> None:
     from briefgen.compose.compose import compose
     from briefgen.errors import BriefError
     from briefgen.pipeline.making import _pdf_renderer
-    from briefgen.render import pdf
+    from briefgen.render import columns, pdf
     from briefgen.render.pages import read_template, render_html
 
     dest.mkdir(parents=True, exist_ok=True)
+    renderer = _pdf_renderer(project)
     for sheet in pipeline.find_sheets(project):
         try:
             checked = pipeline.check(sheet)
         except BriefError:
             continue  # briefgen does not lay failing sheets out either
         page = compose(checked.brief, evidence=checked.evidence)  # as pipeline.make
-        html = render_html(page.for_print(), project=project)
+        html = renderer.laid_out(render_html(page.for_print(), project=project))
         (dest / f"{checked.brief.briefing.id}.html").write_text(html, encoding="utf-8")
-    renderer = _pdf_renderer(project)
     setup = {
         "base_url": renderer.base_url,
         "fonts_css": read_template("fonts.css", project=project),
         "step_css": pdf.LADDER[0].css or "html{}",
+        "columns_css": columns.STYLE.format(half=pdf.GAP_MM / 2),
     }
     (dest / "setup.json").write_text(json.dumps(setup), encoding="utf-8")
 
@@ -62,6 +65,7 @@ def render_pdfs(dest: Path, argv: list[str]) -> None:
     fonts = FontConfiguration()
     sheets = [
         CSS(string=setup["fonts_css"], base_url=setup["base_url"], font_config=fonts),
+        CSS(string=setup["columns_css"], base_url=setup["base_url"], font_config=fonts),
         CSS(string=setup["step_css"], base_url=setup["base_url"], font_config=fonts),
     ]
     for page in _shard(list(dest.glob("*.html")), argv):

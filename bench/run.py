@@ -164,6 +164,7 @@ def run(size: str) -> dict[str, object]:
     env.pop("BRIEFGEN_STRICT", None)
     try:
         results["example"] = _example(root, env, small)
+        results["layout"] = _layout(env, 1 if size == "smoke" else 3 * small)
         rows = []
         for n in CHECKS[size]:
             big = project(root, n)
@@ -242,6 +243,17 @@ def _example(root: Path, env: dict[str, str], reps: int) -> dict[str, object]:
         "briefgen_build": timed([*BRIEFGEN, "build", "--force"], cwd=folder, repeat=reps, env=env),
         "plain_weasyprint": timed([*PLAIN, "pdf", str(pages)], cwd=folder, repeat=reps, env=env),
     }
+
+
+def _layout(env: dict[str, str], reps: int) -> dict[str, object]:
+    """Issue 21's measure: the example page's layout by the PDF step vs the same HTML
+    without its column declarations, interleaved in one warm process (bench/layout.py)."""
+    done = subprocess.run(
+        [PY, str(HERE / "layout.py"), str(reps)], env=env, check=True, capture_output=True,
+        text=True,
+    )
+    found: dict[str, object] = json.loads(done.stdout)
+    return found
 
 
 def _build(folder: Path, env: dict[str, str], reps: int) -> dict[str, object]:
@@ -510,6 +522,21 @@ def table(r: dict[str, object]) -> list[str]:
         f"{ratio:.2f}x = briefgen build / plain WeasyPrint process on the same page",
     )
     row("plain WeasyPrint process, same HTML, fonts, PDF/UA", s(ex["plain_weasyprint"]))
+    lay: Any = r["layout"]
+    split, none, before = (float(lay["median_s"][k]) for k in ("split", "none", "balanced"))
+    lines.append("layout: example page vs same HTML without column declarations")
+    row(
+        f"  as the PDF step lays it out ({lay['split_layouts']} layout)",
+        split,
+        f"{split / none:.2f}x = PDF step / no columns, one warm process, {lay['reps']} reps "
+        f"(<= 1.15x: {verdict(split / none <= 1.15)})",
+    )
+    row(
+        "  balanced by WeasyPrint (columns: 2, as before)",
+        before,
+        f"{before / none:.2f}x = balanced / no columns, same process",
+    )
+    row("  without column declarations (the floor)", none)
     for one in c["rows"]:
         procs = one["yaml_csafe_loop"]["processes"]
         ratio = s(one["briefgen_check"]) / s(one["yaml_csafe_loop"])

@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 from briefgen import pipeline
 from briefgen.errors import BriefError
 from briefgen.pipeline.options import BuildOptions
-from briefgen.render import pdf
+from briefgen.render.fetcher import fetcher_class
 
 SLUG = "helsinki-summit-2018"
 RLO = "\u202e"
@@ -288,7 +288,7 @@ def assets(tmp_path: Path) -> Path:
 
 
 def fetcher(root: Path):  # type: ignore[no-untyped-def]
-    return pdf._fetcher_class()((root,))
+    return fetcher_class()((root,))
 
 
 def test_fetcher_serves_bundled_files(assets: Path) -> None:

@@ -1,15 +1,18 @@
 """Stage 5, pdf: the brief's HTML → exactly one PDF page, via WeasyPrint.
 
 Why this shape: importing WeasyPrint costs most of a second, so it is imported here, on
-first use, never on the path of `--help` or `check`. The page is laid out once at the
-designed size; only if it overflows is the natural height read from the layout and the
-mildest ladder step predicted to make it fit on that paper (spacing, then margins, then
-type down to a 9 pt floor; capacities measured per paper), so a tight sheet costs one
-extra layout (two when it is close to the milder step's limit), not a search. One page
-is checked two ways: the page count, and the end-of-content marker found on that page
-(CSS can clip content without adding a page). Every resource goes through `AssetFetcher`: bundled
-files only, no network, no file outside the asset folders (symlinks resolved); the layout sees
-the fonts of fonts.css and none of the machine's (`fontset.bundled_only`).
+first use, never on the path of `--help` or `check`. The page's two columns are two boxes
+split where balancing would split them (render/columns.py, render/balance.py), not CSS
+columns WeasyPrint balances by laying the flow out again and again. The page is laid out
+once at the designed size, split where its text suggests, and again only if the laid-out
+units' heights put the split elsewhere; only if it overflows is the mildest ladder step
+predicted from the balanced height to make it fit on that paper (spacing, then margins,
+then type down to a 9 pt floor; capacities measured per paper), so a tight sheet costs
+one extra layout (two when it is close to the milder step's limit, each maybe once more
+to balance), not a search. One page is checked two ways: the page count, and the
+end-of-content marker found on that page (CSS can clip content without adding a page).
+Every resource goes through `AssetFetcher` (render/fetcher.py); the layout sees the fonts
+of fonts.css and none of the machine's (`fontset.bundled_only`).
 """
 
 from __future__ import annotations
@@ -17,21 +20,20 @@ from __future__ import annotations
 import atexit
 import logging
 import math
-import mimetypes
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 from briefgen.errors import BriefError, Diagnostic, Location
+from briefgen.render.balance import balanced, estimate
+from briefgen.render.columns import STYLE, Flow, serialised
+from briefgen.render.fetcher import fetcher_class
 from briefgen.render.pdftags import finish
 from briefgen.schema.vocabulary import PAPERS
 
 END_MARKER = "briefgen-end"
-MAX_ASSET_BYTES = 5 << 20
 PX_PER_MM = 96 / 25.4
 LINE_HEIGHT = 1.2  # body line height, in ems (brief.css)
 CLOSE = 0.03  # a prediction within 3 % of the milder rung's capacity also tries that rung
@@ -39,6 +41,8 @@ CLOSE = 0.03  # a prediction within 3 % of the milder rung's capacity also tries
 # 9 words a line at 10 pt, so a share of the page is twice as many column lines
 COLUMNS = 2
 WORDS_PER_LINE = 9
+GAP_MM = 6  # between the columns (brief.css)
+PAPER_MM = {False: 210.0, True: 215.9}  # paper widths: A4, Letter (body.paper-letter)
 
 
 @dataclass(frozen=True)
@@ -69,21 +73,21 @@ _SPACING = (
 _MARGINS = "@page{margin:10mm!important}.marking-bottom{bottom:-4.5mm!important}"
 LADDER = (
     Step("as designed", "", 15, 10, (1.0, 1.0)),
-    Step("tighter spacing", _SPACING, 15, 10, (1.012, 1.025)),
-    Step("margins 10 mm", _SPACING + _MARGINS, 10, 10, (1.109, 1.103)),
+    Step("tighter spacing", _SPACING, 15, 10, (1.014, 1.037)),
+    Step("margins 10 mm", _SPACING + _MARGINS, 10, 10, (1.116, 1.095)),
     Step(
         "type 9.5 pt",
         _SPACING + _MARGINS + "html{font-size:9.5pt!important}",
         10,
         9.5,
-        (1.183, 1.174),
+        (1.174, 1.153),
     ),
     Step(
         "type 9 pt (floor)",
         _SPACING + _MARGINS + "html{font-size:9pt!important}",
         10,
         9,
-        (1.287, 1.289),
+        (1.278, 1.255),
     ),
 )
 
@@ -99,53 +103,6 @@ class PdfResult:
     warnings: tuple[str, ...] = ()
 
 
-def _fetcher_class() -> Any:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class AssetFetcher(URLFetcher):  # type: ignore[misc]
-        """data: URLs and regular files under the asset folders; nothing else."""
-
-        def __init__(self, roots: tuple[Path, ...]) -> None:
-            super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, timeout=5)
-            self.roots = tuple(r.resolve() for r in roots)
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            scheme = url.split(":", 1)[0].lower()
-            if scheme == "data":
-                if len(url) > 2 * MAX_ASSET_BYTES:
-                    msg = "data URL too large"
-                    raise ValueError(msg)
-                return super().fetch(url, headers)
-            parts = urlsplit(url)
-            if scheme != "file" or parts.netloc not in ("", "localhost"):
-                msg = f"refused {scheme}: URL (briefgen fetches nothing from outside)"
-                raise ValueError(msg)
-            path = self._found(Path(url2pathname(unquote(parts.path))).resolve())
-            if not any(path.is_relative_to(r) for r in self.roots) or not path.is_file():
-                msg = "refused: outside the bundled assets or not a regular file"
-                raise ValueError(msg)
-            if path.stat().st_size > MAX_ASSET_BYTES:
-                msg = "refused: asset too large"
-                raise ValueError(msg)
-            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
-
-        def _found(self, path: Path) -> Path:
-            """PATH, or where the folders' lookup rule finds it: URLs resolve against the
-            first folder (a project's templates/), and a file it lacks (a bundled font) is
-            taken from the next folder that has it, as templates and site assets are."""
-            if path.is_file() or not path.is_relative_to(self.roots[0]):
-                return path
-            relative = path.relative_to(self.roots[0])
-            for root in self.roots[1:]:
-                candidate = (root / relative).resolve()
-                if candidate.is_relative_to(root) and candidate.is_file():
-                    return candidate
-            return path
-
-    return AssetFetcher
-
-
 class Renderer:
     """One per process: keeps WeasyPrint's font set-up and parsed stylesheets warm."""
 
@@ -157,7 +114,7 @@ class Renderer:
         self.assets = assets
         self.fonts_css = fonts_css
         self.base_url = assets[0].resolve().as_uri() + "/"
-        self.fetcher = _fetcher_class()(assets)
+        self.fetcher = fetcher_class()(assets)
         self.font_config = bundled_only()  # the bundled fonts, none of the machine's
         with _captured_warnings() as warnings:
             self.fonts = CSS(
@@ -177,6 +134,12 @@ class Renderer:
                 )
             )
         self._steps: dict[str, Any] = {}
+        self.columns = CSS(
+            string=STYLE.format(half=GAP_MM / 2),
+            base_url=self.base_url,
+            url_fetcher=self.fetcher,
+            font_config=self.font_config,
+        )
 
     def _step_css(self, step: Step) -> Any:
         if step.name not in self._steps:
@@ -190,29 +153,57 @@ class Renderer:
             )
         return self._steps[step.name]
 
-    def layout(self, html: str, step: Step) -> Any:
-        """Lay HTML out at STEP; return WeasyPrint's Document."""
+    def layout(self, html: str, step: Step, at: int | None = None) -> Any:
+        """Lay HTML out at STEP, its flow in two columns from unit AT on (estimated from the
+        text when None); return WeasyPrint's Document, its `flow` the columns' `Flow`."""
         from weasyprint import HTML
 
-        document = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
-        return document.render(
-            stylesheets=[self.fonts, self._step_css(step)],
+        source = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        flow = Flow(source.etree_element)  # parsed, not yet read by WeasyPrint: split here
+        body = source.etree_element.find("body")
+        letter = body is not None and "paper-letter" in body.get("class", "").split()
+        column_mm = (PAPER_MM[letter] - 2 * step.margin_mm - GAP_MM) / COLUMNS
+        flow.split(estimate(flow, step.font_pt, column_mm) if at is None else at)
+        document = source.render(
+            stylesheets=[self.fonts, self.columns, self._step_css(step)],
             font_config=self.font_config,
             pdf_variant="pdf/ua-1",
             presentational_hints=False,
         )
+        document.flow = flow
+        return document
+
+    def _balanced(self, html: str, step: Step, at: int | None) -> tuple[Any, int, float]:
+        """Lay HTML out at STEP from split AT, then again where balancing would split it if
+        that is elsewhere and the page would hold it there (at most twice): the document, its
+        layouts, and its natural height with the columns balanced (for the ladder's plan)."""
+        document, layouts = self.layout(html, step, at), 1
+        while True:
+            natural, better = _balanced_height(document, step)
+            if better in (None, document.flow.at) or layouts > 2 or natural > 1 + CLOSE:
+                return document, layouts, natural
+            candidate = self.layout(html, step, better)
+            layouts += 1
+            if _fits(document) and not _fits(candidate):
+                return document, layouts, natural
+            document = candidate
+
+    def laid_out(self, html: str) -> str:
+        """HTML as laid out at the designed size, its columns split where balancing would:
+        what the benchmark's plain WeasyPrint lays out, and a golden file to read."""
+        return serialised(self._balanced(html, LADDER[0], None)[0].flow.root)
 
     def one_page(self, html: str, *, name: str, advice: str = "") -> PdfResult:
         """Fit HTML on one page and write it; BriefError BG310 (with ADVICE) if it cannot."""
         with _captured_warnings() as warnings:
-            document = self.layout(html, LADDER[0])
-            layouts, step = 1, LADDER[0]
-            natural = _natural_height(document, LADDER[0])
+            document, layouts, natural = self._balanced(html, LADDER[0], None)
+            step = LADDER[0]
             for candidate in _plan(natural, _paper(document)):
                 if _fits(document):
                     break
-                document, step = self.layout(html, candidate), candidate
-                layouts += 1
+                _, at = _balanced_height(document, step)
+                document, more, _ = self._balanced(html, candidate, at)
+                step, layouts = candidate, layouts + more
             if not _fits(document):
                 raise BriefError(_overflow_diagnostic(name, document, step, advice))
             data = document.write_pdf(pdf_variant="pdf/ua-1", finisher=finish)
@@ -268,8 +259,20 @@ def _natural_height(document: Any, step: Step) -> float:
     return (number * content + y - step.margin_mm * PX_PER_MM) / content
 
 
+def _balanced_height(document: Any, step: Step) -> tuple[float, int | None]:
+    """DOCUMENT's natural height were its columns balanced and the page long enough (from
+    its units' heights), and the split that balances them (None, and the height as laid
+    out, when the flow cannot say)."""
+    content = _content_px(document.pages[0], step)
+    found = balanced(document.flow, document)
+    if found is None:
+        return _natural_height(document, step), None
+    at, bottom = found
+    return (bottom - step.margin_mm * PX_PER_MM) / content, at
+
+
 def _overflow_diagnostic(name: str, document: Any, step: Step, advice: str) -> Diagnostic:
-    share = _natural_height(document, step) - 1.0
+    share = _balanced_height(document, step)[0] - 1.0
     line_px = step.font_pt * LINE_HEIGHT * 96 / 72
     lines = max(1, math.ceil(COLUMNS * share * _content_px(document.pages[0], step) / line_px))
     return Diagnostic(
