@@ -106,7 +106,7 @@ MUTANTS = (
     ),
     Mutant(
         "fonts-project-without-fonts-gets-none",
-        "briefgen/render/pdf.py",
+        "briefgen/render/fetcher.py",
         "            if path.is_file() or not path.is_relative_to(self.roots[0]):",
         "            if True:",
         ("tests/test_glyphs.py", "-k", "without_fonts or bg610"),
@@ -487,9 +487,9 @@ MUTANTS = (
     Mutant(
         "preview-first-page-not-what-build-publishes",
         "briefgen/pipeline/making.py",
-        "checked.brief, options.edition(), evidence=checked.evidence, stored=checked.stored",
-        "checked.brief, options.edition() if pdf else type(options.edition())(formats=('md', "
-        "'html')), evidence=checked.evidence, stored=checked.stored",
+        "        options.edition(),\n        evidence=checked.evidence,",
+        "        options.edition() if pdf else type(options.edition())(formats=('md', 'html')),"
+        "\n        evidence=checked.evidence,",
         ("tests/test_preview.py::test_a_save_reaches_the_open_page_html_first_then_the_pdf",),
     ),
     Mutant(

@@ -1,9 +1,9 @@
 """The command line: parse options, call one library function, print the result.
 
 The group and the entry point; the commands are in commands.py (the pipeline), project.py
-(`init`, `doctor`), sources.py and authoring.py, what they share in options.py. Diagnostics go to
-stderr, results to stdout. Only BriefError is caught; anything else is a bug and keeps its
-traceback.
+(`init`, `doctor`), preview.py (`serve`), scale.py (`merge`), sources.py and authoring.py,
+what they share in options.py. Diagnostics go to stderr, results to stdout. Only
+BriefError is caught; anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import click
 
 from briefgen import __version__
 from briefgen.cli import authoring, commands, terminal
+from briefgen.cli.preview import serve
 from briefgen.cli.project import doctor, init
 from briefgen.cli.scale import merge
 from briefgen.cli.sources import sources
@@ -45,7 +46,7 @@ cli.add_command(commands.schema)
 cli.add_command(commands.new)
 cli.add_command(commands.build)
 cli.add_command(merge)
-cli.add_command(commands.serve)
+cli.add_command(serve)
 cli.add_command(doctor)
 cli.add_command(init)
 cli.add_command(sources)

@@ -1,4 +1,4 @@
-"""The commands that run the pipeline: check, schema, new, build, serve.
+"""The commands that run the pipeline: check, schema, new, build.
 
 Each parses its options, calls one library function and prints what it returns; heavy
 modules are imported inside the command, so `briefgen --help` loads none of them.
@@ -282,54 +282,6 @@ def build(
         raise SystemExit(1)
 
 
-@click.command(short_help="Preview on localhost, rebuilding when you save.")
-@out_option("The site folder to build and serve.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=8000,
-    show_default=True,
-    help="Port to listen on (0: any free port).",
-)
-@paper_option
-def serve(out: Path | None, host: str, port: int, paper: str | None) -> None:
-    """Preview: serve OUT on localhost, show what you save in open pages at once.
-
-    Watches seeds/ and templates/. On a save the changed briefing's page is re-checked
-    and shown first (open pages reload by themselves), then the PDF follows. A broken
-    fact sheet does not stop the server: pages show the problems in a banner and the
-    last good version stays up.
-
-    \b
-    Example:
-        briefgen serve --port 8080    # then open http://127.0.0.1:8080/
-    """
-    from briefgen import pipeline
-    from briefgen.preview import watch as preview
-
-    with reporting():
-        found = project(output=out, paper=paper)
-    options = pipeline.BuildOptions.from_settings(
-        found, keep_going=True, wait=True, today=build_date(None)
-    )
-    signal.signal(signal.SIGTERM, _stop)  # `kill` stops the preview as Ctrl-C does
-    with reporting():
-        try:
-            preview.run(
-                found.output,
-                options,
-                seeds=found.root / "seeds",
-                templates=found.root / "templates",
-                host=host,
-                port=port,
-                report=lambda line: click.echo(line, err=True),
-                report_diagnostics=print_diagnostics,
-            )
-        except KeyboardInterrupt:
-            click.echo("stopped", err=True)
-
-
 def note(text: str) -> None:
     """A note about how the run goes (fewer workers than asked), on stderr, if there is one."""
     if text:
@@ -346,10 +298,6 @@ def _report_built(built: Built) -> None:
     """One briefing done: its warnings, then its line (as it finishes, not at the end)."""
     print_diagnostics(built.warnings)
     click.echo(terminal.built_line(built))
-
-
-def _stop(_signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def _terminate(signum: int, _frame: object) -> None:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location
 from briefgen.pipeline.workers import Outcome
+from briefgen.sheet.files import reason
 
 R = TypeVar("R")
 CONNECT_SECONDS = 30  # how long to wait for a scheduler given by address
@@ -84,7 +85,8 @@ def executor(
                 )
                 client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as error:
-            raise _lost(scheduler or "LocalCluster", f"cannot start or reach it: {error}") from None
+            where = scheduler or "LocalCluster"
+            raise _lost(where, f"cannot start or reach it: {_why(error)}") from None
 
         def run(
             task: Callable[[Path], R], sheets: list[Path]
@@ -109,7 +111,7 @@ def _results(
             try:
                 yield future.result()
             except (KilledWorker, CommClosedError, CancelledError, OSError, TimeoutError) as error:
-                raise _lost(where, f"{type(error).__name__}: {error}") from None
+                raise _lost(where, f"{type(error).__name__}: {_why(error)}") from None
         finished = True
     finally:
         if not finished:  # a failure, Ctrl-C or the caller stopped early
@@ -134,3 +136,11 @@ def _lost(where: str, why: str) -> BriefError:
         ),
         exit_code=EXIT_IO,
     )
+
+
+def _why(error: BaseException) -> str:
+    """ERROR in words: an OSError's reason without `[Errno N]` or a path (files.reason);
+    Dask's own errors (a timeout, a closed connection) say what happened in their text."""
+    if isinstance(error, OSError) and error.strerror:
+        return reason(error)
+    return str(error) or "no reason given"

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from briefgen.errors import EXIT_IO, EXIT_USAGE, BriefError, Diagnostic, Location, inert
-from briefgen.project import audiences, install
+from briefgen.project import audiences, install, tomlerrors
 from briefgen.project.audiences import Audience
 from briefgen.project.paths import unusable
 from briefgen.schema.markings import TLP, Scheme
@@ -135,13 +135,13 @@ def load(root: Path, *, base: Path = Path()) -> Settings:
         text = data.decode("utf-8")
         table = tomllib.loads(text)
     except UnicodeDecodeError as error:
-        raise _refused(_not_utf8(str(path), data, error)) from None
+        raise _refused(tomlerrors.not_utf8(str(path), data, error)) from None
     except tomllib.TOMLDecodeError as error:
-        raise _refused(_syntax(str(path), text, error)) from None
+        raise _refused(tomlerrors.syntax(str(path), text, error)) from None
     values = _validated(table, text, str(path))
     output = values.get("output")
     if output is not None and (why := unusable(base / root / output, name_room=OUTPUT_ROOM)):
-        line, col = _value_position(text, _key_position(text, "output")[0])
+        line, col = tomlerrors.value_position(text, tomlerrors.key_position(text, "output")[0])
         raise _refused(_bad(Location(str(path), line, col), "output", ("BG703", f"found {why}")))
     return Settings(root=root, found=True, **values)
 
@@ -215,7 +215,7 @@ def _validated(table: dict[str, Any], text: str, file: str) -> dict[str, Any]:
     found: list[Diagnostic] = []
     values: dict[str, Any] = {}
     for key, value in table.items():
-        line, col = _key_position(text, key)
+        line, col = tomlerrors.key_position(text, key)
         if key not in KEYS:
             close = difflib.get_close_matches(key, list(KEYS), n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(KEYS)}"
@@ -227,7 +227,7 @@ def _validated(table: dict[str, Any], text: str, file: str) -> dict[str, Any]:
         if problem is None:
             values[key] = {"output": Path, "formats": tuple}.get(key, lambda v: v)(value)
             continue
-        vline, vcol = _value_position(text, line)
+        vline, vcol = tomlerrors.value_position(text, line)
         found.append(_bad(Location(file, vline or line, vcol or col), key, problem))
     if found:
         raise _refused(*found)
@@ -304,57 +304,6 @@ def _kind(value: object) -> str:
     if isinstance(value, list):
         return "a list"
     return "a date or time"
-
-
-def _key_position(text: str, key: str) -> tuple[int | None, int | None]:
-    """Line and column of top-level KEY (a `key =` line, or a `[key]` table) in TEXT.
-
-    tomllib keeps no positions; the file is small and flat, so scanning lines suffices.
-    """
-    name = re.escape(key)
-    pattern = re.compile(rf"""^(\s*\[*\s*)(["']?){name}\2\s*[=.\]]""")
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = pattern.match(line)
-        if match:
-            return number, len(match.group(1)) + 1
-    return None, None
-
-
-def _value_position(text: str, line: int | None) -> tuple[int | None, int | None]:
-    """Where the value on LINE starts (after `=`)."""
-    if line is None:
-        return None, None
-    found = re.search(r"=\s*", text.splitlines()[line - 1])
-    return (line, found.end() + 1) if found else (None, None)
-
-
-def _syntax(file: str, text: str, error: Exception) -> Diagnostic:
-    """BG700 at the line and column tomllib names ("end of document": the last line)."""
-    message = str(error)
-    at = re.search(r"\(at line (\d+), column (\d+)\)$", message)
-    lines = text.splitlines() or [""]
-    line, col = (int(at[1]), int(at[2])) if at else (len(lines), len(lines[-1]) + 1)
-    plain = re.sub(r"\s*\(at [^)]*\)$", "", message)
-    hint = 'settings look like key = "text", key = true or key = 2, one per line'
-    if plain.startswith("Cannot overwrite"):
-        plain, hint = "a setting is given twice", "keep one of them; TOML allows each key once"
-    return Diagnostic(
-        Location(file, line, col), "BG700", f"TOML syntax: {plain[:1].lower()}{plain[1:]}", hint
-    )
-
-
-def _not_utf8(file: str, data: bytes, error: UnicodeDecodeError) -> Diagnostic:
-    """BG700 at the line and column (in characters) of the first byte that is not UTF-8."""
-    before = data[: error.start].decode("utf-8")
-    line = before.count("\n") + 1
-    col = len(before) - (before.rfind("\n") + 1) + 1
-    bad = data[error.start]
-    return Diagnostic(
-        Location(file, line, col),
-        "BG700",
-        f"the settings file is not UTF-8 text: byte 0x{bad:02x}",
-        "save it as UTF-8",
-    )
 
 
 def _refused(*found: Diagnostic) -> BriefError:
