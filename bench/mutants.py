@@ -671,6 +671,13 @@ MUTANTS = (
         "    if False:",
         (FRESHNESS, "-k", "withdrawing"),
     ),
+    Mutant(
+        "word-and-text-drop-the-stale-flag",
+        "briefgen/render/blocks.py",
+        'return (*cites, *(Run(f" [{plain(f)}]", bold=True) for f in item.flags))',
+        "return cites",
+        (FRESHNESS, "-k", "passed_review"),
+    ),
     # --- markings: an audience's edition holds nothing above its level (issue 22) -----------
     Mutant(
         "markings-audience-edition-keeps-everything",

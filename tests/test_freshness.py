@@ -4,11 +4,13 @@ page marks them, and the same sheet on the same day gives the same bytes."""
 from __future__ import annotations
 
 import copy
+import io
 import re
 import shutil
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -61,9 +63,13 @@ def test_a_passed_review_date_is_reported_at_its_line_and_marked(project: Path) 
         pages[out] = files(project / out)
     stale, fresh, again = pages.values()
     assert stale == again  # the same sheet and the same --today: the same bytes
-    for name in (f"{SLUG}/{SLUG}.md", f"{SLUG}/{SLUG}.html"):
-        assert "Review due 2026-12-01" in stale[name].decode()
+    for name in (f"{SLUG}/{SLUG}.md", f"{SLUG}/{SLUG}.html", f"{SLUG}/{SLUG}.txt"):
+        assert "Review due 2026-12-01" in " ".join(stale[name].decode().split())
         assert "Review due" not in fresh[name].decode()
+    word = [docx.Document(io.BytesIO(p[f"{SLUG}/{SLUG}.docx"])) for p in (stale, fresh)]
+    said = [" ".join(para.text for para in w.paragraphs) for w in word]
+    assert "Review due 2026-12-01" in said[0]
+    assert "Review due" not in said[1]
 
 
 def test_the_day_a_review_date_passes_the_briefing_is_rebuilt(project: Path) -> None:

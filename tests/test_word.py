@@ -12,7 +12,6 @@ bytes) of the event and the issue example.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import os
 import re
@@ -29,8 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import RGBColor
 
 from briefgen import pipeline
-from briefgen.compose.compose import compose
-from briefgen.compose.page import Item, Page
+from briefgen.compose.compose import Edition, compose
 from briefgen.errors import BriefError
 from briefgen.pipeline.options import BuildOptions
 from briefgen.render.text import render_text
@@ -256,17 +254,7 @@ def test_a_broken_reference_document_is_bg631_and_a_folder_bg630(tmp_path: Path)
     assert "not a regular file" in folder.value.diagnostics[0].message
 
 
-# --- portion marks and an audience edition's line (issue 23's page model) -----------------
-
-@dataclasses.dataclass(frozen=True)
-class _MarkedItem(Item):
-    mark: str = ""
-
-
-@dataclasses.dataclass(frozen=True)
-class _EditionPage(Page):
-    omits: str = ""
-
+# --- portion marks and an audience edition's line (issue 22's page model) -----------------
 
 def test_the_index_lists_word_and_text_with_the_word_documents_size(tmp_path: Path) -> None:
     from briefgen.site import pages as site
@@ -280,20 +268,26 @@ def test_the_index_lists_word_and_text_with_the_word_documents_size(tmp_path: Pa
 
 
 def test_portion_marks_and_the_omits_line_are_printed_where_the_page_has_them() -> None:
-    page = compose(pipeline.check(ROOT / "seeds" / "helsinki-summit-2018" / "facts.yaml").brief)
-    fact = page.sections["key_facts"][0]
-    marked = _EditionPage(**{
-        **{f.name: getattr(page, f.name) for f in dataclasses.fields(page)},
-        "bottom_line": _MarkedItem(**{**vars(page.bottom_line), "mark": "(TLP:AMBER)"}),
-        "sections": {**page.sections, "key_facts": (
-            _MarkedItem(**{**vars(fact), "mark": "(TLP:GREEN)"}),
-            *page.sections["key_facts"][1:])},
-        "omits": "This edition leaves out material above TLP:GREEN.",
-    })
-    text = " ".join(render_text(marked).split())
-    word = document_text(docx.Document(io.BytesIO(render_docx(marked))))
+    """The marked example: every item's portion mark in both formats; its TLP:CLEAR
+    audience edition says it leaves material out and holds no TLP:GREEN item."""
+    checked = pipeline.check(ROOT / "seeds" / "helsinki-summit-2018" / "facts.yaml")
+    page = compose(checked.brief, evidence=checked.evidence)
+    text = " ".join(render_text(page).split())
+    word = " ".join(document_text(docx.Document(io.BytesIO(render_docx(page)))).split())
+    items = [page.bottom_line, *(i for found in page.sections.values() for i in found)]
+    assert {i.mark for i in items} == {"(TLP:CLEAR)", "(TLP:GREEN)"}
     for shown in (text, word):
-        assert "(TLP:AMBER) Bottom line." in shown
-        assert f"(TLP:GREEN) {fact.text}" in shown
-        assert "This edition leaves out material above TLP:GREEN." in shown
-    assert "(TLP" not in " ".join(render_text(page).split())
+        assert "(TLP:CLEAR) Bottom line." in shown
+        for item in items:
+            assert item.mark in shown
+        assert "leaves out" not in shown
+    public = compose(checked.brief, Edition(max_marking="TLP:CLEAR"), evidence=checked.evidence)
+    assert public.omits
+    word = document_text(docx.Document(io.BytesIO(render_docx(public))))
+    for shown in (render_text(public), word):
+        flat = " ".join(shown.split())
+        assert " ".join(public.omits.split()) in flat
+        assert "(TLP:GREEN)" not in flat
+        assert "(TLP:CLEAR)" in flat
+
+

@@ -62,13 +62,9 @@ def _join(runs: Runs) -> str:
 
 
 def portion(item: Item) -> Runs:
-    """The portion mark before an item, `(TLP:AMBER) `, where the page model gives it one.
-
-    Why getattr: the per-item marks (`Item.mark`, written with its parentheses) and an
-    audience edition's `Page.omits` line arrive with the markings branch (issue 23); until
-    then no page carries them and nothing is printed."""
-    mark = str(getattr(item, "mark", "") or "")
-    return (Run(f"{plain(mark)} "),) if mark else ()
+    """The portion mark before an item, `(TLP:AMBER) `, where the page model gives it one
+    (`Item.mark`, with its parentheses; none on a sheet without markings)."""
+    return (Run(f"{plain(item.mark)} "),) if item.mark else ()
 
 
 def layout(page: Page) -> tuple[Block, ...]:
@@ -83,9 +79,8 @@ def _blocks(page: Page) -> Iterator[Block]:
         return inline(text, numbers, **style)
 
     yield Block("banner", (Run(plain(page.marking)),))  # the handling line, banner in it
-    omits = str(getattr(page, "omits", "") or "")  # an audience edition says what it leaves out
-    if omits:
-        yield Block("note", (Run(plain(omits), bold=True),))
+    if page.omits:  # an audience edition says that it leaves material out
+        yield Block("note", (Run(plain(page.omits), bold=True),))
     dated = (
         f"Information as of {page.current} · prepared {page.dated}"
         if page.current
@@ -146,8 +141,10 @@ def _heading(text: str) -> Block:
 
 
 def _cites(item: Item) -> Runs:
-    """The item's markers as the reader follows them on paper: ` [1 ¶5, 2]`."""
-    return (Run(f" [{', '.join(c.shown for c in item.cites)}]"),) if item.cites else ()
+    """The item's markers as the reader follows them on paper: ` [1 ¶5, 2]`, then what the
+    page flags it with (due for review, a withdrawn source), bold, as the HTML does."""
+    cites = (Run(f" [{', '.join(c.shown for c in item.cites)}]"),) if item.cites else ()
+    return (*cites, *(Run(f" [{plain(f)}]", bold=True) for f in item.flags))
 
 
 def _note(item: Item, md: _Inline) -> Runs:
