@@ -32,7 +32,7 @@ from briefgen.cli.options import (
 from briefgen.cli.scale import check_scheduler, scale_options
 
 if TYPE_CHECKING:
-    from briefgen.pipeline.editions import Edition
+    from briefgen.pipeline.audiences import AudienceSite
     from briefgen.pipeline.making import Built
 
 
@@ -257,15 +257,15 @@ def build(
             max_marking=max_marking,
         )
         chosen_sheets = pipeline.resolve_sheets(sheets, given.root)
-        sites = pipeline.editions(
+        sites = pipeline.audience_sites(
             given.output, given.root, given.audiences, max_marking=max_marking,
             audience=audience, out_given=out is not None, shard=shard is not None,
         )
         one_site = functools.partial(
             shards.build_scaled, shard=shard, executor=executor, scheduler=scheduler
         )
-        reports = list(pipeline.build_editions(
-            chosen_sheets, sites, options, on_built=_report_built, on_edition=_report_edition,
+        reports = list(pipeline.build_audiences(
+            chosen_sheets, sites, options, on_built=_report_built, on_site=_report_site,
             build=one_site,
         ))
     failed = False
@@ -288,7 +288,7 @@ def note(text: str) -> None:
         click.echo(f"note: {text}", err=True)
 
 
-def _report_edition(edition: Edition) -> None:
+def _report_site(edition: AudienceSite) -> None:
     if edition.max_marking:
         name = f"audience {edition.name}" if edition.name else "edition"
         click.echo(f"{name}: nothing above {edition.max_marking} → {edition.out}/", err=True)

@@ -16,14 +16,14 @@ from briefgen.project.discover import find_sheets as find_sheets
 from briefgen.project.discover import resolve_sheets as resolve_sheets
 
 if TYPE_CHECKING:
+    from briefgen.pipeline.audiences import audience_sites as audience_sites
+    from briefgen.pipeline.audiences import build_audiences as build_audiences
     from briefgen.pipeline.building import BuildReport as BuildReport
     from briefgen.pipeline.building import build as build
     from briefgen.pipeline.checking import Checked as Checked
     from briefgen.pipeline.checking import CheckReport as CheckReport
     from briefgen.pipeline.checking import check as check
     from briefgen.pipeline.checking import check_sheets as check_sheets
-    from briefgen.pipeline.editions import build_editions as build_editions
-    from briefgen.pipeline.editions import editions as editions
     from briefgen.pipeline.making import Built as Built
     from briefgen.pipeline.making import make as make
     from briefgen.pipeline.making import make_pages as make_pages
@@ -40,8 +40,8 @@ _HOMES = {
     "build": "building",
     "BuildReport": "building",
     "BuildOptions": "options",
-    "build_editions": "editions",
-    "editions": "editions",
+    "audience_sites": "audiences",
+    "build_audiences": "audiences",
 }
 
 

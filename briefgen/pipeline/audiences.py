@@ -1,4 +1,5 @@
-"""Audience editions: the full site and one site per audience, each built on its own.
+"""Audience editions: the full site and one site per audience, each built on its own
+(not the dated editions over time: publish/editions.py).
 
 Why each a whole build: an audience's site is a separate tree with its own index, feed,
 sitemap, search index and manifest, so nothing of the full edition can reach it through
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Edition:
+class AudienceSite:
     """One site to build: its audience's name ("" for the full edition), level and folder."""
 
     name: str
@@ -33,7 +34,7 @@ class Edition:
     out: Path
 
 
-def editions(
+def audience_sites(
     out: Path,
     root: Path,
     audiences: Sequence[Audience],
@@ -42,14 +43,14 @@ def editions(
     audience: str | None = None,
     out_given: bool = False,
     shard: bool = False,
-) -> tuple[Edition, ...]:
+) -> tuple[AudienceSite, ...]:
     """The sites a build writes: with MAX_MARKING, that edition into OUT; with AUDIENCE,
     that audience's (into OUT when OUT_GIVEN, else its own folder under ROOT); otherwise
     the full edition into OUT and every audience into its folder. BriefError (BG221) for
     an audience briefgen.toml does not name. A SHARD build writes the one edition chosen
     (the full one by default) into its part folder, never the audiences' folders."""
     if max_marking is not None:
-        return (Edition("", max_marking, out),)
+        return (AudienceSite("", max_marking, out),)
     if audience is not None:
         chosen = [a for a in audiences if a.name == audience]
         if not chosen:
@@ -64,28 +65,28 @@ def editions(
                 exit_code=EXIT_USAGE,
             )
         a = chosen[0]
-        return (Edition(a.name, a.max_marking, out if out_given else root / a.output),)
+        return (AudienceSite(a.name, a.max_marking, out if out_given else root / a.output),)
     if shard:
-        return (Edition("", None, out),)
-    return (Edition("", None, out), *(Edition(a.name, a.max_marking, root / a.output)
+        return (AudienceSite("", None, out),)
+    return (AudienceSite("", None, out), *(AudienceSite(a.name, a.max_marking, root / a.output)
                                       for a in audiences))
 
 
-def build_editions(
+def build_audiences(
     sheets: Sequence[Path],
-    chosen: Sequence[Edition],
+    chosen: Sequence[AudienceSite],
     options: BuildOptions,
     *,
     on_built: Callable[[Built], None] | None = None,
-    on_edition: Callable[[Edition], None] | None = None,
+    on_site: Callable[[AudienceSite], None] | None = None,
     build: Callable[..., BuildReport] = build,
-) -> Iterator[tuple[Edition, BuildReport]]:
+) -> Iterator[tuple[AudienceSite, BuildReport]]:
     """Build SHEETS once per edition in CHOSEN, in order, each a site of its own; stops
     after an edition that failed (the caller sees its report). BUILD builds one site
     (`building.build`, or a shard's part or a Dask run: `shards.build_scaled`)."""
     for edition in chosen:
-        if on_edition is not None:
-            on_edition(edition)
+        if on_site is not None:
+            on_site(edition)
         given = dataclasses.replace(options, max_marking=edition.max_marking)
         report = build(sheets, edition.out, given, on_built=on_built)
         yield edition, report
