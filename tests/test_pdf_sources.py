@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -33,18 +34,29 @@ from tests.pdf_corpus import (
     FOOTNOTES,
     HEADER,
     Document,
-    corpus,
     prose,
-    single_page,
 )
 
 NAMES = ("one-column", "two-columns", "furniture", "footnotes", "chapters")
 TODAY = "2026-11-29"
 
 
+def _typeset(call: str) -> list[Document]:
+    """The documents CALL (an expression over tests.pdf_corpus) makes, typeset in a fresh
+    process: WeasyPrint resolves the generic `serif` with fontconfig's current rules, which
+    briefgen's renderer empties for its own process (render/fontset.py), so a corpus made
+    after a briefing in this test process would be set in another font."""
+    code = ("import pickle, sys; from tests.pdf_corpus import *; "
+            f"sys.stdout.buffer.write(pickle.dumps({call}))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          check=True, timeout=300)
+    made: list[Document] = pickle.loads(done.stdout)
+    return made
+
+
 @pytest.fixture(scope="module")
 def docs() -> dict[str, Document]:
-    return {doc.name: doc for doc in [*corpus(), single_page()]}
+    return {doc.name: doc for doc in _typeset("[*corpus(), single_page()]")}
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +229,7 @@ def test_the_title_is_the_stated_one_else_the_first_heading(
 
 
 def test_a_file_name_stated_as_title_gives_way_to_the_heading() -> None:
-    doc = single_page(title="Microsoft Word - summit-notes-v3.docx")
+    doc = _typeset('[single_page(title="Microsoft Word - summit-notes-v3.docx")]')[0]
     assert read_pdf(doc.pdf).title == doc.heading
 
 
