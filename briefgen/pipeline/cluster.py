@@ -141,6 +141,6 @@ def _lost(where: str, why: str) -> BriefError:
 def _why(error: BaseException) -> str:
     """ERROR in words: an OSError's reason without `[Errno N]` or a path (files.reason);
     Dask's own errors (a timeout, a closed connection) say what happened in their text."""
-    if isinstance(error, OSError) and error.strerror:
+    if isinstance(error, OSError) and error.errno is not None:
         return reason(error)
     return str(error) or "no reason given"

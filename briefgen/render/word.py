@@ -108,11 +108,12 @@ def _open(reference: Reference | None) -> Any:
     try:
         return docx.Document(io.BytesIO(reference.data))
     except (ValueError, KeyError, LookupError, zipfile.BadZipFile, etree.XMLSyntaxError) as error:
+        why = str(error).strip("'\"") or type(error).__name__  # not an OSError: no errno, no path
         raise BriefError(
             Diagnostic(
                 Location(reference.name),
                 "BG631",
-                f"the Word reference document is not a Word document: {error}",
+                f"the Word reference document is not a Word document: {why}",
                 "save it from Word or LibreOffice as .docx (Word Document), not .doc or .dotx",
             )
         ) from None
