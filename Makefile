@@ -37,7 +37,7 @@ example: system-deps $(VENV)/.runtime
 	$(BIN)/briefgen build --today 2026-11-24 --max-marking TLP:CLEAR -o out-public
 	@echo "Open out/index.html, or one of each kind: out/helsinki-summit-2018/ (an event brief),"
 	@echo "out/russia-us-relations-2018/ (an issue brief), out/russia-profile-2018/ (a country profile),"
-	@echo "out/nato-profile-2018/ (an organisation profile): each holds .pdf, .html and .md."
+	@echo "out/nato-profile-2018/ (an organisation profile): each holds .pdf, .html, .docx, .txt and .md."
 	@echo "out-public/ is the TLP:CLEAR edition: the same site without what is marked above it."
 
 test: system-deps test-deps audit-tools $(VENV)/.test
