@@ -1,6 +1,6 @@
-"""What the Word and plain-text editions add to a build (issue 24): a few lines to rerun.
+"""What the Word and plain-text formats add to a build (issue 24): a few lines to rerun.
 
-    PYTHONPATH=. .venv/bin/python bench/editions.py [ROUNDS]
+    PYTHONPATH=. .venv/bin/python bench/formats.py [ROUNDS]
 
 Builds every bundled example in memory (`pipeline.make`, one process, warm) with the
 formats `md,html,pdf` and with all five, interleaved round by round so a busy machine
