@@ -397,3 +397,12 @@ def test_an_issue_without_place_or_date_builds_to_one_page(tmp_path: Path) -> No
         assert not EVENT_WORDS.search(text), (fmt, EVENT_WORDS.findall(text))
     index = (tmp_path / "out" / "index.html").read_text("utf-8")
     assert not EVENT_WORDS.search(norm(parse_html(index).text()).replace("newest first", ""))
+
+
+@pytest.mark.parametrize("kind", sorted(TABLE))
+def test_the_scaffold_of_every_kind_has_no_doubled_braces(kind: str) -> None:
+    """A skeleton is a value handed to `str.format`, not its template: a `{{` written to
+    escape a brace would reach the editor's sheet doubled."""
+    skeleton = TABLE[kind].skeleton
+    assert "{{" not in skeleton
+    assert "}}" not in skeleton

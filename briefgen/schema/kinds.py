@@ -127,7 +127,7 @@ class Kind:
 # this order.
 BEFORE = {"bottom_line": Section("Bottom line", 50, 1), "key_facts": Section("Key facts", 65, 4)}
 AFTER = {"assessments": Section("Key judgments", 55, 2), "watch": Section("What to watch", 30, 3)}
-_POSITIONS = "  # {{id, actor, speech: direct|indirect, summary, quote, cite}}"
+_POSITIONS = "  # {id, actor, speech: direct|indirect, summary, quote, cite}"
 _UNKNOWN_LINE = "unknown: []                     # sections the sources are silent on, e.g. [{0}]\n"
 
 # The one table of kinds. Each kind's own sections share the 200 body words the shared
