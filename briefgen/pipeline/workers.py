@@ -216,7 +216,16 @@ def _start_forkserver() -> None:
 
 def _abandon(pool: ProcessPoolExecutor) -> None:
     """Stop POOL now: cancel what has not started and end the workers (their results are
-    not wanted; each also ends by itself when this process ends, see `_watch`)."""
+    not wanted; each also ends by itself when this process ends, see `_watch`).
+
+    Why the pending items go first: a Ctrl-C inside `pool.map` has already cancelled the
+    futures not yet running; ending the workers makes the pool's thread fail every pending
+    item, and setting a result on a cancelled future raises in that thread (a traceback
+    after "interrupted", CPython 3.11). Those items are dropped before the workers end."""
+    pending = getattr(pool, "_pending_work_items", None) or {}
+    for work_id, item in list(pending.items()):
+        if item.future.cancelled():
+            pending.pop(work_id, None)
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         with contextlib.suppress(OSError, ValueError, AttributeError):
             process.terminate()
